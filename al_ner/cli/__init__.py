@@ -1,0 +1,50 @@
+"""Command-line entry point: ``al-ner`` and ``python -m al_ner``."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+import click
+import typer
+
+from ..errors import AlNerError
+from ._app import app
+
+# Command modules register themselves on `app` when imported.
+_COMMAND_MODULES = ("db", "data_to_spacy", "recipes")
+
+
+def _load_commands() -> None:
+    for name in _COMMAND_MODULES:
+        try:
+            importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as err:
+            if err.name != f"{__name__}.{name}":
+                raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; user errors become one line on stderr and a non-zero exit."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        _load_commands()
+        command = typer.main.get_command(app)
+        command.main(args=args, prog_name="al-ner", standalone_mode=False)
+    except AlNerError as err:
+        typer.secho(f"✘ {err}", fg="red", err=True)
+        return 1
+    except click.exceptions.Exit as exit_:
+        return exit_.exit_code
+    except click.ClickException as err:
+        err.show()
+        return err.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        typer.secho("Interrupted: every answer given so far is saved.", err=True)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,50 @@
+"""The al-ner exception tree. Library code raises these; the CLI prints one line."""
+
+from __future__ import annotations
+
+
+class AlNerError(Exception):
+    """Base class of every error a user can cause and fix.
+
+    The message is one line: what failed, the offending value, and the fix.
+    """
+
+
+class ConfigError(AlNerError, ValueError):
+    """A setting or argument has an invalid value."""
+
+
+class InputError(AlNerError, ValueError):
+    """A source file or record is malformed (the message names file, line and field)."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+        where = ""
+        if path is not None:
+            where = f"{path}:{line}: " if line is not None else f"{path}: "
+        super().__init__(where + message)
+        self.path = path
+        self.line = line
+
+
+class InvalidTaskError(InputError):
+    """A task breaks the schema (no text, spans off token boundaries, ...)."""
+
+
+class ModelError(AlNerError):
+    """A spaCy pipeline can't be loaded or lacks what the recipe needs."""
+
+
+class UnknownLabelError(ModelError):
+    """A label the pipeline's NER doesn't know."""
+
+
+class DatasetError(AlNerError):
+    """A dataset name is invalid or a dataset is missing."""
+
+
+class RecipeError(AlNerError):
+    """An unknown recipe or a recipe file that can't be loaded."""
+
+
+class EmptyPoolError(AlNerError):
+    """A stream or pool has nothing left to ask."""

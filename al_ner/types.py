@@ -1,0 +1,34 @@
+"""Shared type aliases and protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol, TypedDict
+
+Task = dict[str, Any]
+Stream = Iterator[Task]
+ScoredStream = Iterator[tuple[float, Task]]
+StreamStep = Callable[[Iterable[Task]], Stream]
+Sorter = Callable[[Iterable[tuple[float, Task]]], Stream]
+UpdateCallback = Callable[[list[Task]], Any]
+
+
+class Components(TypedDict, total=False):
+    """What a recipe returns: everything a controller needs to run a session."""
+
+    dataset: str
+    view_id: str
+    stream: Iterable[Task]
+    update: UpdateCallback | None
+    config: dict[str, Any]
+    labels: list[str]
+    exclude: list[str]
+    exclude_by: str  # "task" or "input"
+    total: int | None  # number of questions when the source size is known
+    on_exit: Callable[[Any], Any] | None
+
+
+class Annotator(Protocol):
+    """Drives one session: asks the controller for questions and gives it answers."""
+
+    def __call__(self, controller: Any) -> None: ...
