@@ -48,3 +48,7 @@ class RecipeError(AlNerError):
 
 class EmptyPoolError(AlNerError):
     """A stream or pool has nothing left to ask."""
+
+
+class AnswerError(AlNerError, ValueError):
+    """An answer doesn't match an open question (unknown task hash, bad answer value or spans)."""

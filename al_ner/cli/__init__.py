@@ -10,10 +10,17 @@ import click
 import typer
 
 from ..errors import AlNerError
+from ..recipe import load_recipe_file
 from ._app import app
 
 # Command modules register themselves on `app` when imported.
-_COMMAND_MODULES = ("db", "data_to_spacy", "recipes")
+_COMMAND_MODULES = ("db", "data_to_spacy", "train")
+
+
+def register_recipe_commands() -> None:
+    from .recipes import register_recipe_commands as register
+
+    register()
 
 
 def _load_commands() -> None:
@@ -25,11 +32,27 @@ def _load_commands() -> None:
                 raise
 
 
+def _recipe_files(args: list[str]) -> tuple[list[str], list[str]]:
+    """Split ``-F FILE`` (any number, anywhere) from the other arguments."""
+    files, rest, it = [], [], iter(args)
+    for arg in it:
+        if arg == "-F":
+            files.append(next(it, ""))
+        elif arg.startswith("-F") and len(arg) > 2:
+            files.append(arg[2:])
+        else:
+            rest.append(arg)
+    return files, rest
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; user errors become one line on stderr and a non-zero exit."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    files, args = _recipe_files(list(sys.argv[1:] if argv is None else argv))
     try:
         _load_commands()
+        for file in files:
+            load_recipe_file(file)
+        register_recipe_commands()
         command = typer.main.get_command(app)
         command.main(args=args, prog_name="al-ner", standalone_mode=False)
     except AlNerError as err:

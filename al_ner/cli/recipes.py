@@ -1,0 +1,78 @@
+"""One CLI command per registered recipe, plus the options that choose who answers."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated, Any, Optional
+
+import typer
+
+from ..controller import SessionReport, run_components
+from ..recipe import load_builtin_recipes, recipe_parameters
+from ..registry import recipes
+from ._app import DB_OPTION_HELP, app
+
+_SESSION_PARAMS: dict[str, tuple[Any, Any]] = {
+    "annotator": (Annotated[str, typer.Option(
+        help="Who answers: web (a person in the browser), terminal, or gold (simulated from --gold)")], "web"),
+    "gold": (Annotated[Optional[str], typer.Option(help="Gold data for --annotator gold")], None),
+    "gold_loader": (Annotated[Optional[str], typer.Option(help="Loader of the gold data, e.g. conll")], None),
+    "noise": (Annotated[float, typer.Option(help="Gold annotator: chance that a decision is wrong")], 0.0),
+    "annotator_seed": (Annotated[int, typer.Option(help="Gold annotator: seed of its noise")], 0),
+    "limit": (Annotated[Optional[int], typer.Option(help="Stop after this many answers")], None),
+    "batch_size": (Annotated[int, typer.Option(help="Questions per batch (answers saved per batch)")], 10),
+    "session": (Annotated[Optional[str], typer.Option(help="Session id stored with each answer")], None),
+    "db": (Annotated[Optional[str], typer.Option(help=DB_OPTION_HELP)], None),
+    "host": (Annotated[str, typer.Option(help="Web annotator: address to bind")], "127.0.0.1"),
+    "port": (Annotated[int, typer.Option(help="Web annotator: port")], 8080),
+}
+
+
+def _annotator_options(options: dict[str, Any]) -> dict[str, Any]:
+    name = options["annotator"]
+    if name == "gold":
+        return {"gold": options["gold"], "gold_loader": options["gold_loader"],
+                "noise": options["noise"], "seed": options["annotator_seed"]}
+    if name == "web":
+        return {"host": options["host"], "port": options["port"],
+                "on_ready": lambda url: typer.echo(f"✨ Annotate at {url}  (Ctrl-C to stop)")}
+    return {}
+
+
+def _summary(report: SessionReport) -> str:
+    counts = ", ".join(f"{n} {answer}" for answer, n in report.counts.items())
+    line = f"✔ Saved {report.answered} answers to '{report.dataset}' ({counts})"
+    if report.skipped_invalid:
+        line += f"; skipped {report.skipped_invalid} invalid records"
+    if report.exhausted:
+        line += "; no more questions in the source"
+    return line
+
+
+def _command(name: str, func: Any) -> None:
+    params = recipe_parameters(func)
+    session = [inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, annotation=ann, default=default)
+               for key, (ann, default) in _SESSION_PARAMS.items()]
+
+    def command(**kwargs: Any) -> None:
+        options = {key: kwargs.pop(key) for key in _SESSION_PARAMS}
+        components = func(**kwargs)
+        report = run_components(components, annotator=options["annotator"],
+                                annotator_options=_annotator_options(options), db=options["db"],
+                                limit=options["limit"], batch_size=options["batch_size"],
+                                session_id=options["session"])
+        typer.echo(_summary(report))
+
+    command.__signature__ = inspect.Signature(params + session)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params + session}
+    doc = inspect.getdoc(func) or name
+    app.command(name, help=doc, short_help=doc.splitlines()[0])(command)
+
+
+def register_recipe_commands() -> None:
+    """Add a command for every recipe registered so far (built-ins and -F files)."""
+    load_builtin_recipes()
+    existing = {c.name for c in app.registered_commands}
+    for name, func in sorted(recipes.get_all().items()):
+        if name not in existing:
+            _command(name, func)

@@ -1,0 +1,33 @@
+"""Pre-highlight the model's own entities (what ``nlp(text).ents`` gives) as task spans."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import minibatch
+
+from .constants import LABEL, SPANS, TEXT, TOKENS
+from .types import Stream, Task
+
+
+def task_doc(nlp: Language, task: Task) -> Doc:
+    """A Doc over the task's own tokens when it has them, so offsets line up."""
+    tokens = task.get(TOKENS)
+    if not tokens:
+        return nlp.make_doc(task[TEXT])
+    return Doc(nlp.vocab, words=[t[TEXT] for t in tokens], spaces=[bool(t.get("ws")) for t in tokens])
+
+
+def add_model_spans(nlp: Language, stream: Iterable[Task], *, labels: Iterable[str],
+                    batch_size: int = 64) -> Stream:
+    """Copy each task with `spans` set to the model's entities of `labels` (others dropped)."""
+    wanted = set(labels)
+    for batch in minibatch(stream, size=batch_size):
+        docs = nlp.pipe((task_doc(nlp, task) for task in batch), batch_size=batch_size)
+        for task, doc in zip(batch, docs):
+            spans = [{"start": e.start_char, "end": e.end_char, "token_start": e.start,
+                      "token_end": e.end - 1, LABEL: e.label_, TEXT: e.text}
+                     for e in doc.ents if not wanted or e.label_ in wanted]
+            yield {**task, SPANS: spans}

@@ -1,0 +1,64 @@
+"""Argument types and stream steps the built-in NER recipes share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated, Optional
+
+import typer
+from spacy.language import Language
+
+from al_ner.errors import ConfigError
+from al_ner.stream import SkipCounter, add_tokens, get_stream, split_sentences
+from al_ner.types import Stream, Task
+
+Dataset = Annotated[str, typer.Argument(help="Dataset to save the answers to")]
+Model = Annotated[str, typer.Argument(help="spaCy pipeline: package name, directory or blank:en")]
+Source = Annotated[str, typer.Argument(
+    help="Source: .jsonl/.json/.csv/.txt/.conll file, '-' for stdin, dataset:NAME, or a datasets id/dir")]
+Labels = Annotated[str, typer.Option("--label", "-l", help="Label(s) to annotate, comma-separated")]
+Loader = Annotated[Optional[str], typer.Option(
+    "--loader", help="Loader: jsonl, json, csv, txt, conll, datasets (default: from the extension)")]
+Unsegmented = Annotated[bool, typer.Option("--unsegmented", "-U", help="Don't split texts into sentences")]
+Exclude = Annotated[str, typer.Option(
+    "--exclude", "-e", help="Comma-separated datasets whose examples are not asked again")]
+Order = Annotated[str, typer.Option(
+    "--order", help="source (as the file), random (with --seed: the baseline), uncertain (active learning)")]
+Seed = Annotated[int, typer.Option("--seed", help="Random seed for --order random")]
+Window = Annotated[int, typer.Option(
+    "--window", help="With --order uncertain: rank this many sentences at a time (0: the whole source)")]
+SkipInvalid = Annotated[bool, typer.Option(
+    "--skip-invalid", help="Skip and count invalid records instead of stopping at the first")]
+
+ORDERS = ("source", "random", "uncertain")
+
+
+def split_labels(labels: str | Iterable[str]) -> list[str]:
+    """'ORG,PERSON' or ['ORG', 'PERSON'] -> ['ORG', 'PERSON']; at least one label."""
+    items = labels.split(",") if isinstance(labels, str) else list(labels)
+    items = [label.strip() for label in items if label.strip()]
+    if not items:
+        raise ConfigError("no label given; pass --label ORG (comma-separate several)")
+    return items
+
+
+def split_names(names: str | Iterable[str] | None) -> list[str]:
+    if not names:
+        return []
+    items = names.split(",") if isinstance(names, str) else list(names)
+    return [name.strip() for name in items if name.strip()]
+
+
+def check_order(order: str) -> str:
+    if order not in ORDERS:
+        raise ConfigError(f"unknown --order '{order}'; choose one of: {', '.join(ORDERS)}")
+    return order
+
+
+def load_sentences(nlp: Language, source: str, *, loader: str | None, unsegmented: bool,
+                   invalid: SkipCounter | None) -> Stream:
+    """Source -> validated tasks, split into sentences unless `unsegmented`, with tokens."""
+    stream: Iterable[Task] = get_stream(source, loader=loader, on_invalid=invalid)
+    if not unsegmented:
+        stream = split_sentences(nlp, stream)
+    return add_tokens(nlp, stream, on_invalid=invalid)
