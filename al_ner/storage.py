@@ -1,0 +1,268 @@
+"""The dataset store: one append-only JSONL file per dataset in a database directory.
+
+A dataset ``NAME`` is the file ``DB/NAME.jsonl``; each line is one answered task in the Prodigy
+schema. Writes are crash-safe and safe between processes:
+
+* every `Database.add_examples` call validates the whole batch first, then writes it with ONE
+  ``os.write`` on an ``O_APPEND`` descriptor under an exclusive ``fcntl.flock`` and ``fsync``s it,
+  so two processes appending to one dataset never interleave lines;
+* a crash mid-write can leave a torn last line without its newline. Readers skip it, and the next
+  writer (under the lock) truncates it before appending. A last line that lacks only its newline
+  but holds a whole JSON object (a hand-edited file, saved without a final newline) is kept: a
+  proper prefix of a JSON object is never itself an object, so this can't resurrect a torn write.
+
+The same task can be answered more than once: an undo in the web UI asks a task again and
+appends its new answer. `latest_answers` keeps the last answer per ``_task_hash``.
+POSIX only (``fcntl``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .constants import ANSWER, ANSWERS, DB_ENV_VAR, INPUT_HASH, TASK_HASH
+from .errors import ConfigError, DatasetError, InvalidTaskError
+from .types import Task
+
+DEFAULT_DB = Path("~/.al_ner/db")
+SUFFIX = ".jsonl"
+NAME_RULE = "1-200 letters, digits, '_', '-' and '.', not starting with '.'"
+_NAME_RE = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,199}")
+_HASH_KEYS = {"task": TASK_HASH, "input": INPUT_HASH}
+_CHUNK = 1 << 16
+
+
+def get_db(path: str | Path | None = None) -> Database:
+    """The database at `path` (the --db flag), else $AL_NER_DB, else ~/.al_ner/db."""
+    chosen = path if path not in (None, "") else os.environ.get(DB_ENV_VAR) or DEFAULT_DB
+    return Database(Path(chosen).expanduser())
+
+
+def check_name(name: str) -> str:
+    """Return `name` if it is a valid dataset name, else raise DatasetError."""
+    if not isinstance(name, str) or not _NAME_RE.fullmatch(name):
+        raise DatasetError(f"invalid dataset name {name!r}: use {NAME_RULE}")
+    return name
+
+
+def check_example(example: Any) -> None:
+    """Raise ValueError naming the problem unless `example` is a storable answered task."""
+    if not isinstance(example, dict):
+        raise ValueError(f"expected a JSON object (dict), got {type(example).__name__}")
+    for key in (INPUT_HASH, TASK_HASH):
+        value = example.get(key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError(f"{key!r} is {value!r}, not an integer; hash tasks with set_hashes")
+    if example.get(ANSWER) not in ANSWERS:
+        raise ValueError(f"'answer' is {example.get(ANSWER)!r}; use one of {', '.join(ANSWERS)}")
+
+
+def encode(example: Task) -> bytes:
+    """One JSONL line (UTF-8, with its newline)."""
+    line = json.dumps(example, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return line.encode("utf-8") + b"\n"
+
+
+def latest_answers(examples: Iterable[Task]) -> list[Task]:
+    """Keep only the last answer per ``_task_hash``, in the order those answers were given.
+
+    An undo in the web UI asks the task again and its new answer supersedes the old one. Answers
+    to the same task from different sessions also collapse to the last one.
+    """
+    latest: dict[int, Task] = {}
+    for example in examples:
+        key = example[TASK_HASH]
+        latest.pop(key, None)  # re-insert, so the order is that of the latest answers
+        latest[key] = example
+    return list(latest.values())
+
+
+class Database:
+    """A directory of JSONL datasets, created on first write."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"Database({str(self.path)!r})"
+
+    def path_for(self, name: str) -> Path:
+        """The file of dataset `name` (validates the name; the file may not exist yet)."""
+        return self.path / f"{check_name(name)}{SUFFIX}"
+
+    def datasets(self) -> list[str]:
+        """Names of the datasets in this database, sorted."""
+        if not self.path.is_dir():
+            return []
+        names = (p.name[: -len(SUFFIX)] for p in self.path.glob(f"*{SUFFIX}") if p.is_file())
+        return sorted(name for name in names if _NAME_RE.fullmatch(name))
+
+    def exists(self, name: str) -> bool:
+        return self.path_for(name).is_file()
+
+    def add_examples(self, name: str, examples: Sequence[Task]) -> None:
+        """Append `examples` to dataset `name` (created if new), all or nothing.
+
+        Every example is checked before anything is written, so a bad one changes nothing.
+        """
+        path = self.path_for(name)
+        payload = b"".join(_encode_checked(name, i, eg) for i, eg in enumerate(examples))
+        self._make_dir()
+        created = not path.exists()
+        fd = _open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            _append_locked(fd, payload, path)
+        finally:
+            os.close(fd)  # also releases the lock
+        if created:
+            _fsync_dir(self.path)
+
+    def get_examples(self, name: str) -> Iterator[Task]:
+        """Lazily yield the examples of dataset `name` as saved when the call was made."""
+        path = self._existing(name)
+        return _read(path)
+
+    def get_answers(self, name: str) -> list[Task]:
+        """The examples of `name` with only the last answer per task (see `latest_answers`)."""
+        return latest_answers(self.get_examples(name))
+
+    def count(self, name: str) -> int:
+        """Number of examples in dataset `name` (lines are counted, not parsed)."""
+        path = self._existing(name)
+        return sum(1 for _ in _records(path))
+
+    def get_hashes(self, name: str, *, by: str = "task") -> set[int]:
+        """The task hashes (by="task") or input hashes (by="input") of dataset `name`."""
+        if by not in _HASH_KEYS:
+            raise ConfigError(f"'by' must be one of {', '.join(_HASH_KEYS)}, got {by!r}")
+        key = _HASH_KEYS[by]
+        return {example[key] for example in self.get_examples(name)}
+
+    def drop(self, name: str) -> None:
+        """Delete dataset `name`, waiting for a write in progress to finish first."""
+        path = self._existing(name)
+        fd = _open(path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            path.unlink()
+        finally:
+            os.close(fd)
+        _fsync_dir(self.path)
+
+    def _existing(self, name: str) -> Path:
+        path = self.path_for(name)
+        if not path.is_file():
+            names = ", ".join(self.datasets()) or "none"
+            raise DatasetError(f"no dataset {name!r} in {self.path}; existing datasets: {names}")
+        return path
+
+    def _make_dir(self) -> None:
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise DatasetError(f"can't create database directory {self.path}: "
+                               f"{err.strerror or err}; pass --db DIR or set {DB_ENV_VAR}") from err
+
+
+def _encode_checked(name: str, index: int, example: Any) -> bytes:
+    try:
+        check_example(example)
+        return encode(example)
+    except (TypeError, ValueError) as err:
+        raise InvalidTaskError(f"example {index} of the batch for dataset {name!r} can't be "
+                               f"saved: {err}; nothing was written") from err
+
+
+def _open(path: Path, flags: int) -> int:
+    try:
+        return os.open(path, flags, 0o644)
+    except OSError as err:
+        raise DatasetError(f"can't open {path}: {err.strerror or err}; check the permissions "
+                           f"of the database directory or pass another --db DIR") from err
+
+
+def _append_locked(fd: int, payload: bytes, path: Path) -> None:
+    """Repair a torn tail, then write `payload` in one call and fsync (caller holds the lock)."""
+    size = _repair_tail(fd)
+    try:
+        written = os.write(fd, payload) if payload else 0
+        while written < len(payload):  # only for huge batches or a full disk
+            written += os.write(fd, payload[written:])
+        os.fsync(fd)
+    except OSError as err:
+        os.ftruncate(fd, size)  # all or nothing: don't leave half a batch
+        raise DatasetError(f"can't write to {path}: {err.strerror or err}; nothing was "
+                           "saved, free disk space or check permissions and retry") from err
+
+
+def _repair_tail(fd: int) -> int:
+    """Make the file end at a line boundary; return its size afterwards."""
+    size = os.fstat(fd).st_size
+    if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
+        return size
+    start = _last_line_start(fd, size)
+    if _parse_object(os.pread(fd, size - start, start)) is not None:
+        os.write(fd, b"\n")  # a whole record that lacks only its newline
+        return size + 1
+    os.ftruncate(fd, start)  # a torn write
+    return start
+
+
+def _last_line_start(fd: int, size: int) -> int:
+    end = size
+    while end > 0:
+        begin = max(0, end - _CHUNK)
+        newline = os.pread(fd, end - begin, begin).rfind(b"\n")
+        if newline >= 0:
+            return begin + newline + 1
+        end = begin
+    return 0
+
+
+def _parse_object(line: bytes) -> dict | None:
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _records(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) of each record up to the size at the first read; skips a torn tail."""
+    with path.open("rb") as file:
+        remaining = os.fstat(file.fileno()).st_size
+        for number, line in enumerate(file, start=1):
+            if remaining <= 0:
+                return
+            remaining -= len(line)
+            if not line.endswith(b"\n") and _parse_object(line) is None:
+                return  # torn by a crash mid-write: not a record
+            if line.strip():
+                yield number, line
+
+
+def _read(path: Path) -> Iterator[Task]:
+    for number, line in _records(path):
+        try:
+            example = json.loads(line)
+            check_example(example)
+        except ValueError as err:
+            raise DatasetError(f"{path}:{number}: corrupt line ({err}); fix or delete that "
+                               "line in a text editor, or restore the file from a backup") from err
+        yield example
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a created or removed file name durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
