@@ -1,0 +1,248 @@
+"""The work behind the db commands: import Prodigy exports, export datasets, dataset statistics."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, TypeGuard
+
+from .constants import (ANSWER, ANSWERS, END, INPUT_HASH, LABEL, SESSION_ID, SPANS, START,
+                        TASK_HASH, TEXT, TIMESTAMP, VIEW_ID, VIEW_NER, VIEW_NER_MANUAL)
+from .errors import ConfigError, InputError
+from .storage import Database, encode
+from .stream.hashing import set_hash
+from .types import Task
+
+STDIO = "-"
+_BOM = b"\xef\xbb\xbf"
+
+
+def import_file(db: Database, dataset: str, source: str | Path, *, answer: str | None = None,
+                rehash: bool = False) -> int:
+    """Import a Prodigy JSONL export (`source`, "-" for stdin) into `dataset`; return the count.
+
+    Every line is checked first and the tasks are saved in one batch, so a bad line saves nothing.
+    """
+    db.path_for(dataset)  # a bad name fails before the file is read
+    if answer is not None and answer not in ANSWERS:
+        raise ConfigError(f"--answer must be one of {', '.join(ANSWERS)}, got {answer!r}")
+    tasks = read_import(source, dataset=dataset, answer=answer, rehash=rehash)
+    db.add_examples(dataset, tasks)
+    return len(tasks)
+
+
+def read_import(source: str | Path, *, dataset: str, answer: str | None = None,
+                rehash: bool = False) -> list[Task]:
+    """Read and normalise every task of `source`; InputError names FILE:LINE of a bad one."""
+    label = "<stdin>" if str(source) == STDIO else str(source)
+    defaults = {SESSION_ID: f"{dataset}-{time.strftime('%Y-%m-%d_%H-%M-%S')}",
+                TIMESTAMP: int(time.time())}
+    tasks = []
+    for number, line in _numbered_lines(source, label):
+        try:
+            task = _parse_line(line, first=number == 1)
+            if task is not None:
+                tasks.append(normalize_task(task, answer=answer, rehash=rehash, defaults=defaults))
+        except ValueError as err:
+            raise InputError(str(err), path=label, line=number) from err
+    if not tasks:
+        raise InputError("no tasks found; check that this is a JSONL file with one task a line",
+                         path=label)
+    return tasks
+
+
+def normalize_task(task: Task, *, answer: str | None = None, rehash: bool = False,
+                   defaults: dict[str, Any] | None = None) -> Task:
+    """A copy of an exported task made storable; ValueError says what's wrong and the fix.
+
+    Fills what older or hand-made exports lack: the answer (from `answer`), the hashes, the
+    view id (inferred from the spans) and the keys in `defaults` (session id, timestamp).
+    """
+    _check_text_and_spans(task)
+    task = dict(task)
+    if ANSWER not in task:
+        if answer is None:
+            raise ValueError("task has no 'answer'; pass --answer accept|reject|ignore to set one")
+        task[ANSWER] = answer
+    if task[ANSWER] not in ANSWERS:
+        raise ValueError(f"'answer' is {task[ANSWER]!r}; use one of {', '.join(ANSWERS)}")
+    task.setdefault(VIEW_ID, infer_view_id(task))
+    for key, value in (defaults or {}).items():
+        task.setdefault(key, value)
+    if rehash or INPUT_HASH not in task or TASK_HASH not in task:
+        task = set_hash(task, overwrite=rehash)
+    for key in (INPUT_HASH, TASK_HASH):
+        if not _is_int(task[key]):
+            raise ValueError(f"{key!r} is {task[key]!r}, not an integer; pass --rehash to "
+                             "recompute the hashes")
+    return task
+
+
+def infer_view_id(task: Task) -> str:
+    """"ner" for a binary question (one span and a top-level label, or span answers)."""
+    spans = task.get(SPANS) or []
+    if (len(spans) == 1 and LABEL in task) or any(ANSWER in span for span in spans):
+        return VIEW_NER
+    return VIEW_NER_MANUAL
+
+
+def _numbered_lines(source: str | Path, label: str) -> Iterator[tuple[int, bytes]]:
+    if str(source) == STDIO:
+        yield from enumerate(sys.stdin.buffer, start=1)
+        return
+    try:
+        with open(source, "rb") as file:
+            yield from enumerate(file, start=1)
+    except OSError as err:
+        raise InputError(f"can't read the file ({err.strerror or err}); check the path",
+                         path=label) from err
+
+
+def _parse_line(line: bytes, *, first: bool) -> Task | None:
+    if first and line.startswith(_BOM):
+        line = line[len(_BOM):]
+    try:
+        text = line.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"not UTF-8 (byte 0x{line[err.start]:02x} at byte {err.start + 1}); "
+                         "re-save the file as UTF-8") from err
+    if not text.strip():
+        return None
+    try:
+        task = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"invalid JSON ({err.msg}, column {err.colno}); fix the line "
+                         "or delete it") from err
+    if not isinstance(task, dict):
+        raise ValueError(f"expected a JSON object, got {type(task).__name__}; one task per line")
+    return task
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"invalid JSON ({name} is not a JSON number); use a number or null")
+
+
+def _check_text_and_spans(task: Task) -> None:
+    text = task.get(TEXT)
+    if not isinstance(text, str):
+        raise ValueError("task has no 'text' string; every task needs the text it annotates")
+    if not text.strip():
+        raise ValueError("'text' is empty; delete the task or give it its text")
+    spans = task.get(SPANS, [])
+    if not isinstance(spans, list):
+        raise ValueError(f"'spans' is {type(spans).__name__}, not a list of "
+                         "{start, end, label} objects; fix or remove the key")
+    for index, span in enumerate(spans):
+        _check_span(index, span, len(text))
+
+
+def _check_span(index: int, span: Any, length: int) -> None:
+    if not isinstance(span, dict):
+        raise ValueError(f"span {index} is not an object; give it start, end and label")
+    start, end = span.get(START), span.get(END)
+    if not (_is_int(start) and _is_int(end) and 0 <= start < end <= length):
+        raise ValueError(f"span {index} has start={start!r} end={end!r}, not a non-empty range "
+                         f"in the {length}-character text; fix its character offsets")
+    if not isinstance(span.get(LABEL), str) or not span[LABEL]:
+        raise ValueError(f"span {index} has no 'label'; give it the entity label")
+    if ANSWER in span and span[ANSWER] not in ANSWERS:
+        raise ValueError(f"span {index} has answer {span[ANSWER]!r}; "
+                         f"use one of {', '.join(ANSWERS)}")
+
+
+def _is_int(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def export_lines(db: Database, dataset: str) -> Iterator[str]:
+    """The examples of `dataset` as JSONL lines (without newlines), every answer as saved."""
+    examples = db.get_examples(dataset)  # raises now, not on first use, if it's missing
+    return (encode(example).decode("utf-8")[:-1] for example in examples)
+
+
+def export_file(db: Database, dataset: str, path: str | Path) -> int:
+    """Write `dataset` to the JSONL file `path` (replaced whole, never left half-written)."""
+    lines = export_lines(db, dataset)  # fails before any file is made if it's missing
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            count = _write_lines(file, lines)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return count
+
+
+def _write_lines(file: IO[str], lines: Iterable[str]) -> int:
+    count = 0
+    for count, line in enumerate(lines, start=1):
+        file.write(line + "\n")
+    return count
+
+
+@dataclass
+class DatasetStats:
+    """What `al-ner stats DATASET` reports."""
+
+    name: str
+    path: Path
+    total: int = 0
+    unique_tasks: int = 0
+    answers: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ANSWERS, 0))
+    sessions: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, dict[str, int]] = field(default_factory=dict)  # label -> answer -> spans
+    first: int | None = None
+    last: int | None = None
+
+
+NO_SESSION = "(no session)"
+
+
+def dataset_stats(db: Database, dataset: str) -> DatasetStats:
+    """Counts of answers, sessions and labelled spans, and the first and last timestamps."""
+    stats = DatasetStats(dataset, db.path_for(dataset))
+    sessions: Counter[str] = Counter()
+    tasks: set[int] = set()
+    for example in db.get_examples(dataset):
+        stats.total += 1
+        stats.answers[example[ANSWER]] += 1
+        sessions[str(example.get(SESSION_ID, NO_SESSION))] += 1
+        tasks.add(example[TASK_HASH])
+        _count_labels(stats.labels, example)
+        _track_time(stats, example.get(TIMESTAMP))
+    stats.sessions = dict(sessions.most_common())
+    stats.unique_tasks = len(tasks)
+    stats.labels = dict(sorted(stats.labels.items()))
+    return stats
+
+
+def _count_labels(labels: dict[str, dict[str, int]], example: Task) -> None:
+    spans = example.get(SPANS) or []
+    for span in spans:
+        if isinstance(span, dict) and isinstance(span.get(LABEL), str):
+            counts = labels.setdefault(span[LABEL], dict.fromkeys(ANSWERS, 0))
+            counts[example[ANSWER]] += 1
+
+
+def _track_time(stats: DatasetStats, timestamp: Any) -> None:
+    if not isinstance(timestamp, (int, float)) or isinstance(timestamp, bool):
+        return
+    seconds = int(timestamp)
+    stats.first = seconds if stats.first is None else min(stats.first, seconds)
+    stats.last = seconds if stats.last is None else max(stats.last, seconds)
+
+
+def database_stats(db: Database) -> list[tuple[str, int]]:
+    """(name, number of examples) of every dataset in `db`."""
+    return [(name, db.count(name)) for name in db.datasets()]
