@@ -52,3 +52,7 @@ class EmptyPoolError(AlNerError):
 
 class AnswerError(AlNerError, ValueError):
     """An answer doesn't match an open question (unknown task hash, bad answer value or spans)."""
+
+
+class LeakageError(AlNerError):
+    """An evaluation set shares sentences with the pool or another evaluation set."""

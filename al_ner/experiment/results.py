@@ -1,0 +1,91 @@
+"""The results JSONL: one row per strategy x seed x budget x evaluation set x label."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import srsly
+
+from ..errors import InputError
+
+BASE = "base"  # the strategy name of the base model's zero-shot rows (budget 0)
+TEST = "test"
+ANNOTATION_DEV = "annotation_dev"
+UNBIASED_DEV = "unbiased_dev"
+EVAL_SETS = (TEST, ANNOTATION_DEV, UNBIASED_DEV)
+EVAL_SET_TITLES = {TEST: "held-out test", ANNOTATION_DEV: "annotation dev split",
+                   UNBIASED_DEV: "unbiased dev"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """Scores of one model on one evaluation set and label, with what its training data cost.
+
+    base_f is the base model's F1 on the same evaluation set and label (for the annotation dev
+    split that set differs per run and budget), so f - base_f is the change fine-tuning made.
+    n_gold counts the gold entities of the label in the evaluation set.
+    """
+
+    strategy: str
+    seed: int
+    budget: int
+    eval_set: str
+    label: str
+    f: float
+    p: float
+    r: float
+    n_gold: int
+    base_f: float
+    sentences: int
+    tokens: int
+    decisions: int
+    est_seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as JSON-ready values (scores to 6 places, seconds to 0.1)."""
+        data = asdict(self)
+        for key in ("f", "p", "r", "base_f"):
+            data[key] = round(data[key], 6)
+        data["est_seconds"] = round(data["est_seconds"], 1)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Row:
+        names = {f.name for f in fields(cls)}
+        missing = names - set(data)
+        if missing:
+            raise InputError(f"results row lacks {sorted(missing)}; rerun the experiment to rewrite it")
+        return cls(**{k: data[k] for k in names})
+
+
+def write_rows(path: str | Path, rows: Iterable[Row], *, append: bool = False) -> None:
+    srsly.write_jsonl(path, (row.to_dict() for row in rows), append=append, append_new_line=False)
+
+
+def read_rows(path: str | Path) -> list[Row]:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("results file not found; run the experiment first", path=str(path))
+    return [Row.from_dict(data) for data in srsly.read_jsonl(path)]
+
+
+Key = tuple[str, int, str, str]  # strategy, budget, eval_set, label
+
+
+def by_seed(rows: Iterable[Row]) -> dict[Key, dict[int, Row]]:
+    """Rows grouped by (strategy, budget, eval_set, label), then keyed by seed."""
+    grouped: dict[Key, dict[int, Row]] = defaultdict(dict)
+    for row in rows:
+        grouped[(row.strategy, row.budget, row.eval_set, row.label)][row.seed] = row
+    return dict(grouped)
+
+
+def ordered(values: Iterable[Any], preferred: Iterable[Any] = ()) -> list[Any]:
+    """Distinct values, those in `preferred` first in its order, then the rest sorted."""
+    values = set(values)
+    first = [v for v in preferred if v in values]
+    return first + sorted(values - set(first), key=str)

@@ -1,0 +1,122 @@
+"""Keep the evaluation sets apart: held-out test, unbiased dev, pool, and each run's annotation dev.
+
+Every set is compared by the Prodigy input hash of its sentences' text, the same hash the
+recipes use to skip questions already answered, so "no overlap" means what the annotator sees.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from murmurhash.mrmr import hash as murmur
+
+from ..constants import INPUT_HASH, TEXT
+from ..errors import ConfigError, EmptyPoolError, LeakageError
+from ..stream.hashing import input_hash
+from ..types import Task
+from .corpus import Sentence
+
+
+@dataclass
+class Splits:
+    """The pool the annotator labels and the two fixed evaluation sets."""
+
+    pool: list[Sentence]
+    dev: list[Sentence]
+    test: list[Sentence]
+    removed: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, list[Sentence]]:
+        return {"pool": self.pool, "dev": self.dev, "test": self.test}
+
+
+def make_splits(pool: Sequence[Sentence], test: Sequence[Sentence], dev: Sequence[Sentence] | None = None,
+                *, dev_size: int = 0, pool_size: int | None = None, seed: int = 0) -> Splits:
+    """Make pool, unbiased dev and held-out test disjoint by hash; the test set is never changed.
+
+    Without `dev`, `dev_size` sentences are drawn at random from the pool before any selection.
+    Pool sentences repeated or found in dev/test are dropped; dev sentences found in test too.
+    `pool_size` then keeps a random subset of the pool. `removed` counts what was dropped.
+    """
+    rng = random.Random(seed)
+    test_hashes = {s.hash for s in test}
+    unique_pool, n_repeats = _dedupe(pool)
+    clean_pool = [s for s in unique_pool if s.hash not in test_hashes]
+    removed = {"pool_repeats": n_repeats, "pool_in_test": len(unique_pool) - len(clean_pool)}
+    if dev is None:
+        dev, clean_pool = _draw(clean_pool, dev_size, rng)
+    kept_dev = [s for s in dev if s.hash not in test_hashes]
+    removed["dev_in_test"] = len(dev) - len(kept_dev)
+    dev_hashes = {s.hash for s in kept_dev}
+    final_pool = [s for s in clean_pool if s.hash not in dev_hashes]
+    removed["pool_in_dev"] = len(clean_pool) - len(final_pool)
+    if pool_size is not None and pool_size < len(final_pool):
+        keep = set(rng.sample(range(len(final_pool)), pool_size))
+        final_pool = [s for i, s in enumerate(final_pool) if i in keep]
+    if not final_pool:
+        raise EmptyPoolError("no pool sentence is left after removing the dev and test sentences; "
+                             "check that pool, dev and test are different files")
+    splits = Splits(final_pool, list(kept_dev), list(test), removed)
+    check_disjoint({name: [s.hash for s in sents] for name, sents in splits.as_dict().items()})
+    return splits
+
+
+def _dedupe(sentences: Sequence[Sentence]) -> tuple[list[Sentence], int]:
+    """The first of each repeated sentence, and how many repeats were dropped."""
+    seen: set[int] = set()
+    out = []
+    for sent in sentences:
+        if sent.hash not in seen:
+            seen.add(sent.hash)
+            out.append(sent)
+    return out, len(sentences) - len(out)
+
+
+def _draw(pool: list[Sentence], size: int, rng: random.Random) -> tuple[list[Sentence], list[Sentence]]:
+    if not 0 < size < len(pool):
+        raise ConfigError(f"the corpus has no dev split, so dev_size must be between 1 and the pool "
+                          f"size minus 1 ({len(pool) - 1}), got {size}")
+    chosen = set(rng.sample(range(len(pool)), size))
+    return ([s for i, s in enumerate(pool) if i in chosen],
+            [s for i, s in enumerate(pool) if i not in chosen])
+
+
+def check_disjoint(named: Mapping[str, Iterable[int]]) -> None:
+    """Raise LeakageError if any two of the named hash collections share a hash."""
+    sets = {name: set(hashes) for name, hashes in named.items()}
+    for (a, ha), (b, hb) in combinations(sets.items(), 2):
+        shared = ha & hb
+        if shared:
+            raise LeakageError(f"{len(shared)} sentence(s) are in both '{a}' and '{b}' "
+                               f"(e.g. input hash {min(shared)}); rebuild the splits with prepare")
+
+
+def task_input_hash(task: Task) -> int:
+    """A task's input hash, computed from its text when it has none."""
+    value = task.get(INPUT_HASH)
+    return int(value) if value is not None else input_hash({TEXT: task[TEXT]})
+
+
+def in_annotation_dev(hash_value: int, *, share: float, seed: int) -> bool:
+    """Whether a sentence goes to a run's annotation dev split.
+
+    Decided by the hash alone, so a sentence keeps its side as the run grows from one budget to
+    the next, and every answer about one sentence lands on the same side.
+    """
+    if not 0.0 <= share < 1.0:
+        raise ConfigError(f"annotation dev share must be in [0, 1), got {share}")
+    bucket = murmur(f"{seed}:{hash_value}") % 10_000
+    return bucket < share * 10_000
+
+
+def split_answers(answers: Iterable[Task], *, share: float, seed: int) -> tuple[list[Task], list[Task]]:
+    """Cut a run's answers into (train, annotation dev), as a user holding out a share would."""
+    train: list[Task] = []
+    dev: list[Task] = []
+    for task in answers:
+        side = dev if in_annotation_dev(task_input_hash(task), share=share, seed=seed) else train
+        side.append(task)
+    return train, dev
