@@ -106,6 +106,18 @@ def to_iob2(tags: Sequence[str]) -> list[str]:
     return out
 
 
+def iob_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Entity spans (token start, token end exclusive, label) of IOB2 tags."""
+    spans: list[tuple[int, int, str]] = []
+    for i, tag in enumerate(tags):
+        if tag.startswith("B-") or (tag.startswith("I-") and (not spans or spans[-1][1] != i
+                                                               or spans[-1][2] != tag[2:])):
+            spans.append((i, i + 1, tag[2:]))
+        elif tag.startswith("I-"):
+            spans[-1] = (spans[-1][0], i + 1, spans[-1][2])
+    return spans
+
+
 def write_iob(path: str | Path, sentences: Iterable[Sentence]) -> None:
     """Write `token TAG` lines, a blank line between sentences."""
     blocks = ["\n".join(f"{t} {g}" for t, g in zip(s.tokens, s.tags)) for s in sentences]

@@ -106,7 +106,11 @@ def versus_base(view: View, strategy: str, budget: int, eval_set: str, label: st
 def change_word(interval: Interval) -> str:
     return {HELPS: "better than the base model", HURTS: "worse than the base model",
             NO_DIFFERENCE: "no detectable change from the base model",
-            UNKNOWN: "better" if interval.mean > 0 else "worse"}[interval.verdict]
+            UNKNOWN: {1: "better", 0: "unchanged", -1: "worse"}[_sign(interval.mean)]}[interval.verdict]
+
+
+def _sign(value: float, eps: float = 1e-9) -> int:
+    return 0 if abs(value) <= eps else (1 if value > 0 else -1)
 
 
 # ---------------------------------------------------------------- sections
@@ -241,7 +245,7 @@ def overstatements(view: View, label: str) -> list[str]:
 def _same_story(a: Interval, b: Interval) -> bool:
     """Whether two changes tell the same story: same CI verdict, or same sign without CIs."""
     if UNKNOWN in (a.verdict, b.verdict):
-        return (a.mean > 0) == (b.mean > 0)
+        return _sign(a.mean) == _sign(b.mean)
     return a.verdict == b.verdict
 
 

@@ -9,15 +9,19 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
+from pathlib import Path
+from typing import Any
 
+import srsly
 from murmurhash.mrmr import hash as murmur
 
 from ..constants import INPUT_HASH, TEXT
 from ..errors import ConfigError, EmptyPoolError, LeakageError
 from ..stream.hashing import input_hash
 from ..types import Task
-from .corpus import Sentence
+from .corpus import CorpusSpec, Sentence, read_split, write_iob
 
 
 @dataclass
@@ -112,11 +116,45 @@ def in_annotation_dev(hash_value: int, *, share: float, seed: int) -> bool:
     return bucket < share * 10_000
 
 
-def split_answers(answers: Iterable[Task], *, share: float, seed: int) -> tuple[list[Task], list[Task]]:
-    """Cut a run's answers into (train, annotation dev), as a user holding out a share would."""
+def split_answers(answers: Iterable[Task], *, share: float, seed: int,
+                  at_least_one: bool = False) -> tuple[list[Task], list[Task]]:
+    """Cut a run's answers into (train, annotation dev), as a user holding out a share would.
+
+    at_least_one: if no sentence fell to dev but two or more were answered, move the sentence
+    with the lowest dev bucket there (small budgets would otherwise have no dev set at all).
+    """
     train: list[Task] = []
     dev: list[Task] = []
     for task in answers:
         side = dev if in_annotation_dev(task_input_hash(task), share=share, seed=seed) else train
         side.append(task)
+    inputs = {task_input_hash(task) for task in train}
+    if at_least_one and share > 0 and not dev and len(inputs) > 1:
+        first = min(inputs, key=lambda h: murmur(f"{seed}:{h}") % 10_000)
+        dev = [task for task in train if task_input_hash(task) == first]
+        train = [task for task in train if task_input_hash(task) != first]
     return train, dev
+
+
+def prepare_corpus(spec: CorpusSpec, out_dir: str | Path, *, path: str | None = None,
+                   datasets_id: str | None = None, dev_size: int = 0, pool_size: int | None = None,
+                   seed: int = 0) -> dict[str, Any]:
+    """Read a labeled corpus, make its splits disjoint and write them for the runner.
+
+    Writes pool.iob (gold for the simulated annotator), dev.iob, test.iob and splits.json
+    (sizes, what was dropped and why, and where the data came from). Returns that summary.
+    """
+    read = partial(read_split, spec, path=path, datasets_id=datasets_id)
+    dev = read("dev") if "dev" in spec.splits and not dev_size else None
+    splits = make_splits(read("pool"), read("test"), dev, dev_size=dev_size, pool_size=pool_size,
+                         seed=seed)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, sentences in splits.as_dict().items():
+        write_iob(out / f"{name}.iob", sentences)
+    summary = {"corpus": spec.name, "source": datasets_id or str(path or spec.path),
+               "sizes": {name: len(s) for name, s in splits.as_dict().items()},
+               "tokens": {name: sum(len(x.tokens) for x in s) for name, s in splits.as_dict().items()},
+               "dev_drawn_from_pool": dev is None, "removed": splits.removed, "seed": seed}
+    srsly.write_json(out / "splits.json", summary)
+    return summary

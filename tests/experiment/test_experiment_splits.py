@@ -90,3 +90,10 @@ def test_annotation_dev_split_is_stable_as_the_run_grows_and_keeps_sentences_who
 def test_zero_share_keeps_everything_for_training() -> None:
     tasks = [{"text": str(i)} for i in range(10)]
     assert split_answers(tasks, share=0.0, seed=0) == (tasks, [])
+
+
+def test_at_least_one_dev_sentence_when_asked() -> None:
+    tasks = [{"text": f"s{i}", "_input_hash": i} for i in range(3)]
+    train, dev = split_answers(tasks, share=0.01, seed=0, at_least_one=True)
+    assert len(dev) == 1 and len(train) == 2
+    assert split_answers(tasks[:1], share=0.01, seed=0, at_least_one=True) == (tasks[:1], [])

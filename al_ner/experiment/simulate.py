@@ -1,0 +1,48 @@
+"""python -m al_ner.experiment.simulate CORPUS_DIR OUT_DIR: run every strategy x seed x budget."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ._cli import run, say
+from .config import load_config
+from .runner import RESULTS, Experiment
+
+
+def simulate_cli(
+    corpus_dir: Annotated[Path, typer.Argument(help="Prepared corpus (python -m al_ner.experiment.prepare)")],
+    out_dir: Annotated[Path, typer.Argument(help="Where to write results.jsonl, meta.json and the runs")],
+    config: Annotated[Optional[Path], typer.Option(help="Experiment config, e.g. configs/experiment/news.cfg")] = None,
+    base_model: Annotated[Optional[str], typer.Option(help="Base pipeline, e.g. en_core_web_sm")] = None,
+    labels: Annotated[Optional[str], typer.Option(help="Labels to annotate (the model's names), comma-separated")] = None,
+    strategies: Annotated[Optional[str], typer.Option(help="random,active-full,active-binary")] = None,
+    budgets: Annotated[Optional[str], typer.Option(help="Checkpoints in answered tasks, e.g. 100,250,500,1000")] = None,
+    seeds: Annotated[Optional[int], typer.Option(help="Number of seeds (0..N-1)")] = None,
+    noise: Annotated[Optional[float], typer.Option(help="Chance that the annotator gets a decision wrong")] = None,
+    fill: Annotated[Optional[str], typer.Option(help="Labels nobody annotated: missing, O or model")] = None,
+    max_epochs: Annotated[Optional[int], typer.Option(help="Epochs per fine-tune")] = None,
+    dev_share: Annotated[Optional[float], typer.Option(help="Share of each run's answers held out as its dev split")] = None,
+) -> None:
+    """Simulate annotation with each strategy through the recipes, fine-tune at each budget, score."""
+    from tqdm import tqdm
+
+    from .spacy_steps import SpacySteps
+
+    cfg = load_config(config, base_model=base_model, labels=labels, strategies=strategies, budgets=budgets,
+                      seeds=seeds, noise=noise, fill=fill, max_epochs=max_epochs, dev_share=dev_share)
+    say(f"ℹ {cfg.base_model}, labels {','.join(cfg.labels)}: {len(cfg.strategies)} strategies x "
+        f"{len(cfg.seeds)} seeds x {len(cfg.budgets)} budgets")
+    experiment = Experiment(cfg, corpus_dir, out_dir, SpacySteps(cfg, corpus_dir),
+                            progress=lambda total: tqdm(total=total, file=sys.stderr, unit="ckpt",
+                                                        dynamic_ncols=True))
+    rows = experiment.run()
+    stages = ", ".join(f"{k} {v:.0f}s" for k, v in experiment.timer.seconds.items())
+    say(f"✔ {len(rows)} rows -> {out_dir / RESULTS} ({stages})")
+
+
+if __name__ == "__main__":
+    run(simulate_cli)
