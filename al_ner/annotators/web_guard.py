@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -19,7 +20,6 @@ from ..errors import ConfigError
 TOKEN_ENV_VAR = "AL_NER_WEB_TOKEN"
 AUTH_ENV_VAR = "AL_NER_WEB_AUTH"
 TOKEN_PARAM = "token"
-TOKEN_COOKIE = "al_ner_token"
 
 # Task text is rendered with textContent; the policy is a second line of defence.
 SECURITY_HEADERS = {
@@ -44,6 +44,12 @@ class Access:
     def required(self) -> bool:
         return self.token is not None or self.basic is not None
 
+    @property
+    def cookie(self) -> str:
+        """The token cookie's name; it differs by token, as cookies are shared across ports."""
+        digest = hashlib.sha256((self.token or "").encode("utf-8")).hexdigest()[:12]
+        return f"al_ner_token_{digest}"
+
     def allows(self, conn: HTTPConnection) -> bool:
         if not self.required:
             return True
@@ -53,7 +59,7 @@ class Access:
         if self.token is None:
             return False
         scheme, _, value = conn.headers.get("authorization", "").partition(" ")
-        shown = value if scheme.lower() == "bearer" else conn.cookies.get(TOKEN_COOKIE, "")
+        shown = value if scheme.lower() == "bearer" else conn.cookies.get(self.cookie, "")
         return _same(shown, self.token)
 
     def _basic_ok(self, conn: HTTPConnection) -> bool:
@@ -135,7 +141,7 @@ class Guard:
             return _unauthorized(self.access)
         query = urlencode([(k, v) for k, v in conn.query_params.multi_items() if k != TOKEN_PARAM])
         response = RedirectResponse(conn.url.path + (f"?{query}" if query else ""), 303)
-        response.set_cookie(TOKEN_COOKIE, shown, httponly=True, samesite="strict")
+        response.set_cookie(self.access.cookie, shown, httponly=True, samesite="strict")
         return response
 
 

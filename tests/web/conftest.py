@@ -15,7 +15,7 @@ from al_ner.constants import VIEW_NER, VIEW_NER_MANUAL
 from al_ner.controller import Controller
 from al_ner.storage import get_db
 
-DATASET = "web_test"
+DATASET = "news_entities"
 LABELS = ["PERSON", "ORG", "GPE"]
 XSS_TEXT = '<script>window.__xss = 1</script> and <img src=x onerror="window.__xss = 2"> here'
 

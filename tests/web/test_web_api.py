@@ -219,7 +219,8 @@ def test_token_is_required_and_a_token_url_sets_a_cookie(binary_controller):
     assert c.get("/?token=wrong").status_code == 401
     login = c.get("/?token=s3cret", follow_redirects=False)
     assert login.status_code == 303 and login.headers["location"] == "/"
-    assert "httponly" in login.headers["set-cookie"].lower()
+    cookie = login.headers["set-cookie"].lower()
+    assert cookie.startswith("al_ner_token_") and "httponly" in cookie and "samesite=strict" in cookie
     assert c.get("/api/session").status_code == 200  # the cookie
     bearer = client(binary_controller, access=Access(token="s3cret"))
     assert bearer.get("/api/session", headers={"Authorization": "Bearer s3cret"}).status_code == 200

@@ -104,6 +104,7 @@ def test_binary_view_keyboard_and_buttons(serve, open_page, binary_controller, w
     shows(page, "flows through")
     page.keyboard.press("Space")
     shows(page, "Grace Hopper")
+    page.wait_for_function("document.getElementById('progress-text').textContent === '3 / 4'")
     screenshot(page, "ner.png")
     page.keyboard.press("Backspace")  # undo the ignore: London comes back
     shows(page, "flows through")
@@ -236,3 +237,13 @@ def test_two_tabs_never_get_the_same_question(serve, open_page, make_controller,
     wait_for(lambda: len(web.stored(controller)) == 6, "6 saved answers")
     saved = [t["text"] for t in web.stored(controller)]
     assert sorted(saved) == sorted(texts) and shown == set(texts)
+
+
+def test_token_url_logs_the_browser_in(serve, open_page, binary_controller, web):
+    served = serve(binary_controller, token="s3cret")
+    page = open_page(served.url)
+    shows(page, "wrote the first")
+    assert "token" not in page.url  # the token moved into an HttpOnly cookie
+    page.keyboard.press("a")
+    wait_for(lambda: len(web.stored(binary_controller)) == 1, "1 saved answer")
+    assert open_page(served.url.split("?")[0]).text_content("body").startswith("missing or wrong")

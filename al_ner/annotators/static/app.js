@@ -173,13 +173,12 @@
   function showProgress(p) {
     if (!p) return;
     state.progress = p;
-    const fillBar = $("progress-fill");
+    const track = $("progress-track");
+    track.hidden = !p.total;  // no bar when the source size is unknown
     if (p.total) {
-      fillBar.classList.remove("unknown");
-      fillBar.style.width = `${Math.min(100, (100 * p.answered) / p.total)}%`;
+      $("progress-fill").style.width = `${Math.min(100, (100 * p.answered) / p.total)}%`;
       $("progress-text").textContent = `${p.answered} / ${p.total}`;
     } else {
-      fillBar.classList.add("unknown");
       $("progress-text").textContent = `${p.answered} answered`;
     }
     for (const kind of ["accept", "reject", "ignore"]) {
@@ -260,11 +259,15 @@
 
   function renderMeta(meta, task) {
     const info = task.meta || {};
-    if (typeof info.score === "number") meta.append(el("span", "score", `score ${info.score.toFixed(2)}`));
+    if (typeof info.score === "number") meta.append(el("span", "score", `score ${formatScore(info.score)}`));
     for (const [key, value] of Object.entries(info)) {
       if (key === "score" || (typeof value === "object" && value !== null)) continue;
       meta.append(el("span", "", `${key}: ${value}`));
     }
+  }
+
+  function formatScore(score) {
+    return score !== 0 && Math.abs(score) < 0.01 ? score.toExponential(1) : score.toFixed(2);
   }
 
   // Manual view: tokens; spans are runs of tokens in one <mark>.
