@@ -12,6 +12,7 @@ module holds only the bookkeeping: budgets, rounds, splits, costs, rows, timings
 
 from __future__ import annotations
 
+import hashlib
 import random
 import shutil
 import time
@@ -126,8 +127,7 @@ class Experiment:
     def run_strategy(self, strategy: Strategy, seed: int, source: Path, bar: Progress) -> list[Row]:
         """All budgets of one strategy and seed, or the stored rows of an identical finished run."""
         run_dir = self.out_dir / "runs" / strategy.name / f"seed{seed}"
-        settings = {**self.config.to_meta(), "strategy": strategy.name, "seed": seed,
-                    "corpus": str(self.corpus_dir.resolve())}
+        settings = run_settings(self.config, strategy.name, seed, self.corpus_dir)
         if _finished(run_dir, settings):
             bar.update(len(self.config.budgets))
             return read_rows(run_dir / RESULTS)
@@ -173,6 +173,21 @@ class Experiment:
         """Delete a checkpoint's folder (models are large) unless keep_models is set."""
         if work is not None and not self.config.keep_models:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def run_settings(cfg: ExperimentConfig, strategy: str, seed: int, corpus_dir: Path) -> dict[str, Any]:
+    """What decides a run's results (not which other seeds or strategies run beside it)."""
+    meta = {k: v for k, v in cfg.to_meta().items() if k not in ("seeds", "strategies")}
+    return {**meta, "strategy": strategy, "seed": seed, "corpus": corpus_fingerprint(corpus_dir)}
+
+
+def corpus_fingerprint(corpus_dir: Path) -> str:
+    """A digest of the prepared gold files, so a re-prepared corpus isn't mistaken for the old one."""
+    digest = hashlib.sha1()
+    for name in (POOL_GOLD, DEV_GOLD, TEST_GOLD):
+        path = corpus_dir / name
+        digest.update(path.read_bytes() if path.is_file() else name.encode())
+    return digest.hexdigest()
 
 
 def _finished(run_dir: Path, settings: dict[str, Any]) -> bool:

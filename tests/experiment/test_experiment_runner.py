@@ -97,3 +97,10 @@ def test_config_files_load() -> None:
     assert news.base_model == "en_core_web_sm" and news.seeds == (0, 1, 2)
     assert conll.base_model == "en_core_web_md" and conll.budgets == (100, 250, 500, 1000)
     assert news.label_map["PERSON"] == "PER" and news.gold_to_model() == {"ORG": "ORG"}
+
+
+def test_more_seeds_reuse_the_finished_ones(tmp_path: Path) -> None:
+    Experiment(config(), NEWS, tmp_path, FakeSteps()).run()
+    more = FakeSteps()
+    Experiment(load_config(None, budgets="10,25", seeds=3), NEWS, tmp_path, more).run()
+    assert {c[1] for c in more.calls} == {2}
