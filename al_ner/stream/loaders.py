@@ -75,6 +75,9 @@ def get_stream(source: str | Path, *, loader: str | None = None, db: Any = None,
     """
     source = str(source)
     if source.startswith(DATASET_PREFIX):
+        if options:
+            raise ConfigError(f"loader options ({', '.join(options)}) don't apply to a stored "
+                              f"dataset source '{source}'; drop them")
         return read_stored(source[len(DATASET_PREFIX):], db=db, on_invalid=on_invalid)
     name = loader or infer_loader(source)
     read = get_loader(name)
@@ -97,7 +100,8 @@ def infer_loader(source: str) -> str:
     if source == STDIN:
         return "jsonl"
     path = Path(source)
-    _check_exists(path, hint=" (or pass loader 'datasets' for a Hugging Face hub id)")
+    hub_hint = "" if path.suffix else " (or pass loader 'datasets' for a Hugging Face hub id)"
+    _check_exists(path, hint=hub_hint)
     if path.is_dir():
         if _is_saved_dataset(path):
             return "datasets"
@@ -608,7 +612,7 @@ def _hf_task(row: dict[str, Any], i: int, fields: tuple[str | None, str | None, 
         task[TEXT] = row[text]
         task[META] = {**(row.get(META) or {}), **meta}
         return _check_task(task, where, None, f"row {i}: ")
-    words = list(row[tokens])
+    words = list(row[tokens]) if tokens else []
     tag_values = _tag_names(row[tags], names, tags, where, i) if tags else ["O"] * len(words)
     problem = check_iob(tag_values, scheme)
     if problem is not None:

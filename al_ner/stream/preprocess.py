@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, TypeGuard
 
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
@@ -190,5 +190,5 @@ def _from_token_indices(span: dict[str, Any], i: int, tokens: Any, where: str) -
     return {**span, START: tokens[ts][START], END: tokens[te][END]}
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)

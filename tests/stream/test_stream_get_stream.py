@@ -116,6 +116,8 @@ def test_stored_dataset_errors():
         get_stream("dataset:news")
     with pytest.raises(ConfigError, match="write dataset:NAME or dataset:NAME:ANSWER"):
         get_stream("dataset:news:maybe", db=FakeDB({}))
+    with pytest.raises(ConfigError, match=r"loader options \(split\) don't apply to a stored dataset"):
+        get_stream("dataset:news", db=FakeDB({}), split="test")
     with pytest.raises(DatasetError, match="dataset 'other' doesn't exist"):
         get_stream("dataset:other", db=FakeDB({}))  # fails when called, not when iterated
 
