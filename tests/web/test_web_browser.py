@@ -104,7 +104,7 @@ def test_binary_view_keyboard_and_buttons(serve, open_page, binary_controller, w
     shows(page, "flows through")
     page.keyboard.press("Space")
     shows(page, "Grace Hopper")
-    page.wait_for_function("document.getElementById('progress-text').textContent === '3 / 4'")
+    page.wait_for_function("() => document.getElementById('progress-text').textContent === '3 / 4'")
     screenshot(page, "ner.png")
     page.keyboard.press("Backspace")  # undo the ignore: London comes back
     shows(page, "flows through")
@@ -120,7 +120,7 @@ def test_binary_view_keyboard_and_buttons(serve, open_page, binary_controller, w
     assert [(t["text"].split()[0], t["answer"]) for t in latest] == [
         ("Ada", "accept"), ("Apple", "reject"), ("The", "accept"), ("Grace", "reject")]
     assert latest[2]["spans"] == web.binary_tasks()[2]["spans"]
-    page.wait_for_function("document.getElementById('count-accept').textContent === '2'")
+    page.wait_for_function("() => document.getElementById('count-accept').textContent === '2'")
     assert page.text_content("#count-reject") == "2" and page.text_content("#count-ignore") == "0"
     assert page.text_content("#progress-text") == "4 / 4"
     update = binary_controller.components["update"]
