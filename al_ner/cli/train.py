@@ -1,0 +1,81 @@
+"""train and evaluate: thin wrappers around al_ner.training.train / evaluate."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import srsly
+import typer
+from spacy.cli._util import parse_config_overrides
+from spacy.tokens import DocBin
+
+from ..errors import ConfigError, InputError
+from ..models import load_model
+from ..training import DEFAULT_CONFIG, LABEL_MAPS, EvalSet, eval_set_from_docs, eval_set_from_tasks
+from ..training import evaluate as evaluate_model
+from ..training import train as train_model
+from ._app import app
+
+
+@app.command("train", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def train_cli(
+    ctx: typer.Context,
+    output_dir: Annotated[Path, typer.Argument(help="Where model-last and model-best go")],
+    config: Annotated[Path, typer.Option("--config", "-c", help="spaCy training config")] = DEFAULT_CONFIG,
+    base_model: Annotated[str, typer.Option(
+        "--base-model", help="Pipeline the config sources its components from")] = "en_core_web_md",
+    gpu_id: Annotated[int, typer.Option("--gpu-id", help="GPU id, -1 for CPU")] = -1,
+) -> None:
+    """Fine-tune a pipeline with spaCy; config overrides as extra flags (--paths.train X.spacy)."""
+    overrides = parse_config_overrides(ctx.args)
+    result = train_model(config, output_dir, overrides=overrides, base_model=base_model,
+                         use_gpu=gpu_id, stdout=sys.stdout)
+    typer.echo(f"✔ Saved {result.last}" + (f" and {result.best}" if result.best else ""))
+
+
+@app.command("evaluate")
+def evaluate_cli(
+    model: Annotated[str, typer.Argument(help="Pipeline to score (package name or directory)")],
+    data: Annotated[Path, typer.Argument(help="Gold data: .spacy, or a file the loaders read "
+                                              "(.jsonl tasks with spans, .conll/.iob)")],
+    label_map: Annotated[str, typer.Option(
+        "--label-map", help=f"Model -> gold labels: {', '.join(LABEL_MAPS)} or a JSON file")] = "none",
+    output: Annotated[Path | None, typer.Option("--output", help="Write the scores as JSON")] = None,
+) -> None:
+    """Per-label precision, recall and F1 of a pipeline's NER on gold data."""
+    nlp = load_model(model)
+    scores = evaluate_model(nlp, read_gold(data, nlp), label_map=resolve_label_map(label_map))
+    for label, prf in [*scores["labels"].items(), ("micro", scores["micro"])]:
+        typer.echo(f"{label:<10} P {prf['p']:.3f}  R {prf['r']:.3f}  F {prf['f']:.3f}  "
+                   f"(support {prf['support']})")
+    if scores["not_scored"]:
+        typer.echo(f"not scored (no model label maps to them): {', '.join(scores['not_scored'])}")
+    if output is not None:
+        srsly.write_json(output, scores)
+
+
+def resolve_label_map(value: str) -> dict[str, str] | None:
+    """A named label map (ontonotes-conll, none) or a JSON file of {model label: gold label}."""
+    if value in LABEL_MAPS:
+        return LABEL_MAPS[value]
+    path = Path(value)
+    if not path.is_file():
+        raise ConfigError(f"unknown label map {value!r}; use one of {', '.join(LABEL_MAPS)} "
+                          "or a JSON file")
+    mapping: Any = srsly.read_json(path)
+    if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+        raise InputError("expected a JSON object of model label -> gold label", path=str(path))
+    return mapping
+
+
+def read_gold(path: Path, nlp: Any) -> EvalSet:
+    """Gold data as an EvalSet: a DocBin, or tasks from the stream loaders."""
+    if not path.is_file():
+        raise InputError("gold data file not found; pass a .spacy, .jsonl or .conll file", path=str(path))
+    if path.suffix == ".spacy":
+        return eval_set_from_docs(DocBin().from_disk(path).get_docs(nlp.vocab))
+    from ..stream.loaders import get_stream
+
+    return eval_set_from_tasks(nlp, get_stream(str(path)))

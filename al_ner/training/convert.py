@@ -1,0 +1,290 @@
+"""Answers -> spaCy Docs: accepted spans are entities, rejected ones incorrect spans, the rest `fill`.
+
+Per token, spaCy's NER gold is one of: an entity tag (B/I/L/U-LABEL), ``O`` (no entity of any
+label) or missing (``-``, no loss). The `fill` policy decides what tokens outside the accepted
+spans become:
+
+* ``"missing"``: nothing is claimed about them. A complete (ner_manual) answer for the trained
+  labels would say "not ORG" for the other tokens, but BILUO has no "not ORG, otherwise
+  unknown" tag; ``O`` would also claim "not PERSON, not GPE, ...". So those tokens stay
+  missing and the "not ORG" part goes into ``doc.spans["incorrect_spans"]`` instead: every
+  span of up to `negative_len` tokens lying wholly outside the answer's entities is an
+  incorrect ORG span.
+* ``"O"``: every other token is ``O`` (what naive tools do: fine-tuning then unlearns the labels
+  nobody annotated).
+* ``"model"``: pseudo-rehearsal. Tokens outside the answers get the BASE pipeline's entities for
+  the labels nobody annotated (and ``O`` where it predicts nothing), so fine-tuning on ORG
+  doesn't erase PERSON/GPE/...; see `model_fill` for the conflict rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..constants import (ACCEPT, ANSWER, END, IGNORE, INCORRECT_SPANS_KEY, LABEL, REJECT, SPANS,
+                         START, TEXT, TOKEN_END, TOKEN_START, TOKENS)
+from ..errors import ConfigError, InvalidTaskError
+from ..types import Task
+from .merge import ConversionStats, is_manual, merge_answers
+
+FILLS = ("missing", "O", "model")
+DEFAULT_FILL = "missing"
+NEGATIVE_LEN = 8  # longest "not LABEL" span a complete answer adds under fill="missing"
+
+TokenSpan = tuple[int, int, str]  # token start, token end (exclusive), label
+Predict = Callable[[list[Doc]], list[list[TokenSpan]]]
+
+
+@dataclass
+class Answers:
+    """What the answers to one input say, in token offsets (later answers override earlier)."""
+
+    accepted: dict[tuple[int, int], str] = field(default_factory=dict)
+    rejected: set[TokenSpan] = field(default_factory=set)
+    complete: bool = False
+
+    def accept(self, span: TokenSpan, stats: ConversionStats) -> None:
+        start, end, label = span
+        for other in [k for k in self.accepted if k[0] < end and start < k[1] and k != (start, end)]:
+            stats.skip("overlapping_span", f"{other} vs {(start, end)}")
+            del self.accepted[other]
+        self.accepted[(start, end)] = label
+        self.rejected.discard(span)
+
+    def reject(self, span: TokenSpan) -> None:
+        start, end, label = span
+        if self.accepted.get((start, end)) == label:
+            del self.accepted[(start, end)]
+        self.rejected.add(span)
+
+    def reset(self, labels: Iterable[str]) -> None:
+        """A complete answer supersedes everything said before about its labels."""
+        wanted = set(labels)
+        self.accepted = {k: v for k, v in self.accepted.items() if v not in wanted}
+        self.rejected = {s for s in self.rejected if s[2] not in wanted}
+        self.complete = True
+
+    def entities(self) -> list[TokenSpan]:
+        return sorted((s, e, label) for (s, e), label in self.accepted.items())
+
+
+def check_fill(fill: str) -> str:
+    if fill not in FILLS:
+        raise ConfigError(f"unknown fill {fill!r}; choose one of: {', '.join(FILLS)}")
+    return fill
+
+
+def answers_to_doc(nlp: Language, tasks: Sequence[Task], *, labels: Iterable[str],
+                   fill: str = DEFAULT_FILL, predicted: Sequence[TokenSpan] | None = None,
+                   negative_len: int = NEGATIVE_LEN, stats: ConversionStats | None = None) -> Doc:
+    """One training Doc from the merged answers of ONE input (see `merge_answers`).
+
+    labels: the labels being trained; a manual answer is complete for all of them.
+    predicted: the base pipeline's entities on this input (token offsets), needed for fill="model".
+    negative_len: longest "not LABEL" span a complete answer adds under fill="missing" (0: none).
+    """
+    check_fill(fill)
+    if fill == "model" and predicted is None:
+        raise ConfigError("fill='model' needs the base pipeline's entities: pass predicted=, "
+                          "or use answers_to_docs(..., predict=base_predictor(nlp))")
+    doc = input_doc(nlp, tasks)
+    return _convert(doc, tasks, list(labels), fill, predicted, negative_len, stats or ConversionStats())
+
+
+def answers_to_docs(nlp: Language, tasks: Iterable[Task], *, labels: Iterable[str] | None = None,
+                    fill: str = DEFAULT_FILL, predict: Predict | None = None,
+                    negative_len: int = NEGATIVE_LEN, stats: ConversionStats | None = None) -> list[Doc]:
+    """Merge answered tasks (last answer wins) and convert them: one Doc per input.
+
+    labels: the trained labels (default: every label seen in the answers).
+    predict: the base pipeline's NER (`base_predictor(nlp)`), required for fill="model".
+    """
+    check_fill(fill)
+    stats = stats if stats is not None else ConversionStats()
+    groups = merge_answers(tasks, stats=stats)
+    label_list = list(labels) if labels is not None else answered_labels(groups)
+    return groups_to_docs(nlp, groups, labels=label_list, fill=fill, predict=predict,
+                          negative_len=negative_len, stats=stats)
+
+
+def groups_to_docs(nlp: Language, groups: Sequence[Sequence[Task]], *, labels: list[str],
+                   fill: str, predict: Predict | None, stats: ConversionStats,
+                   negative_len: int = NEGATIVE_LEN) -> list[Doc]:
+    """Convert merged groups of answers (one per input) to Docs, predicting in one batch."""
+    if check_fill(fill) == "model" and predict is None:
+        raise ConfigError("fill='model' needs the base pipeline: pass predict=base_predictor(nlp)")
+    docs = [input_doc(nlp, group) for group in groups]
+    predictions: Sequence[Sequence[TokenSpan] | None] = (
+        predict(docs) if predict is not None and fill == "model" else [None] * len(docs))
+    out = [_convert(doc, group, labels, fill, pred, negative_len, stats)
+           for doc, group, pred in zip(docs, groups, predictions)]
+    return [doc for doc in out if len(doc)]
+
+
+def answered_labels(groups: Iterable[Sequence[Task]]) -> list[str]:
+    """Every span label in the answers, sorted."""
+    return sorted({span[LABEL] for group in groups for task in group
+                   for span in task.get(SPANS) or [] if LABEL in span})
+
+
+def input_doc(nlp: Language, tasks: Sequence[Task]) -> Doc:
+    """A Doc over the input's own tokens when a task has them, else `nlp.make_doc(text)`."""
+    if not tasks:
+        raise InvalidTaskError("no tasks to convert; pass the answers of one input")
+    texts = {task.get(TEXT) for task in tasks}
+    if len(texts) != 1 or not isinstance(next(iter(texts)), str):
+        raise InvalidTaskError(f"tasks of one input must share one 'text', got {len(texts)} texts; "
+                               "group them with merge_answers")
+    with_tokens = next((task for task in tasks if task.get(TOKENS)), None)
+    if with_tokens is None:
+        return nlp.make_doc(tasks[0][TEXT])
+    return tokens_doc(nlp, with_tokens)
+
+
+def tokens_doc(nlp: Language, task: Task) -> Doc:
+    """A Doc over `task["tokens"]`; a token without "ws" gets it from the character offsets."""
+    tokens, text = task[TOKENS], task[TEXT]
+    words = [str(token[TEXT]) for token in tokens]
+    spaces = [_has_space(token, text) for token in tokens]
+    return Doc(nlp.vocab, words=words, spaces=spaces)
+
+
+def _has_space(token: dict, text: str) -> bool:
+    if "ws" in token:
+        return bool(token["ws"])
+    end = token.get(END)
+    return isinstance(end, int) and end < len(text) and text[end] == " "
+
+
+def _convert(doc: Doc, tasks: Sequence[Task], labels: list[str], fill: str,
+             predicted: Sequence[TokenSpan] | None, negative_len: int, stats: ConversionStats) -> Doc:
+    if not len(doc):
+        stats.skip("no_tokens", repr(doc.text[:40]))
+        return doc
+    answers = collect_answers(doc, tasks, labels, stats)
+    ents, outside, incorrect = token_annotation(len(doc), answers, labels=labels, fill=fill,
+                                                predicted=predicted, negative_len=negative_len)
+    set_annotation(doc, ents, outside, incorrect)
+    stats.docs += 1
+    stats.entities += len(ents)
+    stats.incorrect_spans += len(incorrect)
+    stats.complete_docs += answers.complete
+    return doc
+
+
+def collect_answers(doc: Doc, tasks: Sequence[Task], labels: list[str],
+                    stats: ConversionStats) -> Answers:
+    """Replay the answers of one input in order; later answers override earlier ones."""
+    answers = Answers()
+    wanted = set(labels)
+    for task in tasks:
+        own_tokens = _same_tokens(doc, task)
+        if is_manual(task) and task.get(ANSWER) == ACCEPT:
+            answers.reset(wanted)
+        for span in task.get(SPANS) or []:
+            answer = span.get(ANSWER, task.get(ANSWER))
+            if answer == IGNORE:
+                stats.skip("ignored", f"span {span.get(START)}-{span.get(END)}")
+                continue
+            if span.get(LABEL) not in wanted:
+                stats.skip("label_not_requested", f"label {span.get(LABEL)!r}")
+                continue
+            located = span_tokens(doc, span, own_tokens=own_tokens)
+            if isinstance(located, str):
+                stats.skip(located, f"{span.get(LABEL)} {span.get(START)}-{span.get(END)} "
+                                    f"in {doc.text[:40]!r}")
+                continue
+            token_span = (*located, span[LABEL])
+            answers.accept(token_span, stats) if answer == ACCEPT else answers.reject(token_span)
+    return answers
+
+
+def _same_tokens(doc: Doc, task: Task) -> bool:
+    tokens = task.get(TOKENS)
+    return bool(tokens) and len(tokens) == len(doc) and all(
+        str(t.get(TEXT)) == w.text for t, w in zip(tokens, doc))
+
+
+def span_tokens(doc: Doc, span: dict, *, own_tokens: bool) -> tuple[int, int] | str:
+    """A span's token offsets (end exclusive), or the skip reason when it doesn't align.
+
+    Token offsets (Prodigy's inclusive `token_end`) are trusted only when the task's own tokens
+    built `doc`; otherwise the character offsets are aligned to `doc`'s tokens.
+    """
+    t_start, t_end = span.get(TOKEN_START), span.get(TOKEN_END)
+    if own_tokens and isinstance(t_start, int) and isinstance(t_end, int):
+        if not 0 <= t_start <= t_end < len(doc):
+            return "span_out_of_range"
+        return t_start, t_end + 1
+    start, end = span.get(START), span.get(END)
+    if not isinstance(start, int) or not isinstance(end, int):
+        return "span_without_offsets"
+    if not 0 <= start < end <= len(doc.text):
+        return "span_out_of_range"
+    aligned = doc.char_span(start, end, alignment_mode="strict")
+    return "misaligned_span" if aligned is None else (aligned.start, aligned.end)
+
+
+def token_annotation(length: int, answers: Answers, *, labels: Sequence[str], fill: str,
+                     predicted: Sequence[TokenSpan] | None = None,
+                     negative_len: int = NEGATIVE_LEN
+                     ) -> tuple[list[TokenSpan], set[int], list[TokenSpan]]:
+    """Entities, the tokens that are O, and the incorrect spans; every other token is missing."""
+    ents = answers.entities()
+    incorrect = set(answers.rejected)
+    covered = {i for s, e, _ in ents for i in range(s, e)}
+    if fill == "O":
+        return ents, set(range(length)) - covered, sorted(incorrect)
+    if fill == "model":
+        extra, outside = model_fill(length, answers, covered, set(labels), predicted or [])
+        return sorted(ents + extra), outside, sorted(incorrect)
+    if answers.complete and negative_len > 0:
+        incorrect |= complete_negatives(length, ents, labels, negative_len)
+    return ents, set(), sorted(incorrect)
+
+
+def model_fill(length: int, answers: Answers, covered: set[int], labels: set[str],
+               predicted: Sequence[TokenSpan]) -> tuple[list[TokenSpan], set[int]]:
+    """The base pipeline's entities that no answer contradicts, and the tokens left O.
+
+    A predicted entity that overlaps an answered span is dropped and its other tokens go
+    missing (the boundary is in doubt). One of a trained label is dropped too: after a complete
+    answer its tokens are O (the answer says "not ORG", the model "nothing else"); otherwise
+    nobody checked it, so its tokens go missing.
+    """
+    outside = set(range(length)) - covered
+    extra = []
+    for start, end, label in predicted:
+        tokens = set(range(start, end))
+        if tokens & covered or (label in labels and not answers.complete):
+            outside -= tokens
+        elif label not in labels:
+            extra.append((start, end, label))
+            outside -= tokens
+    return extra, outside
+
+
+def complete_negatives(length: int, ents: Sequence[TokenSpan], labels: Sequence[str],
+                       max_len: int) -> set[TokenSpan]:
+    """Every span of up to `max_len` tokens outside `ents`, once per label: "not LABEL"."""
+    covered = {i for s, e, _ in ents for i in range(s, e)}
+    out: set[TokenSpan] = set()
+    for start in range(length):
+        for end in range(start + 1, min(start + max_len, length) + 1):
+            if end - 1 in covered:
+                break
+            if start not in covered:
+                out.update((start, end, label) for label in labels)
+    return out
+
+
+def set_annotation(doc: Doc, ents: Sequence[TokenSpan], outside: Iterable[int],
+                   incorrect: Sequence[TokenSpan]) -> None:
+    """Write entities, O tokens (all others missing) and incorrect spans onto `doc`."""
+    doc.set_ents([Span(doc, s, e, label=label) for s, e, label in ents],
+                 outside=[doc[i:i + 1] for i in sorted(outside)], default="missing")
+    doc.spans[INCORRECT_SPANS_KEY] = [Span(doc, s, e, label=label) for s, e, label in incorrect]

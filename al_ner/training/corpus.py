@@ -1,0 +1,124 @@
+"""data-to-spacy: datasets of answers -> train.spacy / dev.spacy, split by input so no input is on both sides."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
+from pathlib import Path
+from typing import Any, Protocol
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import DocBin
+
+from ..constants import INPUT_HASH
+from ..errors import ConfigError, DatasetError
+from ..models import check_labels
+from ..types import Task
+from .base_model import base_predictor
+from .convert import DEFAULT_FILL, answered_labels, check_fill, groups_to_docs
+from .merge import ConversionStats, merge_answers
+
+TRAIN_FILE = "train.spacy"
+DEV_FILE = "dev.spacy"
+STATS_FILE = "stats.json"
+LABELS_FILE = "labels/ner.json"  # the layout of `spacy init labels`, for spacy.read_labels.v1
+
+
+class ExampleSource(Protocol):
+    """What data-to-spacy reads answers from (al_ner.storage.Database)."""
+
+    def get_examples(self, name: str) -> Iterable[Task]: ...
+
+
+def split_by_input(hashes: Iterable[int], *, eval_split: float, seed: int) -> set[int]:
+    """The input hashes held out for evaluation: a seeded share of the distinct inputs.
+
+    Depends only on the set of hashes and the seed, not on their order.
+    """
+    if not 0.0 <= eval_split < 1.0:
+        raise ConfigError(f"eval_split must be in [0, 1), got {eval_split}")
+    unique = sorted(set(hashes))
+    random.Random(seed).shuffle(unique)
+    n_dev = round(len(unique) * eval_split)
+    if eval_split > 0 and n_dev == 0 and len(unique) > 1:
+        n_dev = 1
+    return set(unique[:n_dev])
+
+
+def read_datasets(db: ExampleSource, names: Sequence[str]) -> Iterator[Task]:
+    """The answers of several datasets, one after the other (later answers win on merge)."""
+    if not names:
+        raise DatasetError("no dataset given; pass at least one dataset name")
+    return chain.from_iterable(db.get_examples(name) for name in names)
+
+
+def data_to_spacy(output_dir: str | Path, datasets: Sequence[str], *, db: ExampleSource,
+                  nlp: Language, labels: Sequence[str] | None = None, eval_split: float = 0.2,
+                  seed: int = 0, fill: str = DEFAULT_FILL,
+                  eval_datasets: Sequence[str] | None = None) -> dict[str, Any]:
+    """Write train.spacy, dev.spacy, labels/ner.json and stats.json; return the stats.
+
+    nlp: the base pipeline (its tokenizer/vocab; its NER for fill="model").
+    eval_datasets: take dev from these instead of a split; their inputs leave training.
+    """
+    check_fill(fill)
+    train_stats, dev_stats = ConversionStats(), ConversionStats()
+    train_groups = merge_answers(read_datasets(db, datasets), stats=train_stats)
+    if eval_datasets:
+        dev_groups = merge_answers(read_datasets(db, eval_datasets), stats=dev_stats)
+        held_out = {group[0][INPUT_HASH] for group in dev_groups}
+        train_groups = _drop_held_out(train_groups, held_out, train_stats)
+    else:
+        train_groups, dev_groups = _split(train_groups, eval_split, seed, train_stats, dev_stats)
+    label_list = _labels(nlp, labels, train_groups + dev_groups)
+    predict = base_predictor(nlp) if fill == "model" else None
+    out = Path(output_dir)
+    for name, groups, stats in ((TRAIN_FILE, train_groups, train_stats), (DEV_FILE, dev_groups, dev_stats)):
+        docs = groups_to_docs(nlp, groups, labels=label_list, fill=fill, predict=predict, stats=stats)
+        write_docbin(out / name, docs)
+    summary = {"labels": label_list, "fill": fill, "seed": seed, "eval_split": eval_split,
+               "datasets": list(datasets), "eval_datasets": list(eval_datasets or []),
+               "train": train_stats.to_dict(), "dev": dev_stats.to_dict()}
+    (out / LABELS_FILE).parent.mkdir(parents=True, exist_ok=True)
+    srsly.write_json(out / LABELS_FILE, label_list)
+    srsly.write_json(out / STATS_FILE, summary)
+    return summary
+
+
+def _split(groups: list[list[Task]], eval_split: float, seed: int, train_stats: ConversionStats,
+           dev_stats: ConversionStats) -> tuple[list[list[Task]], list[list[Task]]]:
+    held_out = split_by_input((g[0][INPUT_HASH] for g in groups), eval_split=eval_split, seed=seed)
+    dev = [g for g in groups if g[0][INPUT_HASH] in held_out]
+    train_stats.inputs -= len(dev)
+    dev_stats.inputs += len(dev)
+    return [g for g in groups if g[0][INPUT_HASH] not in held_out], dev
+
+
+def _drop_held_out(groups: list[list[Task]], held_out: set[int],
+                   stats: ConversionStats) -> list[list[Task]]:
+    kept = [g for g in groups if g[0][INPUT_HASH] not in held_out]
+    for _ in range(len(groups) - len(kept)):
+        stats.skip("in_eval_set")
+    stats.inputs -= len(groups) - len(kept)
+    return kept
+
+
+def _labels(nlp: Language, labels: Sequence[str] | None, groups: list[list[Task]]) -> list[str]:
+    chosen = list(labels) if labels else answered_labels(groups)
+    if not chosen:
+        raise DatasetError("the datasets hold no accepted or rejected spans; nothing to train on")
+    if "ner" in nlp.pipe_names:
+        check_labels(nlp, chosen)
+    return chosen
+
+
+def write_docbin(path: Path, docs: Iterable[Any]) -> int:
+    """Save `docs` as a DocBin (span groups included); return how many."""
+    docbin = DocBin(store_user_data=False)
+    for doc in docs:
+        docbin.add(doc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    docbin.to_disk(path)
+    return len(docbin)

@@ -1,0 +1,82 @@
+"""Train with spaCy's training loop from a config in configs/, the base pipeline given by name."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from spacy import util
+from spacy.training.initialize import init_nlp
+from spacy.training.loop import train as train_loop
+from thinc.api import ConfigValidationError
+
+from ..errors import ConfigError
+from ..models import model_path
+from . import callbacks  # noqa: F401  (registers al_ner.incorrect_spans_key.v1 for the config)
+
+REPO_CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+DEFAULT_CONFIG = REPO_CONFIGS / "ner_finetune.cfg"
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """Where spaCy saved the pipelines: after the last epoch, and with the best dev score."""
+
+    last: Path
+    best: Path | None
+
+
+def base_model_overrides(base_model: str) -> dict[str, Any]:
+    """``paths.base_model`` set to the directory of `base_model` (a name al-ner resolves, or a path)."""
+    path = model_path(base_model)
+    if path is None:
+        raise ConfigError(f"base model {base_model!r} is blank; the config sources its components "
+                          "from a trained pipeline such as en_core_web_md")
+    return {"paths.base_model": str(path)}
+
+
+def train(config: str | Path, output_dir: str | Path, *, overrides: dict[str, Any] | None = None,
+          base_model: str | None = None, use_gpu: int = -1, stdout: IO[str] | None = None) -> TrainResult:
+    """Run spaCy's training loop; return where the trained pipelines are.
+
+    overrides: config overrides, e.g. {"paths.train": "corpus/train.spacy", "training.max_epochs": 5}.
+    base_model: sets ``paths.base_model`` (what the config sources its components from).
+    stdout: where spaCy's progress table goes (default: discarded).
+    """
+    settings = dict(overrides or {})
+    if base_model is not None:
+        settings.update(base_model_overrides(base_model))
+    config_path = Path(config)
+    if not config_path.is_file():
+        raise ConfigError(f"training config {str(config)!r} not found; e.g. use {DEFAULT_CONFIG}")
+    try:
+        cfg = util.load_config(config_path, overrides=settings, interpolate=False)
+        _check_paths(cfg, config_path)
+        nlp = init_nlp(cfg, use_gpu=use_gpu)
+    except ConfigValidationError as err:
+        raise ConfigError(f"invalid training config {config_path}: {_one_line(err)}") from err
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    sink = stdout if stdout is not None else io.StringIO()
+    _, last = train_loop(nlp, out, use_gpu=use_gpu, stdout=sink, stderr=sink)
+    best = out / "model-best"
+    return TrainResult(last=last or out / "model-last", best=best if best.is_dir() else None)
+
+
+def _check_paths(cfg: Any, config_path: Path) -> None:
+    paths = cfg.get("paths", {})
+    if "base_model" in paths and not paths["base_model"]:
+        raise ConfigError(f"{config_path} sources its components from paths.base_model, which is "
+                          "unset; pass base_model='en_core_web_md' (--base-model)")
+    for key in ("train", "dev"):
+        if key in paths and (not paths[key] or not Path(paths[key]).exists()):
+            raise ConfigError(f"paths.{key} is {paths[key]!r}, not an existing file; pass "
+                              f"--paths.{key} corpus/{key}.spacy (see al-ner data-to-spacy)")
+
+
+def _one_line(err: ConfigValidationError) -> str:
+    errors = getattr(err, "errors", None) or []
+    details = "; ".join(f"{'.'.join(map(str, e.get('loc', [])))}: {e.get('msg')}" for e in errors)
+    return details or str(err).replace("\n", " ")
