@@ -1,0 +1,81 @@
+"""Tasks to Docs and back: token offsets, span dicts and scored task copies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..constants import (END, ID, LABEL, META, SCORE, SPANS, START, TEXT, TOKEN_END, TOKEN_START,
+                         TOKENS, WS)
+from ..errors import InvalidTaskError
+from ..stream.hashing import set_hash
+from ..types import Task
+
+Offsets = list[tuple[int, int]]
+
+
+def task_text(task: Task) -> str:
+    """The task's text, or an InvalidTaskError naming the task."""
+    text = task.get(TEXT)
+    if not isinstance(text, str):
+        raise InvalidTaskError(f"task has no '{TEXT}' string (keys: {', '.join(sorted(task))}); "
+                               "every task needs a text to score")
+    return text
+
+
+def task_doc(nlp: Language, task: Task) -> Doc:
+    """A Doc of the task: from its `tokens` when present (so offsets align), else tokenized."""
+    text = task_text(task)
+    tokens = task.get(TOKENS)
+    if not tokens:
+        return nlp.make_doc(text)
+    try:
+        words = [token[TEXT] for token in tokens]
+        spaces = [_has_space(tokens, i, len(text)) for i in range(len(tokens))]
+    except (KeyError, TypeError) as err:
+        raise InvalidTaskError(f"task tokens need '{TEXT}', '{START}' and '{END}' (missing {err}) "
+                               f"in task with text {text[:40]!r}; rebuild them with add_tokens"
+                               ) from None
+    return Doc(nlp.vocab, words=words, spaces=spaces)
+
+
+def _has_space(tokens: Sequence[dict[str, Any]], i: int, text_len: int) -> bool:
+    if WS in tokens[i]:
+        return bool(tokens[i][WS])
+    next_start = tokens[i + 1][START] if i + 1 < len(tokens) else text_len
+    return int(next_start) > int(tokens[i][END])
+
+
+def token_offsets(task: Task, doc: Doc) -> Offsets:
+    """Character (start, end) of each token: the task's own offsets when it has tokens."""
+    tokens = task.get(TOKENS)
+    if tokens:
+        return [(int(token[START]), int(token[END])) for token in tokens]
+    return [(token.idx, token.idx + len(token.text)) for token in doc]
+
+
+def doc_tokens(doc: Doc) -> list[dict[str, Any]]:
+    """The Prodigy `tokens` list of a Doc."""
+    return [{TEXT: t.text, START: t.idx, END: t.idx + len(t.text), ID: t.i, WS: bool(t.whitespace_)}
+            for t in doc]
+
+
+def span_dict(text: str, offsets: Offsets, start: int, end: int, label: str) -> dict[str, Any]:
+    """A Prodigy span for tokens [start, end) (token_end is inclusive, as in Prodigy)."""
+    char_start, char_end = offsets[start][0], offsets[end - 1][1]
+    return {START: char_start, END: char_end, TOKEN_START: start, TOKEN_END: end - 1,
+            LABEL: label, TEXT: text[char_start:char_end]}
+
+
+def scored_copy(task: Task, score: float, *, spans: list[dict[str, Any]] | None = None,
+                tokens: list[dict[str, Any]] | None = None) -> Task:
+    """A rehashed copy of `task` with meta.score, and new spans/tokens when given."""
+    changes: dict[str, Any] = {META: {**task.get(META, {}), SCORE: score}}
+    if spans is not None:
+        changes[SPANS] = spans
+    if tokens is not None and not task.get(TOKENS):
+        changes[TOKENS] = tokens
+    return set_hash({**task, **changes}, overwrite=True)

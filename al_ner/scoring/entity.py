@@ -1,0 +1,62 @@
+"""Entity scorer: one (probability, task) pair per candidate entity from the NER's beam."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import minibatch
+
+from ..constants import TOKENS
+from ..registry import scorers
+from ..types import ScoredStream, Task
+from ._beam import BeamNER, EntProbs, check_batch_size
+from .maths import clamp01
+from ._docs import doc_tokens, scored_copy, span_dict, task_doc, task_text, token_offsets
+
+
+class EntityScorer:
+    """Score each candidate entity of the wanted labels with its beam probability.
+
+    Lazy: reads `batch_size` tasks, beam-parses them with the pipeline's current weights,
+    yields one `(p, task)` per candidate span (each task a rehashed copy with exactly that
+    span and `meta["score"] = p`), then reads the next batch.
+    """
+
+    def __init__(self, nlp: Language, labels: Sequence[str] | None = None, *, beam_width: int = 16,
+                 beam_density: float = 0.0001, batch_size: int = 64) -> None:
+        self.beam = BeamNER(nlp, list(labels or ()), beam_width, beam_density)
+        self.batch_size = check_batch_size(batch_size)
+
+    @property
+    def labels(self) -> list[str]:
+        return self.beam.labels
+
+    def __call__(self, stream: Iterable[Task]) -> ScoredStream:
+        for batch in minibatch(stream, size=self.batch_size):
+            docs = self.beam.prepare([task_doc(self.beam.nlp, task) for task in batch])
+            for task, doc, probs in zip(batch, docs, self.beam.entity_probs(docs)):
+                yield from _candidates(task, doc, probs)
+
+
+def _candidates(task: Task, doc: Doc, probs: EntProbs) -> ScoredStream:
+    """One scored copy of `task` per candidate entity, in document order."""
+    if not probs:
+        return
+    text = task_text(task)
+    offsets = token_offsets(task, doc)
+    tokens = None if task.get(TOKENS) else doc_tokens(doc)
+    for (start, end, label), p in sorted(probs.items()):
+        p = clamp01(p)
+        span = span_dict(text, offsets, start, end, label)
+        yield p, scored_copy(task, p, spans=[span], tokens=tokens)
+
+
+@scorers("al_ner.entity_scorer.v1")
+def configure_entity_scorer(*, nlp: Language, labels: Sequence[str] | None = None,
+                            beam_width: int = 16, beam_density: float = 0.0001,
+                            batch_size: int = 64) -> EntityScorer:
+    """An EntityScorer over `nlp`'s NER (labels None: every label the NER knows)."""
+    return EntityScorer(nlp, labels, beam_width=beam_width, beam_density=beam_density,
+                        batch_size=batch_size)
