@@ -1,0 +1,156 @@
+"""Benchmark: the ner.teach stream (beam scoring + prefer_uncertain) against plain nlp.pipe.
+
+Usage: python bench/scoring.py [--conll PATH] [--model NAME] [--n 2000] [--label ORG]
+       [--repeats 3]
+
+Loads the model once, reads the first N CoNLL sentences, then times in one process
+(a) nlp.pipe with tok2vec + ner and (b) EntityScorer(beam 16) + prefer_uncertain consumed to
+the end, best of --repeats interleaved runs each. Also times the first question from a
+100,000-line text source. Throughputs are given in wall-clock and in process-CPU time; the
+last line, `ratio: X.XX` (teach stream / nlp.pipe throughput), uses CPU time because the
+benchmark machine is shared and wall time there mostly measures the other processes (both
+contenders run single-threaded, so CPU time is the wall time of an idle machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from itertools import cycle, islice
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+
+from al_ner.models import load_model
+from al_ner.scoring import EntityScorer
+from al_ner.sorters import prefer_uncertain
+
+CONLL = Path("/work/shared/corpora/conll2003/test.txt")
+Task = dict[str, Any]
+
+
+def read_conll(path: Path) -> Iterator[Task]:
+    """CoNLL-2003 sentences as tasks: the project's loader when it exists, else a local one."""
+    try:
+        from al_ner.stream import loaders  # written in parallel; may not exist yet
+    except ImportError:
+        return _read_conll_local(path)
+    for name in ("read_conll", "load_conll", "conll"):
+        func = getattr(loaders, name, None)
+        if callable(func):
+            return (task for task in func(path) if task.get("text"))
+    return _read_conll_local(path)
+
+
+def _read_conll_local(path: Path) -> Iterator[Task]:
+    words: list[str] = []
+    with path.open(encoding="utf8") as file:
+        for line in file:
+            parts = line.split()
+            if parts and parts[0] != "-DOCSTART-":
+                words.append(parts[0])
+            elif words:
+                yield _task(words)
+                words = []
+    if words:
+        yield _task(words)
+
+
+def _task(words: list[str]) -> Task:
+    tokens, start = [], 0
+    for i, word in enumerate(words):
+        tokens.append({"text": word, "start": start, "end": start + len(word), "id": i, "ws": True})
+        start += len(word) + 1
+    return {"text": " ".join(words), "tokens": tokens}
+
+
+def read_text(path: Path) -> Iterator[Task]:
+    """A lazy one-task-per-line text source."""
+    with path.open(encoding="utf8") as file:
+        for line in file:
+            if line.strip():
+                yield {"text": line.strip()}
+
+
+Timing = tuple[float, float]  # (wall seconds, process CPU seconds)
+
+
+def timed(func: Callable[[], Any]) -> tuple[Timing, Any]:
+    """Run `func`, returning its (wall, CPU) seconds and its result."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = func()
+    return (time.perf_counter() - wall, time.process_time() - cpu), result
+
+
+def run_pipe(nlp: Language, tasks: list[Task]) -> int:
+    """Plain nlp.pipe with only tok2vec and ner enabled; returns the number of docs."""
+    disable = [name for name in nlp.pipe_names if name not in ("tok2vec", "ner")]
+    return sum(1 for _doc in nlp.pipe((task["text"] for task in tasks), disable=disable))
+
+
+def run_teach(nlp: Language, tasks: list[Task], label: str) -> int:
+    """The ner.teach stream consumed to the end; returns the number of questions."""
+    stream = prefer_uncertain(EntityScorer(nlp, [label], beam_width=16)(iter(tasks)))
+    return sum(1 for _task in stream)
+
+
+def time_first_question(nlp: Language, tasks: list[Task], label: str, lines: int) -> float:
+    """Seconds from opening a `lines`-line text file to the first ner.teach question."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "source.txt"
+        texts = (task["text"] for task in cycle(tasks))
+        path.write_text("\n".join(islice(texts, lines)) + "\n", encoding="utf8")
+        start = time.perf_counter()
+        stream = prefer_uncertain(EntityScorer(nlp, [label], beam_width=16)(read_text(path)))
+        next(stream)
+        return time.perf_counter() - start
+
+
+def rates(n: int, runs: list[Timing]) -> tuple[float, float]:
+    """Best (wall, CPU) throughput in items/s over `runs`."""
+    return n / min(run[0] for run in runs), n / min(run[1] for run in runs)
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conll", type=Path, default=CONLL)
+    parser.add_argument("--model", default="en_core_web_md")
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--label", default="ORG")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(list(argv) if argv is not None else None)
+
+    nlp = load_model(args.model)
+    tasks = list(islice(read_conll(args.conll), args.n))
+    n = len(tasks)
+    run_pipe(nlp, tasks)  # warm-up: fills the vocab and allocates, for both contenders
+    pipe_runs: list[Timing] = []
+    teach_runs: list[Timing] = []
+    asked = 0
+    for _ in range(args.repeats):
+        pipe_runs.append(timed(lambda: run_pipe(nlp, tasks))[0])
+        timing, asked = timed(lambda: run_teach(nlp, tasks, args.label))
+        teach_runs.append(timing)
+    first = time_first_question(nlp, tasks, args.label, 100_000)
+    (pipe_wall, pipe_cpu), (teach_wall, teach_cpu) = rates(n, pipe_runs), rates(n, teach_runs)
+    print(f"model: {args.model}, sentences: {n}, label: {args.label}, best of {args.repeats} "
+          "interleaved runs")
+    print(f"nlp.pipe (tok2vec+ner): {pipe_wall:,.0f} sentences/s wall, {pipe_cpu:,.0f} CPU "
+          f"(wall runs: {_runs(pipe_runs)})")
+    print(f"ner.teach stream (beam 16, {args.label}, prefer_uncertain): {teach_wall:,.0f} "
+          f"sentences/s wall, {teach_cpu:,.0f} CPU, {asked} questions "
+          f"(wall runs: {_runs(teach_runs)})")
+    print(f"first question from a 100,000-line text source: {first * 1000:.0f} ms")
+    print(f"wall-clock ratio: {teach_wall / pipe_wall:.2f}")
+    print(f"ratio: {teach_cpu / pipe_cpu:.2f}")
+
+
+def _runs(runs: list[Timing]) -> str:
+    return ", ".join(f"{wall:.2f}s" for wall, _cpu in runs)
+
+
+if __name__ == "__main__":
+    main()
