@@ -55,7 +55,7 @@ class ExperimentConfig:
     seeds: tuple[int, ...] = (0, 1, 2)
     noise: float = 0.0
     dev_share: float = 0.2
-    fill: str = "missing"
+    fill: str = "model"
     window: int = 0
     batch_size: int = 10
     train_config: str = "configs/ner_finetune.cfg"
