@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from spacy.language import Language
 from spacy.pipeline import EntityRecognizer
 from spacy.tokens import Doc
 
 from ..models import get_ner
-from .convert import Predict, TokenSpan
+
+TokenSpan = tuple[int, int, str]  # token start, token end (exclusive), label
+Predict = Callable[[list[Doc]], list[list[TokenSpan]]]
 
 
 def ner_pipes(nlp: Language) -> list[str]:
@@ -55,8 +58,9 @@ def frozen_predictor(nlp: Language, *, batch_size: int = 256) -> Predict:
 
 
 def _copy_ner(nlp: Language, ner: EntityRecognizer) -> EntityRecognizer:
+    """A new NER with the same config and weights, outside the pipeline (not updated with it)."""
     config = {k: v for k, v in nlp.config["components"]["ner"].items() if k != "factory"}
     factory = nlp.get_pipe_meta("ner").factory
-    copy = nlp.create_pipe(factory, name="ner_base", config=config)
+    copy: Any = nlp.create_pipe(factory, name="ner_base", config=config)
     copy.from_bytes(ner.to_bytes(exclude=["vocab"]), exclude=["vocab"])
     return copy

@@ -17,6 +17,7 @@ shorter than the cut anyway, so only unsegmented long docs train differently.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -33,7 +34,7 @@ def set_incorrect_spans_key(nlp: Language, key: str = INCORRECT_SPANS_KEY, *,
     """
     if "ner" not in nlp.component_names:
         get_ner(nlp)  # raises the ModelError that names the components there are
-    ner = nlp.get_pipe("ner")
+    ner: Any = nlp.get_pipe("ner")
     ner.cfg["incorrect_spans_key"] = key
     ner.moves.cfg["neg_key"] = key
     ner.cfg["update_with_oracle_cut_size"] = oracle_cut_size

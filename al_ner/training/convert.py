@@ -19,7 +19,7 @@ spans become:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -29,14 +29,13 @@ from ..constants import (ACCEPT, ANSWER, END, IGNORE, INCORRECT_SPANS_KEY, LABEL
                          START, TEXT, TOKEN_END, TOKEN_START, TOKENS)
 from ..errors import ConfigError, InvalidTaskError
 from ..types import Task
+from .base_model import Predict, TokenSpan, base_predictor
 from .merge import ConversionStats, is_manual, merge_answers
 
 FILLS = ("missing", "O", "model")
-DEFAULT_FILL = "missing"
+DEFAULT_FILL = "model"  # the best of the three on CoNLL: see docs/training.md
 NEGATIVE_LEN = 8  # longest "not LABEL" span a complete answer adds under fill="missing"
 
-TokenSpan = tuple[int, int, str]  # token start, token end (exclusive), label
-Predict = Callable[[list[Doc]], list[list[TokenSpan]]]
 
 
 @dataclass
@@ -84,14 +83,14 @@ def answers_to_doc(nlp: Language, tasks: Sequence[Task], *, labels: Iterable[str
     """One training Doc from the merged answers of ONE input (see `merge_answers`).
 
     labels: the labels being trained; a manual answer is complete for all of them.
-    predicted: the base pipeline's entities on this input (token offsets), needed for fill="model".
+    predicted: the base pipeline's entities on this input (token offsets) for fill="model";
+        by default `nlp`'s own NER predicts them (so pass the base pipeline, not a trained one).
     negative_len: longest "not LABEL" span a complete answer adds under fill="missing" (0: none).
     """
     check_fill(fill)
-    if fill == "model" and predicted is None:
-        raise ConfigError("fill='model' needs the base pipeline's entities: pass predicted=, "
-                          "or use answers_to_docs(..., predict=base_predictor(nlp))")
     doc = input_doc(nlp, tasks)
+    if fill == "model" and predicted is None:
+        predicted = _model_fill_predictor(nlp, None)([doc])[0]
     return _convert(doc, tasks, list(labels), fill, predicted, negative_len, stats or ConversionStats())
 
 
@@ -101,7 +100,7 @@ def answers_to_docs(nlp: Language, tasks: Iterable[Task], *, labels: Iterable[st
     """Merge answered tasks (last answer wins) and convert them: one Doc per input.
 
     labels: the trained labels (default: every label seen in the answers).
-    predict: the base pipeline's NER (`base_predictor(nlp)`), required for fill="model".
+    predict: where fill="model" gets the base pipeline's entities (default: `nlp`'s own NER).
     """
     check_fill(fill)
     stats = stats if stats is not None else ConversionStats()
@@ -115,14 +114,23 @@ def groups_to_docs(nlp: Language, groups: Sequence[Sequence[Task]], *, labels: l
                    fill: str, predict: Predict | None, stats: ConversionStats,
                    negative_len: int = NEGATIVE_LEN) -> list[Doc]:
     """Convert merged groups of answers (one per input) to Docs, predicting in one batch."""
-    if check_fill(fill) == "model" and predict is None:
-        raise ConfigError("fill='model' needs the base pipeline: pass predict=base_predictor(nlp)")
     docs = [input_doc(nlp, group) for group in groups]
-    predictions: Sequence[Sequence[TokenSpan] | None] = (
-        predict(docs) if predict is not None and fill == "model" else [None] * len(docs))
+    predictions: Sequence[Sequence[TokenSpan] | None] = [None] * len(docs)
+    if check_fill(fill) == "model":
+        predictions = _model_fill_predictor(nlp, predict)(docs)
     out = [_convert(doc, group, labels, fill, pred, negative_len, stats)
            for doc, group, pred in zip(docs, groups, predictions)]
     return [doc for doc in out if len(doc)]
+
+
+def _model_fill_predictor(nlp: Language, predict: Predict | None) -> Predict:
+    if predict is not None:
+        return predict
+    if "ner" not in nlp.pipe_names:
+        raise ConfigError(f"fill='model' takes pseudo-labels from the base pipeline's NER and "
+                          f"'{nlp.meta.get('name', '?')}' has none; use a pipeline with an NER "
+                          "(e.g. en_core_web_md) or fill='missing'")
+    return base_predictor(nlp)
 
 
 def answered_labels(groups: Iterable[Sequence[Task]]) -> list[str]:
@@ -204,9 +212,8 @@ def collect_answers(doc: Doc, tasks: Sequence[Task], labels: list[str],
 
 
 def _same_tokens(doc: Doc, task: Task) -> bool:
-    tokens = task.get(TOKENS)
-    return bool(tokens) and len(tokens) == len(doc) and all(
-        str(t.get(TEXT)) == w.text for t, w in zip(tokens, doc))
+    tokens = task.get(TOKENS) or []
+    return len(tokens) == len(doc) > 0 and all(str(t.get(TEXT)) == w.text for t, w in zip(tokens, doc))
 
 
 def span_tokens(doc: Doc, span: dict, *, own_tokens: bool) -> tuple[int, int] | str:

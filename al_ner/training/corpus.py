@@ -73,7 +73,7 @@ def data_to_spacy(output_dir: str | Path, datasets: Sequence[str], *, db: Exampl
     else:
         train_groups, dev_groups = _split(train_groups, eval_split, seed, train_stats, dev_stats)
     label_list = _labels(nlp, labels, train_groups + dev_groups)
-    predict = base_predictor(nlp) if fill == "model" else None
+    predict = base_predictor(nlp) if fill == "model" and "ner" in nlp.pipe_names else None
     out = Path(output_dir)
     for name, groups, stats in ((TRAIN_FILE, train_groups, train_stats), (DEV_FILE, dev_groups, dev_stats)):
         docs = groups_to_docs(nlp, groups, labels=label_list, fill=fill, predict=predict, stats=stats)

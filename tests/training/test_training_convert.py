@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import spacy
 
 from al_ner.errors import ConfigError
 from al_ner.training import ConversionStats, answers_to_doc, answers_to_docs
@@ -12,13 +13,15 @@ WORDS = ["Apple", "hired", "Tim", "Cook", "in", "Paris"]
 
 
 def test_binary_accept_is_an_entity_and_the_rest_missing(nlp, make_task, biluo, negatives):
-    doc = answers_to_doc(nlp, [make_task(WORDS, [(0, 1, "ORG")])], labels=["ORG"])
+    tasks = [make_task(WORDS, [(0, 1, "ORG")])]
+    doc = answers_to_doc(nlp, tasks, labels=["ORG"], fill="missing")
     assert biluo(doc) == ["U-ORG", "-", "-", "-", "-", "-"]
     assert negatives(doc) == set()
 
 
 def test_binary_reject_is_an_incorrect_span(nlp, make_task, biluo, negatives):
-    doc = answers_to_doc(nlp, [make_task(WORDS, [(2, 4, "ORG")], answer="reject")], labels=["ORG"])
+    tasks = [make_task(WORDS, [(2, 4, "ORG")], answer="reject")]
+    doc = answers_to_doc(nlp, tasks, labels=["ORG"], fill="missing")
     assert biluo(doc) == ["-"] * 6
     assert negatives(doc) == {(2, 4, "ORG")}
 
@@ -41,7 +44,7 @@ def test_manual_answer_with_missing_fill_adds_not_label_spans(nlp, make_task, bi
 
 def test_manual_answer_without_negatives_is_plain_missing(nlp, make_task, biluo, negatives):
     tasks = [make_task(WORDS, [(0, 1, "ORG")], view="ner_manual")]
-    doc = answers_to_doc(nlp, tasks, labels=["ORG"], negative_len=0)
+    doc = answers_to_doc(nlp, tasks, labels=["ORG"], fill="missing", negative_len=0)
     assert biluo(doc) == ["U-ORG", "-", "-", "-", "-", "-"]
     assert negatives(doc) == set()
 
@@ -78,11 +81,18 @@ def test_model_fill_after_binary_answers(nlp, make_task, biluo, negatives):
     assert negatives(doc) == {(2, 4, "ORG")}
 
 
-def test_model_fill_needs_predictions(nlp, make_task):
-    with pytest.raises(ConfigError, match="predicted"):
+def test_model_fill_needs_a_base_ner(nlp, make_task):
+    with pytest.raises(ConfigError, match="fill='missing'"):
         answers_to_doc(nlp, [make_task(WORDS, [])], labels=["ORG"], fill="model")
-    with pytest.raises(ConfigError, match="predict="):
-        answers_to_docs(nlp, [make_task(WORDS, [])], labels=["ORG"], fill="model")
+    with pytest.raises(ConfigError, match="has none"):
+        answers_to_docs(nlp, [make_task(WORDS, [])], labels=["ORG"])  # model is the default
+
+
+def test_model_fill_predicts_with_the_given_pipeline_by_default(make_task, biluo):
+    base = spacy.blank("en")
+    base.add_pipe("entity_ruler", name="ner").add_patterns([{"label": "GPE", "pattern": "Paris"}])
+    doc = answers_to_doc(base, [make_task(WORDS, [(0, 1, "ORG")])], labels=["ORG"])
+    assert biluo(doc) == ["U-ORG", "O", "O", "O", "O", "U-GPE"]
 
 
 def test_unknown_fill_names_the_choices(nlp, make_task):
@@ -93,7 +103,7 @@ def test_unknown_fill_names_the_choices(nlp, make_task):
 def test_spans_without_token_offsets_are_aligned_by_characters(nlp, make_task, biluo):
     task = make_task(WORDS, [(2, 4, "PERSON")], token_offsets=False)
     del task["tokens"]
-    doc = answers_to_doc(nlp, [task], labels=["PERSON"])
+    doc = answers_to_doc(nlp, [task], labels=["PERSON"], fill="missing")
     assert biluo(doc) == ["-", "-", "B-PERSON", "L-PERSON", "-", "-"]
 
 
@@ -101,7 +111,7 @@ def test_misaligned_spans_are_counted_and_skipped(nlp, biluo):
     task = {"text": "Apple hired Tim", "answer": "accept", "_view_id": "ner",
             "spans": [{"start": 0, "end": 3, "label": "ORG"}, {"start": 12, "end": 15, "label": "ORG"}]}
     stats = ConversionStats()
-    doc = answers_to_doc(nlp, [task], labels=["ORG"], stats=stats)
+    doc = answers_to_doc(nlp, [task], labels=["ORG"], fill="missing", stats=stats)
     assert biluo(doc) == ["-", "-", "U-ORG"]
     assert stats.skipped["misaligned_span"] == 1
     assert "0-3" in stats.examples["misaligned_span"]
@@ -113,21 +123,21 @@ def test_other_bad_spans_are_counted(nlp, make_task):
     task["spans"] = [{"label": "ORG"}, {"start": 0, "end": 99, "label": "ORG"},
                      {"start": 0, "end": 5, "label": "FOOD"}]
     stats = ConversionStats()
-    answers_to_doc(nlp, [task], labels=["ORG"], stats=stats)
+    answers_to_doc(nlp, [task], labels=["ORG"], fill="missing", stats=stats)
     assert stats.skipped == {"span_without_offsets": 1, "span_out_of_range": 1, "label_not_requested": 1}
 
 
 def test_later_manual_answer_supersedes_earlier_answers(nlp, make_task, biluo, negatives):
     tasks = [make_task(WORDS, [(5, 6, "ORG")], answer="accept"),
              make_task(WORDS, [(0, 1, "ORG")], view="ner_manual")]
-    doc = answers_to_doc(nlp, tasks, labels=["ORG"], negative_len=0)
+    doc = answers_to_doc(nlp, tasks, labels=["ORG"], fill="missing", negative_len=0)
     assert biluo(doc) == ["U-ORG", "-", "-", "-", "-", "-"]
 
 
 def test_later_answer_overrides_an_overlapping_accept(nlp, make_task, biluo):
     tasks = [make_task(WORDS, [(2, 3, "PERSON")]), make_task(WORDS, [(2, 4, "PERSON")])]
     stats = ConversionStats()
-    doc = answers_to_doc(nlp, tasks, labels=["PERSON"], stats=stats)
+    doc = answers_to_doc(nlp, tasks, labels=["PERSON"], fill="missing", stats=stats)
     assert biluo(doc) == ["-", "-", "B-PERSON", "L-PERSON", "-", "-"]
     assert stats.skipped["overlapping_span"] == 1
 
@@ -135,7 +145,7 @@ def test_later_answer_overrides_an_overlapping_accept(nlp, make_task, biluo):
 def test_reject_after_accept_of_the_same_span_wins(nlp, make_task, biluo, negatives):
     accept = make_task(WORDS, [(0, 1, "ORG")], view="ner_manual")
     reject = make_task(WORDS, [(0, 1, "ORG")], answer="reject")
-    doc = answers_to_doc(nlp, [accept, reject], labels=["ORG"], negative_len=0)
+    doc = answers_to_doc(nlp, [accept, reject], labels=["ORG"], fill="missing", negative_len=0)
     assert biluo(doc) == ["-"] * 6
     assert negatives(doc) == {(0, 1, "ORG")}
 
@@ -154,7 +164,7 @@ def test_answers_to_docs_groups_by_input_and_counts(nlp, make_task, biluo):
 def test_inputs_are_not_changed(nlp, make_task):
     task = make_task(WORDS, [(0, 1, "ORG")])
     before = repr(task)
-    answers_to_docs(nlp, [task], labels=["ORG"])
+    answers_to_docs(nlp, [task], labels=["ORG"], fill="missing")
     assert repr(task) == before
 
 
@@ -163,5 +173,5 @@ def test_tokens_without_ws_take_spaces_from_offsets(nlp, make_task):
     task["text"] = "Hello, world"
     task["tokens"] = [{"text": "Hello", "start": 0, "end": 5}, {"text": ",", "start": 5, "end": 6},
                       {"text": "world", "start": 7, "end": 12}]
-    doc = answers_to_doc(nlp, [task], labels=["ORG"])
+    doc = answers_to_doc(nlp, [task], labels=["ORG"], fill="missing")
     assert doc.text == "Hello, world"

@@ -54,7 +54,8 @@ def test_split_is_seeded_order_free_and_disjoint():
 
 def test_data_to_spacy_writes_loadable_docbins_without_input_overlap(tmp_path, nlp, make_task):
     db = FakeDB({"ds": sentences(make_task, 20)})
-    summary = data_to_spacy(tmp_path, ["ds"], db=db, nlp=nlp, eval_split=0.25, seed=0)
+    summary = data_to_spacy(tmp_path, ["ds"], db=db, nlp=nlp, fill="missing", eval_split=0.25,
+                            seed=0)
     train, dev = load(tmp_path / "train.spacy", nlp), load(tmp_path / "dev.spacy", nlp)
     assert (len(train), len(dev)) == (15, 5)
     assert not {d.text for d in train} & {d.text for d in dev}
@@ -67,7 +68,8 @@ def test_data_to_spacy_writes_loadable_docbins_without_input_overlap(tmp_path, n
 def test_eval_datasets_take_their_inputs_out_of_training(tmp_path, nlp, make_task):
     tasks = sentences(make_task, 6)
     db = FakeDB({"train": tasks, "eval": tasks[:4]})
-    summary = data_to_spacy(tmp_path, ["train"], db=db, nlp=nlp, eval_datasets=["eval"])
+    summary = data_to_spacy(tmp_path, ["train"], db=db, nlp=nlp, fill="missing",
+                            eval_datasets=["eval"])
     assert (summary["train"]["docs"], summary["dev"]["docs"]) == (4, 2)
     assert summary["train"]["skipped"]["in_eval_set"] == 2
 
@@ -85,9 +87,20 @@ def test_model_fill_uses_the_base_pipeline(tmp_path, make_task):
 
 def test_empty_datasets_say_so(tmp_path, nlp):
     with pytest.raises(DatasetError, match="no accepted or rejected spans"):
-        data_to_spacy(tmp_path, ["ds"], db=FakeDB({"ds": []}), nlp=nlp)
+        data_to_spacy(tmp_path, ["ds"], db=FakeDB({"ds": []}), nlp=nlp, fill="missing")
     with pytest.raises(DatasetError, match="no dataset"):
-        data_to_spacy(tmp_path, [], db=FakeDB({}), nlp=nlp)
+        data_to_spacy(tmp_path, [], db=FakeDB({}), nlp=nlp, fill="missing")
+
+
+def test_cli_model_fill_on_a_blank_pipeline_is_one_clear_error(tmp_path, make_task):
+    from al_ner.cli import main
+
+    db_dir = tmp_path / "db"
+    db_dir.mkdir()
+    srsly.write_jsonl(db_dir / "ds.jsonl", sentences(make_task, 2))
+    code = main(["data-to-spacy", str(tmp_path / "out"), "--ner", "ds", "--db", str(db_dir),
+                 "--base-model", "blank:en"])
+    assert code == 1
 
 
 def test_cli_reads_a_jsonl_database(tmp_path, make_task):
@@ -96,7 +109,8 @@ def test_cli_reads_a_jsonl_database(tmp_path, make_task):
     srsly.write_jsonl(db_dir / "ner_org.jsonl", sentences(make_task, 10))
     out = tmp_path / "corpus"
     result = CliRunner().invoke(app, ["data-to-spacy", str(out), "--ner", "ner_org", "--db", str(db_dir),
-                                      "--base-model", "blank:en", "--eval-split", "0.2"])
+                                      "--base-model", "blank:en", "--fill", "missing",
+                                      "--eval-split", "0.2"])
     assert result.exit_code == 0, result.output
     assert "train: 8 docs" in result.output
     assert (out / "train.spacy").is_file() and (out / "dev.spacy").is_file()

@@ -55,7 +55,7 @@ def test_tasks_without_hashes_get_them(make_task):
 def test_per_span_answers_override_the_task_answer(nlp, make_task, biluo, negatives):
     task = make_task(WORDS, [(0, 1, "ORG"), (2, 4, "ORG")], view="ner_manual")
     task["spans"][1]["answer"] = "reject"
-    (doc,) = answers_to_docs(nlp, [task], labels=["ORG"], negative_len=0)
+    (doc,) = answers_to_docs(nlp, [task], labels=["ORG"], fill="missing", negative_len=0)
     assert biluo(doc) == ["U-ORG", "-", "-", "-"]
     assert negatives(doc) == {(2, 4, "ORG")}
 
@@ -64,6 +64,6 @@ def test_per_span_ignore_is_counted(nlp, make_task, biluo):
     task = make_task(WORDS, [(0, 1, "ORG")])
     task["spans"][0]["answer"] = "ignore"
     stats = ConversionStats()
-    (doc,) = answers_to_docs(nlp, [task], labels=["ORG"], stats=stats)
+    (doc,) = answers_to_docs(nlp, [task], labels=["ORG"], fill="missing", stats=stats)
     assert biluo(doc) == ["-"] * 4
     assert stats.skipped["ignored"] == 1

@@ -36,6 +36,7 @@ def test_update_changes_the_weights_and_returns_a_loss(small_nlp, make_task):
 def test_a_lone_reject_teaches_only_with_the_incorrect_spans_key(small_nlp, make_task):
     update = make_update(small_nlp, ["ORG"])
     assert small_nlp.get_pipe("ner").moves.neg_key == "incorrect_spans"
+    assert small_nlp.get_pipe("ner").cfg["update_with_oracle_cut_size"] == 0  # no E024 dead ends
     assert update([make_task(WORDS, [(2, 4, "ORG")], answer="reject")])["ner"] > 0
 
 
