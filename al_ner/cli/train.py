@@ -39,14 +39,18 @@ def train_cli(
 def evaluate_cli(
     model: Annotated[str, typer.Argument(help="Pipeline to score (package name or directory)")],
     data: Annotated[Path, typer.Argument(help="Gold data: .spacy, or a file the loaders read "
-                                              "(.jsonl tasks with spans, .conll/.iob)")],
+                                              "(.jsonl tasks with spans, .conll/.iob, --loader)")],
     label_map: Annotated[str, typer.Option(
         "--label-map", help=f"Model -> gold labels: {', '.join(LABEL_MAPS)} or a JSON file")] = "none",
+    loader: Annotated[str | None, typer.Option(
+        "--loader", help="Loader for non-.spacy data, e.g. conll for CoNLL .txt files", show_default=False)
+    ] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Write the scores as JSON")] = None,
 ) -> None:
     """Per-label precision, recall and F1 of a pipeline's NER on gold data."""
     nlp = load_model(model)
-    scores = evaluate_model(nlp, read_gold(data, nlp), label_map=resolve_label_map(label_map))
+    gold = read_gold(data, nlp, loader=loader)
+    scores = evaluate_model(nlp, gold, label_map=resolve_label_map(label_map))
     for label, prf in [*scores["labels"].items(), ("micro", scores["micro"])]:
         typer.echo(f"{label:<10} P {prf['p']:.3f}  R {prf['r']:.3f}  F {prf['f']:.3f}  "
                    f"(support {prf['support']})")
@@ -70,12 +74,12 @@ def resolve_label_map(value: str) -> dict[str, str] | None:
     return mapping
 
 
-def read_gold(path: Path, nlp: Any) -> EvalSet:
-    """Gold data as an EvalSet: a DocBin, or tasks from the stream loaders."""
+def read_gold(path: Path, nlp: Any, *, loader: str | None = None) -> EvalSet:
+    """Gold data as an EvalSet: a DocBin, or tasks (with gold spans) from the stream loaders."""
     if not path.is_file():
         raise InputError("gold data file not found; pass a .spacy, .jsonl or .conll file", path=str(path))
-    if path.suffix == ".spacy":
+    if path.suffix == ".spacy" and loader is None:
         return eval_set_from_docs(DocBin().from_disk(path).get_docs(nlp.vocab))
     from ..stream.loaders import get_stream
 
-    return eval_set_from_tasks(nlp, get_stream(str(path)))
+    return eval_set_from_tasks(nlp, get_stream(str(path), loader=loader))

@@ -52,3 +52,12 @@ def test_finetune_sm_keeps_other_components_and_learns_from_rejects(nlp_sm, tmp_
     base_tagger = (model_path("en_core_web_sm") / "tagger" / "model").read_bytes()
     assert (result.last / "tagger" / "model").read_bytes() == base_tagger
     assert [e.text for e in trained("Acme3 hired Tim Cook in Paris .").ents]  # still an NER
+
+
+def test_train_cli_reports_a_missing_corpus_in_one_line(tmp_path, capsys):
+    from al_ner.cli import main
+
+    code = main(["train", str(tmp_path / "out"), "--base-model", str(tmp_path / "nope"),
+                 "--paths.train", str(tmp_path / "train.spacy")])
+    assert code == 1
+    assert "can't find spaCy pipeline" in capsys.readouterr().err
