@@ -35,14 +35,10 @@ Task = dict[str, Any]
 def read_conll(path: Path) -> Iterator[Task]:
     """CoNLL-2003 sentences as tasks: the project's loader when it exists, else a local one."""
     try:
-        from al_ner.stream import loaders  # written in parallel; may not exist yet
+        from al_ner.stream.loaders import read_conll as project_read_conll
     except ImportError:
         return _read_conll_local(path)
-    for name in ("read_conll", "load_conll", "conll"):
-        func = getattr(loaders, name, None)
-        if callable(func):
-            return (task for task in func(path) if task.get("text"))
-    return _read_conll_local(path)
+    return project_read_conll(path)
 
 
 def _read_conll_local(path: Path) -> Iterator[Task]:
@@ -68,11 +64,12 @@ def _task(words: list[str]) -> Task:
 
 
 def read_text(path: Path) -> Iterator[Task]:
-    """A lazy one-task-per-line text source."""
-    with path.open(encoding="utf8") as file:
-        for line in file:
-            if line.strip():
-                yield {"text": line.strip()}
+    """A lazy one-task-per-line text source: the project's loader when it exists."""
+    try:
+        from al_ner.stream.loaders import read_txt
+    except ImportError:
+        return ({"text": line.strip()} for line in path.open(encoding="utf8") if line.strip())
+    return read_txt(path)
 
 
 Timing = tuple[float, float]  # (wall seconds, process CPU seconds)

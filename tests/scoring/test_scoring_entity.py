@@ -54,9 +54,10 @@ def test_uses_the_task_tokens_for_offsets(nlp_sm) -> None:
 
 
 def test_empty_text_has_no_candidates(nlp_sm) -> None:
-    tasks = [{"text": ""}, {"text": TEXT}]
-    texts = {out["text"] for _p, out in EntityScorer(nlp_sm, ["ORG"])(iter(tasks))}
-    assert texts == {TEXT}
+    tasks = [{"text": ""}, {"text": TEXT}, {"text": ""}]
+    for batch_size in (1, 3):  # a batch of only an empty doc, and a mixed one
+        scorer = EntityScorer(nlp_sm, ["ORG"], batch_size=batch_size)
+        assert {out["text"] for _p, out in scorer(iter(tasks))} == {TEXT}
 
 
 def test_is_lazy_one_batch_at_a_time(nlp_sm) -> None:
