@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..constants import (ACCEPT, ANSWER, END, IGNORE, INCORRECT_SPANS_KEY, LABEL, REJECT, SPANS,
-                         START, TEXT, TOKEN_END, TOKEN_START, TOKENS)
+from ..constants import (ACCEPT, ANSWER, END, IGNORE, INCORRECT_SPANS_KEY, LABEL, SPANS, START,
+                         TEXT, TOKEN_END, TOKEN_START, TOKENS)
 from ..errors import ConfigError, InvalidTaskError
 from ..types import Task
 from .base_model import Predict, TokenSpan, base_predictor
@@ -35,7 +35,6 @@ from .merge import ConversionStats, is_manual, merge_answers
 FILLS = ("missing", "O", "model")
 DEFAULT_FILL = "model"  # the best of the three on CoNLL: see docs/training.md
 NEGATIVE_LEN = 8  # longest "not LABEL" span a complete answer adds under fill="missing"
-
 
 
 @dataclass
