@@ -12,8 +12,8 @@ from ..constants import TOKENS
 from ..registry import scorers
 from ..types import ScoredStream, Task
 from ._beam import BeamNER, EntProbs, check_batch_size
-from .maths import clamp01
 from ._docs import doc_tokens, scored_copy, span_dict, task_doc, task_text, token_offsets
+from .maths import clamp01
 
 
 class EntityScorer:
@@ -21,7 +21,8 @@ class EntityScorer:
 
     Lazy: reads `batch_size` tasks, beam-parses them with the pipeline's current weights,
     yields one `(p, task)` per candidate span (each task a rehashed copy with exactly that
-    span and `meta["score"] = p`), then reads the next batch.
+    span and `meta["score"] = p`), then reads the next batch. Copies are shallow: the
+    candidates of one task share its `tokens` list (built from the Doc when it had none).
     """
 
     def __init__(self, nlp: Language, labels: Sequence[str] | None = None, *, beam_width: int = 16,
