@@ -136,8 +136,8 @@ class Controller:
 
     def _merge_answer(self, answer: Task) -> Task:
         """The open question with the annotator's answer (and, for manual views, spans)."""
-        task_hash = answer.get(TASK_HASH)
-        question = self._open.get(task_hash)  # type: ignore[arg-type]
+        task_hash = answer.get(TASK_HASH) if isinstance(answer, dict) else None
+        question = self._open.get(task_hash) if isinstance(task_hash, int) else None
         if question is None:
             raise AnswerError(f"no open question has _task_hash {task_hash!r}; "
                               "answer only questions this session handed out")

@@ -97,6 +97,9 @@ class GoldAnnotator:
         return not self.labels or label in self.labels
 
     def _binary(self, task: Task, gold: list[Span]) -> Task:
+        if not task.get(SPANS):
+            self.stats["unknown"] += 1  # no span proposed: nothing to judge
+            return {**task, ANSWER: IGNORE}
         span = task[SPANS][0]
         correct = (span[START], span[END], span[LABEL]) in set(gold)
         self.stats["decisions"] += 1

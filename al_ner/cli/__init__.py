@@ -6,7 +6,6 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-import click
 import typer
 
 from ..errors import AlNerError
@@ -54,16 +53,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             load_recipe_file(file)
         register_recipe_commands()
         command = typer.main.get_command(app)
-        command.main(args=args, prog_name="al-ner", standalone_mode=False)
+        # standalone mode: Click reports its own usage errors; ours propagate to here.
+        command.main(args=args, prog_name="al-ner", standalone_mode=True)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     except AlNerError as err:
         typer.secho(f"✘ {err}", fg="red", err=True)
         return 1
-    except click.exceptions.Exit as exit_:
-        return exit_.exit_code
-    except click.ClickException as err:
-        err.show()
-        return err.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         typer.secho("Interrupted: every answer given so far is saved.", err=True)
         return 130
     return 0
