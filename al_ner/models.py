@@ -95,6 +95,8 @@ def _load(name: str) -> Language:
         except Exception as err:  # spaCy raises ImportError/KeyError kinds for unknown langs
             raise ModelError(f"unknown language '{lang}' in '{name}'; use e.g. blank:en") from err
     path = model_path(name)
+    if path is None:  # model_path only returns None for blank:, handled above
+        raise ModelError(f"'{name}' names no pipeline directory")
     try:
         return spacy.load(path)
     except OSError as err:

@@ -229,6 +229,7 @@ def test_two_tabs_never_get_the_same_question(serve, open_page, make_controller,
     for _ in range(2):  # each tab answers what it shows, then a second question
         for page in (first, second):
             shown.add(accept_and_wait(page))
+    second.wait_for_load_state("networkidle")  # no question still on its way to the tab
     second.close()  # its open question is given back...
     wait_for(lambda: len(controller._open) == 1, "the closed tab's question to be released")
     for _ in range(2):  # ...and the first tab gets it
