@@ -1,4 +1,4 @@
-"""Learning curves as PNGs: F1 against annotated sentences and tokens, one file per eval set and label."""
+"""Learning curves as PNGs: F1 against annotated sentences, tokens and estimated time, per eval set and label."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from .reporting import View  # noqa: E402
 from .results import ANNOTATION_DEV, EVAL_SET_TITLES, EVAL_SETS, Row  # noqa: E402
 from .stats import mean_interval  # noqa: E402
 
-AXES = (("sentences", "annotated sentences"), ("tokens", "annotated tokens"))
+AXES = (("sentences", "annotated sentences"), ("tokens", "annotated tokens"),
+        ("est_seconds", "estimated annotation minutes (cost model)"))
 
 
 def plot_all(rows: Sequence[Row], out_dir: str | Path, *, annotated: Sequence[str]) -> list[Path]:
@@ -34,8 +35,8 @@ def plot_all(rows: Sequence[Row], out_dir: str | Path, *, annotated: Sequence[st
 
 
 def plot_curves(view: View, eval_set: str, label: str, path: Path) -> None:
-    """F1 vs sentences and F1 vs tokens, mean over seeds with 95 % t-interval error bars."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    """F1 vs sentences, tokens and estimated minutes: mean over seeds, 95 % t-interval error bars."""
+    fig, axes = plt.subplots(1, len(AXES), figsize=(15, 4.2), sharey=True)
     for ax, (field, title) in zip(axes, AXES):
         for strategy in view.strategies:
             _curve(ax, view, strategy, eval_set, label, field)
@@ -57,7 +58,8 @@ def _curve(ax: plt.Axes, view: View, strategy: str, eval_set: str, label: str, f
         if not found:
             continue
         interval = mean_interval([r.f for r in found])
-        xs.append(statistics.fmean(getattr(r, field) for r in found))
+        scale = 60.0 if field == "est_seconds" else 1.0
+        xs.append(statistics.fmean(getattr(r, field) for r in found) / scale)
         ys.append(interval.mean)
         errs.append(0.0 if interval.high is None else interval.high - interval.mean)
     if xs:

@@ -156,11 +156,26 @@ def _verdict_line(view: View, strategy: str, label: str) -> str:
     if not found:
         return f"- **{strategy}**: not comparable (no seed in common with random)."
     word = overall_verdict([i.verdict for i in found.values()])
-    detail = "; ".join(f"{b}: {interval_cell(i)}" for b, i in found.items())
-    summary = {HELPS: "helps", HURTS: "hurts", NO_DIFFERENCE: "no detectable difference",
-               UNKNOWN: "too few seeds for a confidence interval"}.get(word, "mixed: helps at some "
-                                                                        "budgets, hurts at others")
-    return f"- **{strategy}** {summary} on held-out {label} F1 compared with random ({detail})."
+    if word == UNKNOWN:
+        detail = "; ".join(f"{b}: {interval_cell(i)}" for b, i in found.items())
+        return (f"- **{strategy}**: too few seeds for a confidence interval on held-out {label} F1 "
+                f"against random ({detail}).")
+    by_verdict: dict[str, list[str]] = {}
+    for budget, interval in found.items():
+        by_verdict.setdefault(interval.verdict, []).append(f"{budget} ({interval_cell(interval)})")
+    parts = [f"{verdict} at {', '.join(items)}" for verdict, items in by_verdict.items()]
+    return f"- **{strategy}: {_headline(word, by_verdict, len(found))}** on held-out {label} F1 " \
+           f"against random: " + "; ".join(parts) + "."
+
+
+def _headline(word: str, by_verdict: dict[str, list[str]], n: int) -> str:
+    """'hurts at every budget', 'helps at 1 of 4 budgets', 'no detectable difference at any budget'."""
+    if word == NO_DIFFERENCE:
+        return "no detectable difference at any budget"
+    if word in (HELPS, HURTS):
+        k = len(by_verdict[word])
+        return f"{word} at every budget" if k == n else f"{word} at {k} of {n} budgets"
+    return f"mixed: helps at {len(by_verdict[HELPS])}, hurts at {len(by_verdict[HURTS])} of {n} budgets"
 
 
 def _f1_table(view: View, eval_set: str, label: str) -> str:
@@ -229,10 +244,24 @@ def _dev_vs_test(view: View, label: str) -> list[tuple[str, int, Interval, Inter
 
 
 def disagreements(view: View, label: str) -> list[str]:
-    """Plain-words lines for each place the annotation dev split tells a different story."""
-    return [f"- **{strategy} at {budget}**: the annotation dev split says {change_word(dev)} "
-            f"({signed(dev.mean)}), the held-out test says {change_word(test)} ({signed(test.mean)})."
-            for strategy, budget, dev, test, _ in _dev_vs_test(view, label) if not _same_story(dev, test)]
+    """Plain-words lines for each place the annotation dev split tells a different story.
+
+    First the places where the dev split is confident and the held-out test is not (or says the
+    opposite): those mislead. Then those where the dev split is too small to tell.
+    """
+    misleading, inconclusive = [], []
+    for strategy, budget, dev, test, _ in _dev_vs_test(view, label):
+        if _same_story(dev, test):
+            continue
+        if dev.verdict == NO_DIFFERENCE:
+            inconclusive.append(f"- **{strategy} at {budget}**: the annotation dev split can't tell "
+                                f"({interval_cell(dev)}), the held-out test says {change_word(test)} "
+                                f"({interval_cell(test)}).")
+        else:
+            misleading.append(f"- **{strategy} at {budget}**: the annotation dev split says "
+                              f"{change_word(dev)} ({interval_cell(dev)}), the held-out test says "
+                              f"{change_word(test)} ({interval_cell(test)}).")
+    return misleading + inconclusive
 
 
 def overstatements(view: View, label: str) -> list[str]:

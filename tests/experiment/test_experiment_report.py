@@ -43,11 +43,11 @@ def test_rows_round_trip(tmp_path: Path) -> None:
 
 def test_report_gives_verdicts_cis_and_flags_the_disagreement() -> None:
     text = render_report(fake_rows(), {"labels": ["ORG"], "base_model": "en_core_web_sm", "corpus": "news"})
-    assert "**active-full** helps on held-out ORG F1" in text
-    assert "**active-binary** hurts on held-out ORG F1" in text
+    assert "**active-full: helps at every budget** on held-out ORG F1" in text
+    assert "**active-binary: hurts at every budget**" in text
     assert "+0.050 [" in text  # active-full minus random, identical jitter -> zero-width interval
     assert "annotation dev split and the held-out test **disagree**" in text
-    assert "**active-binary at 10**: the annotation dev split says better than the base model" in text
+    assert "**active-binary at 10**: the annotation dev split says better than the base model (+0.305 [" in text
     assert "Labels nobody annotated" in text and "| PER | random |" in text
     assert "paired t-interval over seeds" in text
 
