@@ -142,11 +142,14 @@ def _verdicts(view: View) -> str:
         return ("## Verdict\n\nNo verdict: the results have no strategy besides `random` "
                 "or no annotated label to compare.")
     for label in view.annotated:
-        found = disagreements(view, label)
-        if found:
+        misleading, inconclusive = disagreements(view, label)
+        if misleading:
             lines.append(f"- **The annotation dev split (cut from each run's own answers) disagrees with the "
-                         f"held-out test** on {label} in {len(found)} place(s):")
-            lines += ["  " + line for line in found]
+                         f"held-out test** on {label} in {len(misleading)} place(s):")
+            lines += ["  " + line for line in misleading]
+        if inconclusive:
+            lines.append(f"- In {len(inconclusive)} place(s) the annotation dev split was too small to tell "
+                         f"a change in {label} F1 that the held-out test shows (see below).")
     return "## Verdict (held-out test, against random, 95 % CI)\n\n" + "\n".join(lines)
 
 
@@ -216,7 +219,9 @@ def _agreement(view: View, label: str) -> str:
     head = (f"### Does the annotation dev split tell the truth? ({label} F1 change from the base model)\n\n"
             "Each cell is fine-tuned F1 minus the base model's F1 on the same set; the gap is the "
             "annotation dev change minus the held-out change, paired by seed (95 % t-intervals).")
-    found, over = disagreements(view, label), overstatements(view, label)
+    misleading, inconclusive = disagreements(view, label)
+    over = overstatements(view, label)
+    found = misleading + inconclusive
     verdict = ("The annotation dev split and the held-out test **disagree**:\n\n" + "\n".join(found)
                if found else "The annotation dev split and the held-out test tell the same story everywhere.")
     if over:
@@ -243,11 +248,11 @@ def _dev_vs_test(view: View, label: str) -> list[tuple[str, int, Interval, Inter
     return out
 
 
-def disagreements(view: View, label: str) -> list[str]:
+def disagreements(view: View, label: str) -> tuple[list[str], list[str]]:
     """Plain-words lines for each place the annotation dev split tells a different story.
 
-    First the places where the dev split is confident and the held-out test is not (or says the
-    opposite): those mislead. Then those where the dev split is too small to tell.
+    Two lists: where the dev split is confident and the held-out test disagrees (misleading),
+    and where the dev split can't tell what the held-out test can (inconclusive).
     """
     misleading, inconclusive = [], []
     for strategy, budget, dev, test, _ in _dev_vs_test(view, label):
@@ -261,7 +266,7 @@ def disagreements(view: View, label: str) -> list[str]:
             misleading.append(f"- **{strategy} at {budget}**: the annotation dev split says "
                               f"{change_word(dev)} ({interval_cell(dev)}), the held-out test says "
                               f"{change_word(test)} ({interval_cell(test)}).")
-    return misleading + inconclusive
+    return misleading, inconclusive
 
 
 def overstatements(view: View, label: str) -> list[str]:
