@@ -19,8 +19,9 @@ import typer
 
 from .errors import RecipeError
 from .registry import recipes
+from .types import Components
 
-RecipeFunc = Callable[..., dict[str, Any]]
+RecipeFunc = Callable[..., Components]
 _KINDS = ("positional", "option", "flag")
 
 
