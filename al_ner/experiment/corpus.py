@@ -71,7 +71,8 @@ def read_iob(path: str | Path) -> list[Sentence]:
     path = Path(path)
     if not path.is_file():
         raise InputError("file not found; check the corpus path or pass --path", path=str(path))
-    sentences, rows = [], []
+    sentences: list[Sentence] = []
+    rows: list[tuple[str, str]] = []
     with path.open(encoding="utf8") as handle:
         for n, line in enumerate(handle, start=1):
             cols = line.split()

@@ -154,8 +154,8 @@ def _verdicts(view: View) -> str:
 
 
 def _verdict_line(view: View, strategy: str, label: str) -> str:
-    found = {b: versus_random(view, strategy, b, TEST, label) for b in view.budgets}
-    found = {b: i for b, i in found.items() if i is not None}
+    found = {b: i for b in view.budgets
+             if (i := versus_random(view, strategy, b, TEST, label)) is not None}
     if not found:
         return f"- **{strategy}**: not comparable (no seed in common with random)."
     word = overall_verdict([i.verdict for i in found.values()])

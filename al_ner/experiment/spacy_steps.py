@@ -110,7 +110,7 @@ class SpacySteps:
 
     def _answer_set(self, dev: list[Task]) -> AnswerSet:
         """The dev answers tokenized once, reused while the same answers are scored again."""
-        key = tuple(task.get(TASK_HASH, task.get(INPUT_HASH, 0)) for task in dev)
+        key = tuple(int(task.get(TASK_HASH, task.get(INPUT_HASH, 0)) or 0) for task in dev)
         if self._dev is None or key != self._dev_key:
             self._dev, self._dev_key = AnswerSet.of(self.base, dev), key
         return self._dev

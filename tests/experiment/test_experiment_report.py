@@ -64,3 +64,14 @@ def test_plots_are_pngs_per_eval_set(tmp_path: Path) -> None:
                                              "f1_unbiased_dev_ORG.png"]
     for path in paths:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_dev_split_too_small_to_tell_is_counted_not_called_misleading() -> None:
+    rows = [row(BASE, 0, 0, "test", "ORG", 0.50, 0.50)]
+    for seed, dev_change in enumerate((-0.2, 0.3, 0.05)):
+        rows.append(row("random", seed, 10, "test", "ORG", 0.60 + 0.01 * seed, 0.50))
+        rows.append(row("random", seed, 10, "annotation_dev", "ORG", 0.5 + dev_change, 0.5))
+    text = render_report(rows, {"labels": ["ORG"]})
+    assert "In 1 place(s) the annotation dev split was too small to tell" in text
+    assert "**random at 10**: the annotation dev split can't tell" in text
+    assert "disagrees with the held-out test** on ORG" not in text
