@@ -139,8 +139,7 @@ def _verdicts(view: View) -> str:
             if strategy != RANDOM:
                 lines.append(_verdict_line(view, strategy, label))
     if not lines:
-        return ("## Verdict\n\nNo verdict: the results have no strategy besides `random` "
-                "or no annotated label to compare.")
+        lines.append("- No strategy to compare with `random` (or no annotated label).")
     for label in view.annotated:
         misleading, inconclusive = disagreements(view, label)
         if misleading:
