@@ -28,6 +28,7 @@ class SessionReport:
     exhausted: bool
     annotator_stats: dict[str, Any] = field(default_factory=dict)
     skipped_invalid: int = 0
+    interrupted: bool = False
 
 
 class Controller:
@@ -244,8 +245,12 @@ def make_annotator(name: str, **options: Any) -> Any:
 def run_components(components: Components, *, annotator: str = "gold",
                    annotator_options: dict[str, Any] | None = None, db: Any = None,
                    limit: int | None = None, batch_size: int = 10,
-                   session_id: str | None = None) -> SessionReport:
-    """Run a recipe's components with the chosen annotator until it stops; report the session."""
+                   session_id: str | None = None, catch_interrupt: bool = False) -> SessionReport:
+    """Run a recipe's components with the chosen annotator until it stops; report the session.
+
+    With `catch_interrupt`, Ctrl-C ends the session like a normal stop and the report says
+    `interrupted` (answers are saved batch by batch, so nothing answered is lost).
+    """
     from .storage import Database, get_db
 
     database = db if isinstance(db, Database) else get_db(db)
@@ -255,11 +260,18 @@ def run_components(components: Components, *, annotator: str = "gold",
     if annotator == "gold":
         options.setdefault("labels", controller.labels)
     driver = make_annotator(annotator, **options)
+    interrupted = False
     try:
         driver(controller)
+    except KeyboardInterrupt:
+        if not catch_interrupt:
+            raise
+        interrupted = True
     finally:
         controller.close()
-    return controller.report(getattr(driver, "stats", None))
+    report = controller.report(getattr(driver, "stats", None))
+    report.interrupted = interrupted
+    return report
 
 
 def run_recipe(name: str, *, annotator: str = "gold", annotator_options: dict[str, Any] | None = None,

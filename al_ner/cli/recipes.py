@@ -60,8 +60,11 @@ def _command(name: str, func: Any) -> None:
         report = run_components(components, annotator=options["annotator"],
                                 annotator_options=_annotator_options(options), db=options["db"],
                                 limit=options["limit"], batch_size=options["batch_size"],
-                                session_id=options["session"])
+                                session_id=options["session"], catch_interrupt=True)
         typer.echo(_summary(report))
+        if report.interrupted:
+            typer.echo("Interrupted: every answer given so far is saved.", err=True)
+            raise typer.Exit(130)
 
     command.__signature__ = inspect.Signature(params + session)  # type: ignore[attr-defined]
     command.__annotations__ = {p.name: p.annotation for p in params + session}
