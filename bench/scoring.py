@@ -15,9 +15,10 @@ contenders run single-threaded, so CPU time is the wall time of an idle machine)
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from itertools import cycle, islice
 from pathlib import Path
 from typing import Any
@@ -27,49 +28,12 @@ from spacy.language import Language
 from al_ner.models import load_model
 from al_ner.scoring import EntityScorer
 from al_ner.sorters import prefer_uncertain
+from al_ner.stream import read_conll, read_txt
 
-CONLL = Path("/work/shared/corpora/conll2003/test.txt")
+# ../shared/corpora beside the checkout, as the tests expect it (AL_NER_SHARED to move it)
+SHARED = Path(os.environ.get("AL_NER_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+CONLL = SHARED / "corpora" / "conll2003" / "test.txt"
 Task = dict[str, Any]
-
-
-def read_conll(path: Path) -> Iterator[Task]:
-    """CoNLL-2003 sentences as tasks: the project's loader when it exists, else a local one."""
-    try:
-        from al_ner.stream.loaders import read_conll as project_read_conll
-    except ImportError:
-        return _read_conll_local(path)
-    return project_read_conll(path)
-
-
-def _read_conll_local(path: Path) -> Iterator[Task]:
-    words: list[str] = []
-    with path.open(encoding="utf8") as file:
-        for line in file:
-            parts = line.split()
-            if parts and parts[0] != "-DOCSTART-":
-                words.append(parts[0])
-            elif words:
-                yield _task(words)
-                words = []
-    if words:
-        yield _task(words)
-
-
-def _task(words: list[str]) -> Task:
-    tokens, start = [], 0
-    for i, word in enumerate(words):
-        tokens.append({"text": word, "start": start, "end": start + len(word), "id": i, "ws": True})
-        start += len(word) + 1
-    return {"text": " ".join(words), "tokens": tokens}
-
-
-def read_text(path: Path) -> Iterator[Task]:
-    """A lazy one-task-per-line text source: the project's loader when it exists."""
-    try:
-        from al_ner.stream.loaders import read_txt
-    except ImportError:
-        return ({"text": line.strip()} for line in path.open(encoding="utf8") if line.strip())
-    return read_txt(path)
 
 
 Timing = tuple[float, float]  # (wall seconds, process CPU seconds)
@@ -101,7 +65,7 @@ def time_first_question(nlp: Language, tasks: list[Task], label: str, lines: int
         texts = (task["text"] for task in cycle(tasks))
         path.write_text("\n".join(islice(texts, lines)) + "\n", encoding="utf8")
         start = time.perf_counter()
-        stream = prefer_uncertain(EntityScorer(nlp, [label], beam_width=16)(read_text(path)))
+        stream = prefer_uncertain(EntityScorer(nlp, [label], beam_width=16)(read_txt(path)))
         next(stream)
         return time.perf_counter() - start
 
