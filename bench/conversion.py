@@ -30,6 +30,7 @@ import spacy
 from spacy.tokens import DocBin
 
 from al_ner.models import load_model
+from al_ner.stream import read_conll, words_to_task
 from al_ner.training import (ONTONOTES_TO_CONLL, ConversionStats, EvalSet, answers_to_docs,
                              base_predictor, evaluate, train)
 from al_ner.training.convert import NEGATIVE_LEN
@@ -40,44 +41,16 @@ LABEL = "ORG"
 
 
 def read_iob(path: Path) -> list[tuple[list[str], list[tuple[int, int, str]]]]:
-    """Sentences of a 4-column IOB2 file: words and (start, end exclusive, label) spans."""
-    sentences, words, tags = [], [], []
-    for line in [*path.read_text(encoding="utf8").splitlines(), ""]:
-        if line.startswith("-DOCSTART-"):
-            continue
-        if not line.strip():
-            if words:
-                sentences.append((words, iob_spans(tags)))
-            words, tags = [], []
-            continue
-        cols = line.split()
-        words.append(cols[0])
-        tags.append(cols[-1])
-    return sentences
-
-
-def iob_spans(tags: list[str]) -> list[tuple[int, int, str]]:
-    spans, start, label = [], -1, ""
-    for i, tag in enumerate([*tags, "O"]):
-        if start >= 0 and (tag[:2] != "I-" or tag[2:] != label):
-            spans.append((start, i, label))
-            start = -1
-        if tag[:2] == "B-" or (tag[:2] == "I-" and start < 0):
-            start, label = i, tag[2:]
-    return spans
+    """Sentences of a CoNLL file: words and (start, end exclusive, label) token spans."""
+    return [([t["text"] for t in task["tokens"]],
+             [(s["token_start"], s["token_end"] + 1, s["label"]) for s in task["spans"]])
+            for task in read_conll(path)]
 
 
 def make_task(words: list[str], spans: list[tuple[int, int, str]], view: str, answer: str) -> dict:
-    starts, offset = [], 0
-    for word in words:
-        starts.append(offset)
-        offset += len(word) + 1
-    tokens = [{"text": w, "start": s, "end": s + len(w), "id": i, "ws": i < len(words) - 1}
-              for i, (w, s) in enumerate(zip(words, starts))]
-    task_spans = [{"start": starts[s], "end": starts[e - 1] + len(words[e - 1]), "token_start": s,
-                   "token_end": e - 1, "label": label} for s, e, label in spans]
-    return {"text": " ".join(words), "tokens": tokens, "spans": task_spans, "_view_id": view,
-            "answer": answer}
+    task = words_to_task(words, [(start, end - 1, label) for start, end, label in spans], {})
+    del task["meta"]
+    return {**task, "_view_id": view, "answer": answer}
 
 
 def manual_tasks(sample) -> list[dict]:
