@@ -5,19 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from spacy.language import Language
-from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from .constants import LABEL, SPANS, TEXT, TOKENS
+from .constants import LABEL, SPANS, TEXT
+from .scoring._docs import task_doc
 from .types import Stream, Task
-
-
-def task_doc(nlp: Language, task: Task) -> Doc:
-    """A Doc over the task's own tokens when it has them, so offsets line up."""
-    tokens = task.get(TOKENS)
-    if not tokens:
-        return nlp.make_doc(task[TEXT])
-    return Doc(nlp.vocab, words=[t[TEXT] for t in tokens], spaces=[bool(t.get("ws")) for t in tokens])
 
 
 def add_model_spans(nlp: Language, stream: Iterable[Task], *, labels: Iterable[str],

@@ -8,11 +8,14 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..constants import (END, ID, LABEL, META, SCORE, SPANS, START, TEXT, TOKEN_END, TOKEN_START,
+from ..constants import (END, LABEL, META, SCORE, SPANS, START, TEXT, TOKEN_END, TOKEN_START,
                          TOKENS, WS)
 from ..errors import InvalidTaskError
 from ..stream.hashing import set_hash
+from ..stream.preprocess import doc_tokens
 from ..types import Task
+
+__all__ = ["doc_tokens", "scored_copy", "span_dict", "task_doc", "task_text", "token_offsets"]
 
 Offsets = list[tuple[int, int]]
 
@@ -55,12 +58,6 @@ def token_offsets(task: Task, doc: Doc) -> Offsets:
     if tokens:
         return [(int(token[START]), int(token[END])) for token in tokens]
     return [(token.idx, token.idx + len(token.text)) for token in doc]
-
-
-def doc_tokens(doc: Doc) -> list[dict[str, Any]]:
-    """The Prodigy `tokens` list of a Doc."""
-    return [{TEXT: t.text, START: t.idx, END: t.idx + len(t.text), ID: t.i, WS: bool(t.whitespace_)}
-            for t in doc]
 
 
 def span_dict(text: str, offsets: Offsets, start: int, end: int, label: str) -> dict[str, Any]:
