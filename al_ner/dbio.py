@@ -67,6 +67,9 @@ def normalize_task(task: Task, *, answer: str | None = None, rehash: bool = Fals
     """
     _check_text_and_spans(task)
     task = dict(task)
+    # Hash before filling anything in, so an import's time never feeds a whole-task hash.
+    if rehash or INPUT_HASH not in task or TASK_HASH not in task:
+        task = set_hash(task, overwrite=rehash)
     if ANSWER not in task:
         if answer is None:
             raise ValueError("task has no 'answer'; pass --answer accept|reject|ignore to set one")
@@ -76,8 +79,6 @@ def normalize_task(task: Task, *, answer: str | None = None, rehash: bool = Fals
     task.setdefault(VIEW_ID, infer_view_id(task))
     for key, value in (defaults or {}).items():
         task.setdefault(key, value)
-    if rehash or INPUT_HASH not in task or TASK_HASH not in task:
-        task = set_hash(task, overwrite=rehash)
     for key in (INPUT_HASH, TASK_HASH):
         if not _is_int(task[key]):
             raise ValueError(f"{key!r} is {task[key]!r}, not an integer; pass --rehash to "
