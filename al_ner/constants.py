@@ -26,9 +26,12 @@ REJECT = "reject"
 IGNORE = "ignore"
 ANSWERS = (ACCEPT, REJECT, IGNORE)
 
-# Prodigy's defaults for which keys identify the input and the question
+# Prodigy's defaults for which keys identify the input and the question, and which keys its
+# hash leaves out at every depth (so a span's score or source never changes a task's hash)
 INPUT_KEYS = ("text", "image", "html", "input")
-TASK_KEYS = ("spans", "label", "options", "audio_spans")
+TASK_KEYS = ("spans", "label", "options", "arcs")
+HASH_IGNORE_KEYS = ("score", "rank", "model", "source", "pattern", "priority", "path",
+                    "_view_id", "_session_id", "_annotator_id", "answer")
 
 # view ids
 VIEW_NER = "ner"

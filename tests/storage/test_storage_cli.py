@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from murmurhash.mrmr import hash as murmur
 from typer.testing import CliRunner
 
 import al_ner.cli.db  # noqa: F401  (registers the commands on `app`)
@@ -74,6 +75,10 @@ def test_db_in_prodigy_export(tmp_path: Path, db_dir: str) -> None:
     assert saved[0]["_task_hash"] == 8812 and saved[0]["spans"] == PRODIGY_EXPORT[0]["spans"]
     assert saved[1]["_task_hash"] == set_hash(PRODIGY_EXPORT[1])["_task_hash"]
     assert "spans" not in saved[4] and saved[4]["_session_id"] == "news-bob"
+    # no question keys: Prodigy hashes the whole task, which must not include the import's time
+    nothing = murmur('text="Nothing to see here."')
+    assert saved[4]["_task_hash"] == murmur(f'{nothing}{{"_input_hash":{nothing},'
+                                            '"text":"Nothing to see here."}')
     assert saved[1]["_timestamp"] == 1_700_000_100 and isinstance(saved[3]["_timestamp"], int)
     assert saved[3]["_session_id"].startswith("news-")
 
