@@ -30,7 +30,8 @@ def get_hash(task: Task, keys: Sequence[str], *, prefix: str | int = "",
 def strip_ignored(value: Any, ignore: Collection[str] = HASH_IGNORE_KEYS) -> Any:
     """`value` without the `ignore` keys of its dicts, at every depth (the input is not changed)."""
     if isinstance(value, dict):
-        return {key: strip_ignored(item, ignore) for key, item in value.items() if key not in ignore}
+        return {key: strip_ignored(item, ignore) for key, item in value.items()
+                if key not in ignore}
     if isinstance(value, list):
         return [strip_ignored(item, ignore) for item in value]
     return value

@@ -64,7 +64,8 @@ def test_hand_computed_hashes_ignore_nested_score_source_and_rank() -> None:
 def test_a_task_without_input_keys_is_hashed_whole() -> None:
     # minus the ignored keys; the task hash's whole task includes the new _input_hash
     assert murmur('{"meta":{"id":3}}') == NO_TEXT_INPUT
-    assert murmur(f'{NO_TEXT_INPUT}{{"_input_hash":{NO_TEXT_INPUT},"meta":{{"id":3}}}}') == NO_TEXT_TASK
+    whole = f'{{"_input_hash":{NO_TEXT_INPUT},"meta":{{"id":3}}}}'
+    assert murmur(f"{NO_TEXT_INPUT}{whole}") == NO_TEXT_TASK
     hashed = set_hash(NO_TEXT)
     assert (hashed["_input_hash"], hashed["_task_hash"]) == (NO_TEXT_INPUT, NO_TEXT_TASK)
     assert task_hash(NO_TEXT, NO_TEXT_INPUT) == NO_TEXT_TASK
