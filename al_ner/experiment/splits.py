@@ -17,7 +17,7 @@ from typing import Any
 import srsly
 from murmurhash.mrmr import hash as murmur
 
-from ..constants import INPUT_HASH, TEXT
+from ..constants import INPUT_HASH
 from ..errors import ConfigError, EmptyPoolError, LeakageError
 from ..stream.hashing import input_hash
 from ..types import Task
@@ -99,9 +99,9 @@ def check_disjoint(named: Mapping[str, Iterable[int]]) -> None:
 
 
 def task_input_hash(task: Task) -> int:
-    """A task's input hash, computed from its text when it has none."""
+    """A task's stored input hash, else the one `set_hash` would give it."""
     value = task.get(INPUT_HASH)
-    return int(value) if value is not None else input_hash({TEXT: task[TEXT]})
+    return int(value) if value is not None else input_hash(task)
 
 
 def in_annotation_dev(hash_value: int, *, share: float, seed: int) -> bool:

@@ -8,7 +8,7 @@ import pytest
 
 from al_ner.errors import ConfigError, LeakageError
 from al_ner.experiment.corpus import Sentence, read_iob, to_task
-from al_ner.experiment.splits import check_disjoint, make_splits, split_answers
+from al_ner.experiment.splits import check_disjoint, make_splits, split_answers, task_input_hash
 from al_ner.stream.hashing import set_hash
 
 NEWS = Path(__file__).resolve().parents[2] / "corpora" / "news"
@@ -73,6 +73,12 @@ def test_the_embedded_corpus_splits_share_no_sentence() -> None:
 def test_sentence_hash_is_the_hash_the_recipes_compute() -> None:
     sentence = read_iob(NEWS / "test.iob")[0]
     assert set_hash(to_task(sentence))["_input_hash"] == sentence.hash
+
+
+def test_an_answer_without_a_stored_input_hash_gets_the_one_set_hash_gives() -> None:
+    answer = {"text": "Acme hired Jo .", "html": "<b>Acme</b>", "answer": "accept"}
+    assert task_input_hash(answer) == set_hash(answer)["_input_hash"]
+    assert task_input_hash({**answer, "_input_hash": 5}) == 5
 
 
 def test_annotation_dev_split_is_stable_as_the_run_grows_and_keeps_sentences_whole() -> None:
