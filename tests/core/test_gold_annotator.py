@@ -3,6 +3,7 @@ import pytest
 from al_ner.annotators.gold import GoldAnnotator, GoldIndex, make_gold_annotator
 from al_ner.constants import ACCEPT, IGNORE, REJECT
 from al_ner.errors import ConfigError
+from al_ner.stream.hashing import input_hash
 
 GOLD = [
     {"text": "Acme Corp hired John Smith .", "spans": [
@@ -12,7 +13,7 @@ GOLD = [
 
 
 def question(text, start, end, label="ORG", view="ner"):
-    return {"text": text, "_view_id": view, "_input_hash": hash(text),
+    return {"text": text, "_view_id": view, "_input_hash": input_hash({"text": text}),
             "spans": [{"start": start, "end": end, "label": label}]}
 
 

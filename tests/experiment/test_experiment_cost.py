@@ -6,16 +6,17 @@ import pytest
 
 from al_ner.errors import ConfigError
 from al_ner.experiment.cost import CostModel, Rates, annotation_cost
+from al_ner.stream.hashing import input_hash
 
 
 def manual(text: str, spans: int, answer: str = "accept") -> dict:
-    return {"text": text, "_input_hash": hash(text), "_view_id": "ner_manual", "answer": answer,
-            "spans": [{"start": 0, "end": 1, "label": "ORG"}] * spans}
+    return {"text": text, "_input_hash": input_hash({"text": text}), "_view_id": "ner_manual",
+            "answer": answer, "spans": [{"start": 0, "end": 1, "label": "ORG"}] * spans}
 
 
 def binary(text: str, answer: str = "accept") -> dict:
-    return {"text": text, "_input_hash": hash(text), "_view_id": "ner", "answer": answer,
-            "spans": [{"start": 0, "end": 1, "label": "ORG"}]}
+    return {"text": text, "_input_hash": input_hash({"text": text}), "_view_id": "ner",
+            "answer": answer, "spans": [{"start": 0, "end": 1, "label": "ORG"}]}
 
 
 def test_manual_counts_one_decision_per_sentence_plus_one_per_span() -> None:
