@@ -27,7 +27,8 @@ def db_in_cli(
     answer: Annotated[str | None, typer.Option(
         "--answer", help="Answer for tasks that have none: accept, reject or ignore")] = None,
     rehash: Annotated[bool, typer.Option(
-        "--rehash", help="Recompute _input_hash and _task_hash of every task")] = False,
+        "--rehash", help="Recompute _input_hash and _task_hash of every task (a recomputed "
+        "_task_hash is of the answered spans, so it won't match Prodigy's)")] = False,
 ) -> None:
     """Import a Prodigy JSONL export into a dataset (all of it, or nothing on a bad line)."""
     count = dbio.import_file(get_db(db), dataset, in_file, answer=answer, rehash=rehash)
