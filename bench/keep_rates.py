@@ -104,7 +104,7 @@ def render_table(data: dict[str, Any]) -> str:
     lines = ["| stream | sorter | ema (mean + 1 sd) | mean (v1 \"ema\") | probability |",
              "|---|---|---:|---:|---:|"]
     for stream, by_sorter in data["rates"].items():
-        parts = [("", None)]
+        parts: list[tuple[str, int | None]] = [("", None)]
         if stream in data["quarter_rows"]:
             parts += [(", first quarter", 0), (", last quarter", 3)]
         for label, quarter in parts:
