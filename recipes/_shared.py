@@ -8,9 +8,11 @@ from typing import Annotated, Optional
 import typer
 from spacy.language import Language
 
+from al_ner import registry
 from al_ner.errors import ConfigError
+from al_ner.sorters import ALGORITHMS
 from al_ner.stream import SkipCounter, add_tokens, get_stream, split_sentences
-from al_ner.types import Stream, Task
+from al_ner.types import Sorter, Stream, Task
 
 Dataset = Annotated[str, typer.Argument(help="Dataset to save the answers to")]
 Model = Annotated[str, typer.Argument(help="spaCy pipeline: package name, directory or blank:en")]
@@ -27,10 +29,19 @@ Order = Annotated[str, typer.Option(
 Seed = Annotated[int, typer.Option("--seed", help="Random seed for --order random")]
 Window = Annotated[int, typer.Option(
     "--window", help="With --order uncertain: rank this many sentences at a time (0: the whole source)")]
+SorterName = Annotated[str, typer.Option(
+    "--sorter", help="Which questions ner.teach asks: ema (uncertainty >= moving mean + 1 sd, as "
+    "Prodigy describes its default), probability (chance = uncertainty, at least 0.05), mean "
+    "(>= moving mean: al-ner's v1 'ema'); see docs/sorters.md")]
+Bias = Annotated[float, typer.Option(
+    "--bias", help="Move the centre of the uncertainty from 0.5 to 0.5 + bias (0.2: prefer "
+    "scores near 0.7)")]
 SkipInvalid = Annotated[bool, typer.Option(
     "--skip-invalid", help="Skip and count invalid records instead of stopping at the first")]
 
 ORDERS = ("source", "random", "uncertain")
+# ner.teach's sorter, recorded in its config: "ema" there is mean + sd, in .v1 it was the mean only
+TEACH_SORTER = "al_ner.prefer_uncertain.v2"
 
 
 def split_labels(labels: str | Iterable[str]) -> list[str]:
@@ -53,6 +64,13 @@ def check_order(order: str) -> str:
     if order not in ORDERS:
         raise ConfigError(f"unknown --order '{order}'; choose one of: {', '.join(ORDERS)}")
     return order
+
+
+def uncertainty_sorter(sorter: str, bias: float) -> Sorter:
+    """TEACH_SORTER with algorithm `sorter` and `bias`, checked before any model loads."""
+    if sorter not in ALGORITHMS:
+        raise ConfigError(f"unknown --sorter '{sorter}'; choose one of: {', '.join(ALGORITHMS)}")
+    return registry.get(registry.sorters, TEACH_SORTER)(algorithm=sorter, bias=bias)
 
 
 def load_sentences(nlp: Language, source: str, *, loader: str | None, unsegmented: bool,

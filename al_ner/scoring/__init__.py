@@ -6,8 +6,8 @@ Importing this package registers the scorers in `al_ner.registry.scorers`.
 from __future__ import annotations
 
 from .entity import EntityScorer, configure_entity_scorer
-from .maths import ema, uncertainty
+from .maths import ema, ew_moments, uncertainty
 from .sentence import SentenceScorer, configure_sentence_scorer
 
 __all__ = ["EntityScorer", "SentenceScorer", "configure_entity_scorer",
-           "configure_sentence_scorer", "ema", "uncertainty"]
+           "configure_sentence_scorer", "ema", "ew_moments", "uncertainty"]

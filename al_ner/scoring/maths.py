@@ -1,4 +1,4 @@
-"""Score maths as tiny pure functions: uncertainty, reductions, moving averages."""
+"""Score maths as tiny pure functions: uncertainty, reductions, moving averages and variances."""
 
 from __future__ import annotations
 
@@ -14,9 +14,14 @@ def clamp01(value: float) -> float:
     return min(1.0, max(0.0, value))
 
 
-def uncertainty(p: float) -> float:
-    """1.0 at p = 0.5, 0.0 at p = 0 or 1; linear in between."""
-    return 1.0 - 2.0 * abs(clamp01(p) - 0.5)
+def uncertainty(p: float, bias: float = 0.0) -> float:
+    """1.0 at p = 0.5 + bias, falling linearly by 2 per unit of distance, limited to [0, 1].
+
+    With bias 0 this is 1 - 2|p - 0.5|: 0.0 at p = 0 or 1. A bias moves the centre (Prodigy's
+    "distance from 0.6 or 0.7" instead of from 0.5); probabilities further than 0.5 from the
+    centre all get 0.0.
+    """
+    return clamp01(1.0 - 2.0 * abs(clamp01(p) - (0.5 + bias)))
 
 
 def reduce_max(values: Iterable[float]) -> float:
@@ -52,3 +57,20 @@ def ema(average: float | None, value: float, alpha: float) -> float:
     if average is None:
         return value
     return average + alpha * (value - average)
+
+
+def ew_moments(moments: tuple[float, float] | None, value: float,
+               alpha: float) -> tuple[float, float]:
+    """Exponentially weighted (mean, variance) after seeing `value`.
+
+    The first value starts them at (value, 0.0). Then the standard incremental update with one
+    alpha for both: diff = value - mean; mean += alpha * diff;
+    variance = (1 - alpha) * (variance + alpha * diff**2) (Finch 2009, "Incremental calculation
+    of weighted mean and variance"); the mean is the same as `ema`.
+    """
+    if moments is None:
+        return value, 0.0
+    mean, variance = moments
+    diff = value - mean
+    increment = alpha * diff
+    return mean + increment, (1.0 - alpha) * (variance + diff * increment)

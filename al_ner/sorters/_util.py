@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from ..constants import META, SCORE
 from ..errors import ConfigError
 from ..types import Task
@@ -33,4 +35,14 @@ def check_share(name: str, value: float) -> float:
     """`value` if it is in (0, 1], else a ConfigError."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 < value <= 1.0:
         raise ConfigError(f"'{name}' must be in (0, 1], got {value!r}")
+    return float(value)
+
+
+def check_number(name: str, value: float, *, low: float, high: float | None = None) -> float:
+    """`value` if it is a finite number in [low, high] (or >= low without high), else a ConfigError."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    inside = number and math.isfinite(value) and low <= value and (high is None or value <= high)
+    if not inside:
+        where = f"in [{low:g}, {high:g}]" if high is not None else f"a number >= {low:g}"
+        raise ConfigError(f"'{name}' must be {where}, got {value!r}")
     return float(value)

@@ -102,6 +102,8 @@ def test_user_recipe_file_with_prodigy_style_arguments(tmp_path, capsys):
     (["ner.manual", "d", "blank:en", "missing.jsonl", "--label", "ORG", "--annotator", "gold",
       "--gold", "GOLD"], "not found"),
     (["ner.teach", "d", "blank:en", "SRC", "--label", "ORG"], "has no 'ner' component"),
+    (["ner.teach", "d", "blank:en", "SRC", "--label", "ORG", "--sorter", "greedy"],
+     "unknown --sorter 'greedy'; choose one of: ema, probability, mean"),
     (["ner.manual", "../x", "blank:en", "SRC", "--label", "ORG", "--annotator", "gold",
       "--gold", "GOLD"], "invalid dataset name"),
     (["ner.manual", "d", "no_such_model", "SRC", "--label", "ORG"], "can't find spaCy pipeline"),

@@ -12,18 +12,40 @@ import pytest
 import al_ner.scoring  # noqa: F401  (registers the scorers)
 import al_ner.sorters  # noqa: F401  (registers the sorters)
 from al_ner import registry
+from al_ner.errors import ConfigError
+from al_ner.sorters import ALGORITHMS
 
 SORTERS = sorted(registry.sorters.get_all())
 SCORERS = sorted(registry.scorers.get_all())
 # settings that make a sorter lazy where its default reads the whole stream (documented)
 LAZY = {"al_ner.shuffle.v1": {"buffer": 8}}
+
+
+def variants(name: str) -> list[dict]:
+    """Settings to run `name` with: one per algorithm it accepts, or just its defaults."""
+    factory = registry.get(registry.sorters, name)
+    if "algorithm" not in inspect.signature(factory).parameters:
+        return [{}]
+    accepted = []
+    for algorithm in ALGORITHMS:
+        try:
+            factory(algorithm=algorithm)
+        except ConfigError:
+            continue
+        accepted.append({"algorithm": algorithm})
+    return accepted
+
+
+SORTER_CASES = [(name, settings) for name in SORTERS for settings in variants(name)]
+CASE_IDS = [f"{name}-{settings.get('algorithm', 'defaults')}" for name, settings in SORTER_CASES]
 TEXTS = ["Apple hired Tim Cook in London.", "Acme Corp and Reuters met.", "nothing here", ""]
 
 
 def test_the_expected_parts_are_registered() -> None:
     assert {"al_ner.prefer_uncertain.v1", "al_ner.prefer_high_scores.v1",
-            "al_ner.prefer_low_scores.v1", "al_ner.prefer_top.v1",
-            "al_ner.shuffle.v1"} <= set(SORTERS)
+            "al_ner.prefer_low_scores.v1", "al_ner.prefer_uncertain.v2",
+            "al_ner.prefer_high_scores.v2", "al_ner.prefer_low_scores.v2",
+            "al_ner.prefer_top.v1", "al_ner.shuffle.v1"} <= set(SORTERS)
     assert {"al_ner.entity_scorer.v1", "al_ner.sentence_scorer.v1"} <= set(SCORERS)
 
 
@@ -38,11 +60,18 @@ def scored_tasks(n: int) -> list[tuple[float, dict]]:
     return [((i * 37 % 100) / 100, {"text": f"t{i}", "meta": {"i": i}}) for i in range(n)]
 
 
-@pytest.mark.parametrize("name", SORTERS)
-def test_sorter_contract(name: str) -> None:
+def test_every_algorithm_is_covered() -> None:
+    assert {"al_ner.prefer_uncertain.v1", "al_ner.prefer_uncertain.v2"} <= set(SORTERS)
+    assert ("al_ner.prefer_uncertain.v1", {"algorithm": "probability"}) in SORTER_CASES
+    for algorithm in ALGORITHMS:
+        assert ("al_ner.prefer_uncertain.v2", {"algorithm": algorithm}) in SORTER_CASES
+
+
+@pytest.mark.parametrize(("name", "settings"), SORTER_CASES, ids=CASE_IDS)
+def test_sorter_contract(name: str, settings: dict) -> None:
     items = scored_tasks(200)
     before = copy.deepcopy(items)
-    out = list(registry.get(registry.sorters, name)()(iter(items)))
+    out = list(registry.get(registry.sorters, name)(**settings)(iter(items)))
     assert items == before
     assert out, f"{name} yielded nothing from 200 tasks"
     by_text = {task["text"]: (score, task) for score, task in items}
@@ -53,11 +82,11 @@ def test_sorter_contract(name: str) -> None:
         assert task["meta"] == {**original["meta"], "score": score}
 
 
-@pytest.mark.parametrize("name", SORTERS)
-def test_sorter_is_lazy(name: str) -> None:
+@pytest.mark.parametrize(("name", "settings"), SORTER_CASES, ids=CASE_IDS)
+def test_sorter_is_lazy(name: str, settings: dict) -> None:
     reads = []
     endless = ((0.5, {"text": str(reads.append(i) or i)}) for i in count())
-    next(registry.get(registry.sorters, name)(**LAZY.get(name, {}))(endless))
+    next(registry.get(registry.sorters, name)(**settings, **LAZY.get(name, {}))(endless))
     assert len(reads) <= 100
 
 

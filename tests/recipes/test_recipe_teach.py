@@ -1,0 +1,69 @@
+"""ner.teach's --sorter and --bias: passed to prefer_uncertain (.v2) and recorded in "config"."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+from spacy.training import Example
+
+from al_ner.errors import ConfigError
+from al_ner.recipe import get_recipe
+
+WORDS = ["Acme", "Corp", "hired", "Tim", "Cook", "in", "Boston", "."]
+TEXTS = [f"{a} and {b} met in {c} on day {i} ." for i, (a, b, c) in enumerate(
+    [("Acme", "Globex", "Boston"), ("Initech", "Reuters", "Ohio"), ("Apple", "Tim", "Paris")] * 30)]
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    """A blank English pipeline with a tiny initialized NER (ORG), saved to disk."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("ner")
+    doc = nlp.make_doc(" ".join(WORDS))
+    tags = ["B-ORG", "L-ORG", "O", "O", "O", "O", "U-ORG", "O"]
+    nlp.initialize(lambda: [Example.from_dict(doc, {"entities": tags})])
+    path = tmp_path_factory.mktemp("model") / "tiny"
+    nlp.to_disk(path)
+    return str(path)
+
+
+@pytest.fixture()
+def source(tmp_path):
+    path = tmp_path / "src.jsonl"
+    path.write_text("".join(json.dumps({"text": text}) + "\n" for text in TEXTS))
+    return str(path)
+
+
+def teach(model: str, source: str, **options):
+    return get_recipe("ner.teach")(dataset="d", spacy_model=model, source=source, label="ORG",
+                                   unsegmented=True, **options)
+
+
+def test_defaults_to_the_faithful_ema_and_records_it(tiny_model, source):
+    components = teach(tiny_model, source)
+    assert components["config"] == {"model": tiny_model, "sorter": "ema", "bias": 0.0,
+                                    "sorter_name": "al_ner.prefer_uncertain.v2"}
+    tasks = list(components["stream"])
+    assert tasks and all("score" in task["meta"] for task in tasks)
+
+
+def test_sorter_and_bias_choose_the_questions(tiny_model, source):
+    asked = {}
+    for sorter, bias in [("ema", 0.0), ("mean", 0.0), ("probability", 0.0), ("ema", 0.3)]:
+        components = teach(tiny_model, source, sorter=sorter, bias=bias)
+        assert components["config"]["sorter"] == sorter and components["config"]["bias"] == bias
+        stream = components["stream"]
+        asked[sorter, bias] = [(task["text"], task["spans"][0]["start"]) for task in stream]
+    assert len(asked["ema", 0.0]) < len(asked["mean", 0.0])  # mean + sd asks fewer than mean
+    assert len({tuple(questions) for questions in asked.values()}) == 4  # each picks its own
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"sorter": "greedy"}, "unknown --sorter 'greedy'; choose one of: ema, probability, mean"),
+    ({"bias": 0.9}, r"'bias' must be in \[-0.5, 0.5\], got 0.9"),
+])
+def test_bad_sorter_settings_fail_before_the_model_loads(source, options, message):
+    with pytest.raises(ConfigError, match=message):
+        teach("no_such_model", source, **options)
