@@ -14,7 +14,7 @@ from .constants import (ANSWER, ANSWERS, INPUT_HASH, LABEL, SESSION_ID, SPANS, T
                         TEXT, TIMESTAMP, VIEW_ID, VIEW_NER_MANUAL)
 from .errors import AnswerError, ConfigError
 from .stream.hashing import set_hashes
-from .types import Components, Task
+from .types import Budget, Components, Task
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Controller:
     """
 
     def __init__(self, components: Components, db: Any, *, session_id: str | None = None,
-                 batch_size: int = 10, limit: int | None = None) -> None:
+                 batch_size: int = 10, limit: int | None = None, budget: Budget | None = None) -> None:
         if batch_size < 1:
             raise ConfigError(f"batch size must be at least 1, got {batch_size}")
         if limit is not None and limit < 1:
@@ -52,6 +52,7 @@ class Controller:
         self.session_id = session_id or f"{self.dataset}-{uuid.uuid4().hex[:8]}"
         self.batch_size = batch_size
         self.limit = limit
+        self.budget = budget
         self.exclude_by = components.get("exclude_by", "task")
         self.counts: Counter[str] = Counter()
         self.exhausted = False
@@ -82,10 +83,11 @@ class Controller:
 
     @property
     def done(self) -> bool:
-        """No question left to hand out (limit reached or stream exhausted) and none open."""
+        """No question left to hand out (limit or budget reached, stream exhausted) and none open."""
         with self._lock:
             at_limit = self.limit is not None and self.answered >= self.limit
-            return (at_limit or self.exhausted) and not self._open and not self._requeued
+            spent = self.budget is not None and not self.budget.allows([])
+            return (at_limit or spent or self.exhausted) and not self._open and not self._requeued
 
     def get_questions(self, n: int | None = None) -> list[Task]:
         """The next `n` questions (default: the batch size), never one already handed out."""
@@ -94,7 +96,7 @@ class Controller:
             if self.limit is not None:
                 n = min(n, self.limit - self.answered - len(self._open))
             questions: list[Task] = []
-            while len(questions) < n:
+            while len(questions) < n and self._budget_allows():
                 task = self._next_task()
                 if task is None:
                     break
@@ -102,6 +104,10 @@ class Controller:
                 self._open[task[TASK_HASH]] = task
                 questions.append(task)
             return questions
+
+    def _budget_allows(self) -> bool:
+        """Whether the budget (if any) allows one more question beside the open ones."""
+        return self.budget is None or self.budget.allows(list(self._open.values()))
 
     def _next_task(self) -> Task | None:
         if self._requeued:
@@ -131,6 +137,8 @@ class Controller:
                 self._open.pop(task[TASK_HASH], None)
                 self._answered[task[TASK_HASH]] = task
                 self.counts[task[ANSWER]] += 1
+            if self.budget is not None:
+                self.budget.add(stored)
             if self._update is not None:
                 self._update(stored)
             return stored
@@ -245,17 +253,19 @@ def make_annotator(name: str, **options: Any) -> Any:
 def run_components(components: Components, *, annotator: str = "gold",
                    annotator_options: dict[str, Any] | None = None, db: Any = None,
                    limit: int | None = None, batch_size: int = 10,
-                   session_id: str | None = None, catch_interrupt: bool = False) -> SessionReport:
+                   session_id: str | None = None, catch_interrupt: bool = False,
+                   budget: Budget | None = None) -> SessionReport:
     """Run a recipe's components with the chosen annotator until it stops; report the session.
 
     With `catch_interrupt`, Ctrl-C ends the session like a normal stop and the report says
     `interrupted` (answers are saved batch by batch, so nothing answered is lost).
+    `budget` stops handing out questions once it is spent (see `al_ner.types.Budget`).
     """
     from .storage import Database, get_db
 
     database = db if isinstance(db, Database) else get_db(db)
     controller = Controller(components, database, session_id=session_id, batch_size=batch_size,
-                            limit=limit)
+                            limit=limit, budget=budget)
     options = dict(annotator_options or {})
     if annotator == "gold":
         options.setdefault("labels", controller.labels)
@@ -276,10 +286,12 @@ def run_components(components: Components, *, annotator: str = "gold",
 
 def run_recipe(name: str, *, annotator: str = "gold", annotator_options: dict[str, Any] | None = None,
                db: Any = None, limit: int | None = None, batch_size: int = 10,
-               session_id: str | None = None, **recipe_args: Any) -> SessionReport:
+               session_id: str | None = None, budget: Budget | None = None,
+               **recipe_args: Any) -> SessionReport:
     """Run recipe `name` with `recipe_args`, answered by `annotator`: the API experiments use."""
     from .recipe import get_recipe
 
     components = get_recipe(name)(**recipe_args)
     return run_components(components, annotator=annotator, annotator_options=annotator_options,
-                          db=db, limit=limit, batch_size=batch_size, session_id=session_id)
+                          db=db, limit=limit, batch_size=batch_size, session_id=session_id,
+                          budget=budget)

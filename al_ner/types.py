@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol, TypedDict
 
 Task = dict[str, Any]
@@ -32,3 +32,15 @@ class Annotator(Protocol):
     """Drives one session: asks the controller for questions and gives it answers."""
 
     def __call__(self, controller: Any) -> None: ...
+
+
+class Budget(Protocol):
+    """Decides whether a session hands out one more question (a cost budget, say).
+
+    `allows` sees the questions handed out and not answered yet; `add` the answers as they
+    are stored.
+    """
+
+    def allows(self, open_questions: Sequence[Task]) -> bool: ...
+
+    def add(self, answers: Sequence[Task]) -> None: ...

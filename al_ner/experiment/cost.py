@@ -4,6 +4,7 @@ The estimate is a deliberately simple linear model, one per interface:
 
     seconds = per_sentence * sentences + per_token * tokens + per_decision * decisions
 
+- **answers**: answered questions (what a budget counted before al-ner had cost units).
 - **sentences**: distinct sentences the annotator was shown (by `_input_hash`); a sentence asked
   about again in binary mode is not counted twice.
 - **tokens**: tokens of those distinct sentences (what had to be read).
@@ -17,7 +18,7 @@ of seconds to mark a span, a second for a yes/no); change them in the experiment
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..constants import ACCEPT, ANSWER, INPUT_HASH, SPANS, TEXT, TOKENS, VIEW_ID, VIEW_NER_MANUAL
@@ -61,6 +62,9 @@ class CostModel:
             return self.manual
         raise ConfigError(f"unknown annotation mode '{mode}'; choose one of: {BINARY}, {MANUAL}")
 
+    def to_dict(self) -> dict[str, dict[str, float]]:
+        return {BINARY: vars(self.binary).copy(), MANUAL: vars(self.manual).copy()}
+
     @classmethod
     def from_dict(cls, config: dict[str, dict[str, float]] | None) -> CostModel:
         """Build from {"binary": {...rates}, "manual": {...rates}}; missing parts keep the defaults."""
@@ -74,6 +78,17 @@ class CostModel:
         return cls(**parts)
 
 
+UNITS = ("answers", "sentences", "tokens", "minutes")
+DEFAULT_UNIT = "tokens"
+
+
+def check_unit(unit: str) -> str:
+    """`unit` if it is a budget unit, else a ConfigError listing them."""
+    if unit not in UNITS:
+        raise ConfigError(f"unknown budget unit {unit!r}; choose one of: {', '.join(UNITS)}")
+    return unit
+
+
 @dataclass(frozen=True)
 class Cost:
     """What a set of answers cost the annotator."""
@@ -82,6 +97,14 @@ class Cost:
     tokens: int
     decisions: int
     est_seconds: float
+    answers: int = 0
+
+    def in_unit(self, unit: str) -> float:
+        """This cost in a budget unit (minutes from the estimated seconds)."""
+        check_unit(unit)
+        if unit == "minutes":
+            return self.est_seconds / 60.0
+        return float(getattr(self, unit))
 
 
 def answer_mode(task: Task) -> str:
@@ -89,29 +112,85 @@ def answer_mode(task: Task) -> str:
     return MANUAL if task.get(VIEW_ID) == VIEW_NER_MANUAL else BINARY
 
 
-def annotation_cost(answers: Iterable[Task], model: CostModel) -> Cost:
-    """Count sentences, tokens and decisions in `answers` and estimate the seconds spent."""
-    seen: set[object] = set()
-    sentences = tokens = decisions = 0
-    seconds = 0.0
-    for task in answers:
+class CostMeter:
+    """The running cost of a session's answers, and what a question would add if answered.
+
+    `add` counts an answer; `projected` is the cost of the answers plus a lower bound for
+    questions handed out but not answered yet (their tokens if the sentence is new, one
+    decision each). A budget stops handing out questions once the projection reaches it,
+    so a session ends with the first answer that reaches the budget, not a batch later.
+    """
+
+    def __init__(self, model: CostModel, answers: Iterable[Task] = ()) -> None:
+        self.model = model
+        self._seen: set[object] = set()
+        self.cost = Cost(0, 0, 0, 0.0, 0)
+        for task in answers:
+            self.add(task)
+
+    def add(self, task: Task) -> None:
+        """Count one answered task."""
+        self.cost = _plus(self.cost, self._cost_of(task, answered=True))
+        self._seen.add(_sentence_key(task))
+
+    def projected(self, questions: Iterable[Task]) -> Cost:
+        """The cost so far plus the least that answering `questions` would add."""
+        seen = set(self._seen)
+        total = self.cost
+        for task in questions:
+            total = _plus(total, self._cost_of(task, answered=False, seen=seen))
+            seen.add(_sentence_key(task))
+        return total
+
+    def _cost_of(self, task: Task, *, answered: bool, seen: set[object] | None = None) -> Cost:
         mode = answer_mode(task)
-        new_sentence = task.get(INPUT_HASH, task.get(TEXT)) not in seen
-        seen.add(task.get(INPUT_HASH, task.get(TEXT)))
-        n_tokens = _n_tokens(task) if new_sentence else 0
-        n_decisions = 1 + len(task.get(SPANS) or []) if mode == MANUAL and _answered(task) else 1
-        sentences += int(new_sentence)
-        tokens += n_tokens
-        decisions += n_decisions
-        seconds += model.seconds(mode, sentences=int(new_sentence), tokens=n_tokens,
-                                 decisions=n_decisions)
-    return Cost(sentences, tokens, decisions, seconds)
+        new = _sentence_key(task) not in (self._seen if seen is None else seen)
+        tokens = _n_tokens(task) if new else 0
+        decisions = _decisions(task, mode) if answered else 1
+        seconds = self.model.seconds(mode, sentences=int(new), tokens=tokens, decisions=decisions)
+        return Cost(int(new), tokens, decisions, seconds, 1)
 
 
-def _answered(task: Task) -> bool:
-    return task.get(ANSWER) == ACCEPT
+def annotation_cost(answers: Iterable[Task], model: CostModel) -> Cost:
+    """Count answers, sentences, tokens and decisions in `answers` and estimate the seconds spent."""
+    return CostMeter(model, answers).cost
+
+
+def _plus(a: Cost, b: Cost) -> Cost:
+    return Cost(a.sentences + b.sentences, a.tokens + b.tokens, a.decisions + b.decisions,
+                a.est_seconds + b.est_seconds, a.answers + b.answers)
+
+
+def _sentence_key(task: Task) -> object:
+    return task.get(INPUT_HASH, task.get(TEXT))
+
+
+def _decisions(task: Task, mode: str) -> int:
+    if mode == MANUAL and task.get(ANSWER) == ACCEPT:
+        return 1 + len(task.get(SPANS) or [])
+    return 1
 
 
 def _n_tokens(task: Task) -> int:
     tokens = task.get(TOKENS)
     return len(tokens) if tokens else len(str(task.get(TEXT, "")).split())
+
+
+class CostBudget:
+    """A session budget (`al_ner.types.Budget`): questions until the cost reaches `target`.
+
+    The meter starts from the run's earlier answers, so `target` is the cumulative cost of a
+    checkpoint, not the cost of this session alone.
+    """
+
+    def __init__(self, meter: CostMeter, *, unit: str, target: float) -> None:
+        self.meter = meter
+        self.unit = check_unit(unit)
+        self.target = target
+
+    def allows(self, open_questions: Sequence[Task]) -> bool:
+        return self.meter.projected(open_questions).in_unit(self.unit) < self.target
+
+    def add(self, answers: Sequence[Task]) -> None:
+        for task in answers:
+            self.meter.add(task)

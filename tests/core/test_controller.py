@@ -167,3 +167,29 @@ def test_bad_settings(MemDB):
         Controller(components(iter([])), MemDB(), batch_size=0)
     with pytest.raises(ConfigError):
         Controller(components(iter([])), MemDB(), limit=0)
+
+
+def test_a_cost_budget_hands_out_questions_until_the_answers_reach_it(MemDB):
+    from al_ner.experiment.cost import CostBudget, CostMeter, CostModel
+
+    db = MemDB()
+    # every task has 6 tokens; 20 tokens need 4 new sentences (the 4th passes the budget)
+    budget = CostBudget(CostMeter(CostModel()), unit="tokens", target=20)
+    ctrl = Controller(components(iter(tasks(10))), db, batch_size=3, budget=budget)
+    first = ctrl.get_questions()
+    assert len(first) == 3
+    ctrl.receive_answers([answer(t) for t in first])
+    second = ctrl.get_questions()
+    assert len(second) == 1  # 18 tokens answered: one more question reaches 20
+    ctrl.receive_answers([answer(t) for t in second])
+    assert ctrl.get_questions() == [] and ctrl.done and not ctrl.exhausted
+    assert budget.meter.cost.tokens == 24 and len(db.data["ds"]) == 4
+
+
+def test_a_cost_budget_counts_the_answers_of_earlier_sessions(MemDB):
+    from al_ner.experiment.cost import CostBudget, CostMeter, CostModel
+
+    earlier = [set_hash(answer(t)) for t in tasks(3)]
+    budget = CostBudget(CostMeter(CostModel(), earlier), unit="sentences", target=5)
+    ctrl = Controller(components(iter(tasks(10)[3:])), MemDB(), batch_size=10, budget=budget)
+    assert len(ctrl.get_questions()) == 2
