@@ -116,23 +116,26 @@ def in_annotation_dev(hash_value: int, *, share: float, seed: int) -> bool:
     return bucket < share * 10_000
 
 
-def split_answers(answers: Iterable[Task], *, share: float, seed: int,
-                  at_least_one: bool = False) -> tuple[list[Task], list[Task]]:
+def split_answers(answers: Iterable[Task], *, share: float, seed: int, at_least_one: bool = False,
+                  sides: dict[int, bool] | None = None) -> tuple[list[Task], list[Task]]:
     """Cut a run's answers into (train, annotation dev), as a user holding out a share would.
 
-    at_least_one: if no sentence fell to dev but two or more were answered, move the sentence
-    with the lowest dev bucket there (small budgets would otherwise have no dev set at all).
+    sides: input hash -> "in dev", remembered across calls as a run grows; a sentence keeps the
+    side it was first given. New sentences get their side from their hash (`in_annotation_dev`).
+    at_least_one: if no sentence is in dev but two or more were answered, put the NEW sentence
+    with the lowest dev bucket there (small budgets would otherwise have no dev set at all);
+    sentences already on the train side never move.
     """
-    train: list[Task] = []
-    dev: list[Task] = []
-    for task in answers:
-        side = dev if in_annotation_dev(task_input_hash(task), share=share, seed=seed) else train
-        side.append(task)
-    inputs = {task_input_hash(task) for task in train}
-    if at_least_one and share > 0 and not dev and len(inputs) > 1:
-        first = min(inputs, key=lambda h: murmur(f"{seed}:{h}") % 10_000)
-        dev = [task for task in train if task_input_hash(task) == first]
-        train = [task for task in train if task_input_hash(task) != first]
+    answers = list(answers)
+    sides = {} if sides is None else sides
+    new = [h for h in dict.fromkeys(task_input_hash(task) for task in answers) if h not in sides]
+    for hash_value in new:
+        sides[hash_value] = in_annotation_dev(hash_value, share=share, seed=seed)
+    inputs = {task_input_hash(task) for task in answers}
+    if at_least_one and share > 0 and new and len(inputs) > 1 and not any(sides[h] for h in inputs):
+        sides[min(new, key=lambda h: murmur(f"{seed}:{h}") % 10_000)] = True
+    train = [task for task in answers if not sides[task_input_hash(task)]]
+    dev = [task for task in answers if sides[task_input_hash(task)]]
     return train, dev
 
 

@@ -103,3 +103,17 @@ def test_at_least_one_dev_sentence_when_asked() -> None:
     train, dev = split_answers(tasks, share=0.01, seed=0, at_least_one=True)
     assert len(dev) == 1 and len(train) == 2
     assert split_answers(tasks[:1], share=0.01, seed=0, at_least_one=True) == (tasks[:1], [])
+
+
+def test_a_sentence_keeps_its_side_as_the_run_grows() -> None:
+    # Before: at_least_one moved the lowest-bucket sentence to dev at each budget, so a sentence
+    # picked at a small budget went back to train once a later sentence had a lower bucket.
+    tasks = [{"text": f"sentence {i}", "_input_hash": i} for i in range(40)]
+    sides: dict[int, bool] = {}
+    seen_side: dict[int, bool] = {}
+    for size in (2, 3, 5, 8, 13, 21, 40):
+        train, dev = split_answers(tasks[:size], share=0.01, seed=3, at_least_one=True, sides=sides)
+        for side, part in ((False, train), (True, dev)):
+            for task in part:
+                assert seen_side.setdefault(task["_input_hash"], side) == side
+        assert dev  # the first forced dev sentence stays there
