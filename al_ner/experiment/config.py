@@ -1,58 +1,78 @@
-"""The experiment config (configs/experiment/*.cfg) and the built-in annotation strategies."""
+"""The experiment config (configs/experiment/*.cfg): settings, budgets and the strategies' recipes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from confection import Config
 
 from ..errors import ConfigError
-from .cost import BINARY, MANUAL, CostModel
+from .cost import BINARY, MANUAL, CostModel, check_unit
 
 ONTONOTES_TO_CONLL = {"PERSON": "PER", "GPE": "LOC", "LOC": "LOC", "ORG": "ORG"}
+RANDOM = "random"
+BINARY_RECIPES = ("ner.teach",)
 
 
 @dataclass(frozen=True)
 class Strategy:
-    """How one strategy annotates: which recipe, with which order, and whether it runs in rounds.
+    """How one strategy annotates: which recipe with which arguments, and whether it runs in rounds.
 
     A strategy with rounds picks each round's questions with the model fine-tuned at the
-    previous budget; one without always asks from the base model (or no model at all).
+    previous checkpoint; one without always asks from the base model (or no model at all).
+    `args` go to the recipe as keyword arguments (order, window, sorter, bias, ...).
     """
 
     name: str
     recipe: str
-    mode: str
     rounds: bool
     args: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def mode(self) -> str:
+        """'binary' for accept/reject recipes (ner.teach), else 'manual' (full-span answers)."""
+        return BINARY if self.recipe in BINARY_RECIPES else MANUAL
 
-STRATEGIES: dict[str, Strategy] = {
-    "random": Strategy("random", "ner.manual", MANUAL, rounds=False, args={"order": "random"}),
-    "active-full": Strategy("active-full", "ner.correct", MANUAL, rounds=True,
-                            args={"order": "uncertain"}),
-    "active-binary": Strategy("active-binary", "ner.teach", BINARY, rounds=True),
+    def to_dict(self) -> dict[str, Any]:
+        return {"recipe": self.recipe, "rounds": self.rounds, **dict(sorted(self.args.items()))}
+
+    @classmethod
+    def from_dict(cls, name: str, data: dict[str, Any]) -> Strategy:
+        """A strategy from a [strategies.NAME] config section: recipe, rounds, recipe arguments."""
+        data = dict(data)
+        if "recipe" not in data:
+            raise ConfigError(f"strategy '{name}' needs a recipe, e.g. recipe = \"ner.teach\"")
+        recipe = str(data.pop("recipe"))
+        rounds = data.pop("rounds", recipe != "ner.manual" or data.get("order") == "uncertain")
+        return cls(name, recipe, bool(rounds), data)
+
+
+BUILTIN_STRATEGIES: dict[str, Strategy] = {
+    RANDOM: Strategy(RANDOM, "ner.manual", rounds=False, args={"order": "random"}),
+    "active-full": Strategy("active-full", "ner.correct", rounds=True, args={"order": "uncertain"}),
+    "active-binary": Strategy("active-binary", "ner.teach", rounds=True),
 }
-
-
-def get_strategy(name: str) -> Strategy:
-    if name not in STRATEGIES:
-        raise ConfigError(f"unknown strategy '{name}'; choose from: {', '.join(STRATEGIES)}")
-    return STRATEGIES[name]
 
 
 @dataclass(frozen=True)
 class ExperimentConfig:
-    """Everything one experiment run varies. Labels are the base model's (what the recipes ask)."""
+    """Everything one experiment varies. Labels are the base model's (what the recipes ask).
+
+    budgets are checkpoints of cumulative annotation cost in `budget_unit`; every strategy
+    annotates until its cost reaches each one, so strategies are compared at equal cost.
+    """
 
     base_model: str = "en_core_web_sm"
     labels: tuple[str, ...] = ("ORG",)
     label_map: dict[str, str] = field(default_factory=lambda: dict(ONTONOTES_TO_CONLL))
-    strategies: tuple[str, ...] = ("random", "active-full", "active-binary")
-    budgets: tuple[int, ...] = (25, 50, 100, 150)
+    strategies: tuple[str, ...] = (RANDOM, "active-full", "active-binary")
+    strategy_defs: dict[str, Strategy] = field(default_factory=lambda: dict(BUILTIN_STRATEGIES))
+    budget_unit: str = "tokens"
+    budgets: tuple[float, ...] = (300, 600, 1200, 1800)
     seeds: tuple[int, ...] = (0, 1, 2)
+    pool_share: float = 0.8
     noise: float = 0.0
     dev_share: float = 0.2
     fill: str = "model"
@@ -66,17 +86,27 @@ class ExperimentConfig:
 
     def __post_init__(self) -> None:
         for name in self.strategies:
-            get_strategy(name)
-        if not self.budgets or list(self.budgets) != sorted(set(self.budgets)) or self.budgets[0] < 1:
+            self.strategy(name)
+        check_unit(self.budget_unit)
+        if not self.budgets or list(self.budgets) != sorted(set(self.budgets)) or self.budgets[0] <= 0:
             raise ConfigError(f"budgets must be increasing positive numbers, got {list(self.budgets)}")
         if not self.seeds:
             raise ConfigError("no seeds; pass --seeds N (N >= 1)")
-        if not 0.0 <= self.noise < 1.0:
-            raise ConfigError(f"noise must be in [0, 1), got {self.noise}")
-        if not 0.0 < self.dev_share < 1.0:
-            raise ConfigError(f"dev_share must be in (0, 1), got {self.dev_share}")
+        for name, low, high in (("noise", 0.0, 1.0), ("dev_share", 0.0, 1.0)):
+            value = getattr(self, name)
+            if not low <= value < high or (name == "dev_share" and value == 0.0):
+                raise ConfigError(f"{name} must be in {'[0, 1)' if name == 'noise' else '(0, 1)'}, got {value}")
+        if not 0.0 < self.pool_share <= 1.0:
+            raise ConfigError(f"pool_share must be in (0, 1], got {self.pool_share}")
         if self.checkpoint not in ("last", "best"):
             raise ConfigError(f"checkpoint must be 'last' or 'best', got {self.checkpoint!r}")
+
+    def strategy(self, name: str) -> Strategy:
+        """The strategy called `name`, or a ConfigError listing the defined ones."""
+        if name not in self.strategy_defs:
+            raise ConfigError(f"unknown strategy '{name}'; choose from: {', '.join(self.strategy_defs)} "
+                              "(or define it in a [strategies.NAME] section of the experiment config)")
+        return self.strategy_defs[name]
 
     @property
     def gold_labels(self) -> list[str]:
@@ -88,13 +118,20 @@ class ExperimentConfig:
         return {self.label_map.get(label, label): label for label in self.labels}
 
     def to_meta(self) -> dict[str, Any]:
-        """JSON-ready settings for meta.json and the report."""
-        return {"base_model": self.base_model, "labels": self.gold_labels, "model_labels": list(self.labels),
-                "label_map": self.label_map, "strategies": list(self.strategies),
-                "budgets": list(self.budgets), "seeds": list(self.seeds), "noise": self.noise,
-                "dev_share": self.dev_share, "fill": self.fill, "max_epochs": self.max_epochs,
-                "checkpoint": self.checkpoint, "window": self.window,
-                "cost_model": describe_cost(self.cost)}
+        """Every setting, JSON-ready, for meta.json, the run cache and the report."""
+        meta: dict[str, Any] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.name == "strategy_defs":
+                value = {name: value[name].to_dict() for name in self.strategies}
+            elif item.name == "cost":
+                value = value.to_dict()
+            elif isinstance(value, tuple):
+                value = list(value)
+            meta[item.name] = value
+        meta["labels"], meta["model_labels"] = self.gold_labels, list(self.labels)
+        meta["cost_model"] = describe_cost(self.cost)
+        return meta
 
 
 def describe_cost(cost: CostModel) -> str:
@@ -103,20 +140,22 @@ def describe_cost(cost: CostModel) -> str:
 
 
 def load_config(path: str | Path | None, **overrides: Any) -> ExperimentConfig:
-    """Read a .cfg file ([experiment], [label_map], [training], [cost.*]) and apply CLI overrides.
+    """Read a .cfg file and apply CLI overrides.
 
-    Overrides whose value is None are ignored; `seeds` may be a count (3 -> seeds 0, 1, 2).
+    Sections: [experiment], [label_map], [training], [cost.binary]/[cost.manual] and
+    [strategies.NAME] (recipe, rounds, recipe arguments). Overrides whose value is None are
+    ignored; `seeds` may be a count (3 -> seeds 0, 1, 2).
     """
-    settings: dict[str, Any] = {}
-    if path is not None:
-        settings = _from_cfg(Path(path))
+    settings: dict[str, Any] = _from_cfg(Path(path)) if path is not None else {}
     settings.update({k: v for k, v in overrides.items() if v is not None})
     if isinstance(settings.get("seeds"), int):
         settings["seeds"] = tuple(range(settings["seeds"]))
-    for key in ("labels", "strategies", "budgets", "seeds"):
+    for key, kind in (("labels", str), ("strategies", str), ("budgets", float), ("seeds", int)):
         if key in settings:
-            settings[key] = tuple(_split(settings[key], int if key in ("budgets", "seeds") else str))
-    known = set(ExperimentConfig.__dataclass_fields__)
+            settings[key] = tuple(_split(settings[key], kind))
+    if "budgets" in settings:
+        settings["budgets"] = tuple(int(b) if float(b).is_integer() else b for b in settings["budgets"])
+    known = {f.name for f in fields(ExperimentConfig)}
     unknown = set(settings) - known
     if unknown:
         raise ConfigError(f"unknown experiment setting(s) {sorted(unknown)}; known: {', '.join(sorted(known))}")
@@ -127,12 +166,19 @@ def _from_cfg(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ConfigError(f"experiment config '{path}' not found; e.g. configs/experiment/news.cfg")
     cfg = Config().from_disk(path, interpolate=True)
+    unknown = set(cfg) - {"experiment", "label_map", "training", "cost", "strategies"}
+    if unknown:
+        raise ConfigError(f"{path}: unknown section(s) {sorted(unknown)}; use experiment, label_map, "
+                          "training, cost, strategies")
     settings = dict(cfg.get("experiment", {}))
     if "label_map" in cfg:
         settings["label_map"] = dict(cfg["label_map"])
     settings.update(cfg.get("training", {}))
     if "cost" in cfg:
         settings["cost"] = CostModel.from_dict(dict(cfg["cost"]))
+    if "strategies" in cfg:
+        defined = {name: Strategy.from_dict(name, dict(section)) for name, section in cfg["strategies"].items()}
+        settings["strategy_defs"] = {**BUILTIN_STRATEGIES, **defined}
     return settings
 
 

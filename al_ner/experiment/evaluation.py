@@ -9,14 +9,16 @@ was rejected, and right only when it was accepted.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..training import EvalSet, evaluate
+from ..training import EvalSet
+from ..training.evaluate import doc_counts
 from ..training.base_model import predict_entities
 from ..training.convert import collect_answers, input_doc
 from ..training.merge import ConversionStats, merge_answers
@@ -24,14 +26,31 @@ from ..types import Task
 from .corpus import Sentence, iob_spans
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Score:
-    """P/R/F of one label, with the number of gold entities it was measured on."""
+    """P/R/F of one label, the number of gold entities, and each document's (tp, fp, fn).
+
+    `counts` (shape: documents x 3) is what the report resamples documents from.
+    """
 
     p: float
     r: float
     f: float
     n_gold: int
+    counts: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, counts: Sequence[tuple[int, int, int]]) -> Score:
+        """Scores summed from per-document (tp, fp, fn) counts."""
+        array = np.asarray(counts, dtype=np.int32).reshape(-1, 3)
+        tp, fp, fn = (int(x) for x in array.sum(axis=0))
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        return cls(p, r, 2 * p * r / (p + r) if p + r else 0.0, tp + fn, array)
+
+    @property
+    def n_docs(self) -> int:
+        return 0 if self.counts is None else len(self.counts)
 
 
 def eval_set(sentences: Sequence[Sentence]) -> EvalSet:
@@ -44,9 +63,9 @@ def eval_set(sentences: Sequence[Sentence]) -> EvalSet:
 
 def score_gold(nlp: Language, gold: EvalSet, *, label_map: Mapping[str, str]) -> dict[str, Score]:
     """Per gold label, the scores of `nlp` on a complete gold set (labels the map reaches)."""
-    result = evaluate(nlp, gold, label_map=label_map)
-    return {label: Score(s["p"], s["r"], s["f"], int(s["support"]))
-            for label, s in result["labels"].items()}
+    predicted = predict_entities(nlp, gold.docs(nlp))
+    per_doc = doc_counts(gold.spans, predicted, label_map=label_map, missing=gold.missing)
+    return {label: Score.of(counts) for label, counts in per_doc.items()}
 
 
 @dataclass(frozen=True)
@@ -65,24 +84,15 @@ class AnswerSet:
 def score_answers(nlp: Language, answers: AnswerSet, *, labels: Sequence[str],
                   label_map: Mapping[str, str]) -> dict[str, Score]:
     """Per annotated label (gold name), the scores of `nlp` against a run's own dev answers."""
-    counts: dict[str, Counter[str]] = {label: Counter() for label in labels}
+    per_doc: dict[str, list[tuple[int, int, int]]] = {label: [] for label in labels}
     predicted = predict_entities(nlp, list(answers.docs)) if answers.docs else []
     for group, doc, pred in zip(answers.groups, answers.docs, predicted):
         said = collect_answers(doc, group, list(labels), ConversionStats())
         accepted = {(s, e, label) for (s, e), label in said.accepted.items()}
-        guessed = {span for span in pred if span[2] in counts}
+        guessed = {span for span in pred if span[2] in per_doc}
         wrong = guessed - accepted if said.complete else guessed & said.rejected
-        for s, e, label in guessed & accepted:
-            counts[label]["tp"] += 1
-        for s, e, label in wrong:
-            counts[label]["fp"] += 1
-        for s, e, label in accepted - guessed:
-            counts[label]["fn"] += 1
-    return {label_map.get(label, label): _score(c) for label, c in counts.items()}
-
-
-def _score(c: Counter[str]) -> Score:
-    tp, fp, fn = c["tp"], c["fp"], c["fn"]
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return Score(p, r, 2 * p * r / (p + r) if p + r else 0.0, tp + fn)
+        for label, docs in per_doc.items():
+            docs.append((sum(1 for x in guessed & accepted if x[2] == label),
+                         sum(1 for x in wrong if x[2] == label),
+                         sum(1 for x in accepted - guessed if x[2] == label)))
+    return {label_map.get(label, label): Score.of(docs) for label, docs in per_doc.items()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +25,17 @@ EVAL_SET_TITLES = {TEST: "held-out test", ANNOTATION_DEV: "annotation dev split"
 class Row:
     """Scores of one model on one evaluation set and label, with what its training data cost.
 
+    budget is the checkpoint (a cumulative cost in `unit`); `cost` is the cost the run actually
+    reached there (at least the budget unless the pool ran out: then `reached` is False).
     base_f is the base model's F1 on the same evaluation set and label (for the annotation dev
-    split that set differs per run and budget), so f - base_f is the change fine-tuning made.
-    n_gold counts the gold entities of the label in the evaluation set.
+    split that set differs per run and checkpoint), so f - base_f is the change fine-tuning
+    made. n_gold counts the gold entities of the label in the evaluation set, n_docs its
+    sentences.
     """
 
     strategy: str
     seed: int
-    budget: int
+    budget: float
     eval_set: str
     label: str
     f: float
@@ -44,6 +47,11 @@ class Row:
     tokens: int
     decisions: int
     est_seconds: float
+    unit: str = "answers"
+    answers: int = 0
+    cost: float = 0.0
+    reached: bool = True
+    n_docs: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The row as JSON-ready values (scores to 6 places, seconds to 0.1)."""
@@ -51,15 +59,17 @@ class Row:
         for key in ("f", "p", "r", "base_f"):
             data[key] = round(data[key], 6)
         data["est_seconds"] = round(data["est_seconds"], 1)
+        data["cost"] = round(data["cost"], 3)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Row:
         names = {f.name for f in fields(cls)}
-        missing = names - set(data)
+        required = {f.name for f in fields(cls) if f.default is MISSING}
+        missing = required - set(data)
         if missing:
             raise InputError(f"results row lacks {sorted(missing)}; rerun the experiment to rewrite it")
-        return cls(**{k: data[k] for k in names})
+        return cls(**{k: data[k] for k in names if k in data})
 
 
 def write_rows(path: str | Path, rows: Iterable[Row], *, append: bool = False) -> None:
@@ -73,7 +83,7 @@ def read_rows(path: str | Path) -> list[Row]:
     return [Row.from_dict(data) for data in srsly.read_jsonl(path)]
 
 
-Key = tuple[str, int, str, str]  # strategy, budget, eval_set, label
+Key = tuple[str, float, str, str]  # strategy, budget, eval_set, label
 
 
 def by_seed(rows: Iterable[Row]) -> dict[Key, dict[int, Row]]:

@@ -1,18 +1,18 @@
-"""Simulated annotation runs: strategy x seed, budgets as checkpoints, rounds for active learning.
+"""Simulated annotation runs: strategy x seed, checkpoints of equal cost, rounds for active learning.
 
-For each seed and strategy the runner asks the recipe (through the controller, answered by
-the gold annotator) for the next `budget - previous` answers, splits all answers so far into
-train and annotation dev, fine-tunes the base model on the train part, and scores the result
-on the held-out test, the unbiased dev set and the annotation dev split. Strategies with rounds
-pick the next round's questions with the model trained at this budget.
+For each seed and strategy the runner has the recipe (through the controller, answered by the
+gold annotator) annotate until the run's cumulative cost, in the budget unit, reaches the next
+checkpoint; it splits all answers so far into train and annotation dev (a sentence keeps its
+side), fine-tunes the base model on the train part, and scores the result on the held-out test,
+the unbiased dev set and the annotation dev split. Strategies with rounds pick the next round's
+questions with the model trained at this checkpoint. Each seed draws its own share of the pool.
 
 The work is done by a `Steps` object (the real one drives spaCy; tests pass a fake), so this
-module holds only the bookkeeping: budgets, rounds, splits, costs, rows, timings and resuming.
+module holds only the bookkeeping: checkpoints, rounds, splits, costs, rows, timings and reuse.
 """
 
 from __future__ import annotations
 
-import hashlib
 import random
 import shutil
 import time
@@ -23,13 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
 import srsly
 
 from ..types import Task
-from .config import ExperimentConfig, Strategy, get_strategy
+from .config import ExperimentConfig, Strategy
 from .corpus import read_iob, write_tasks
-from .cost import annotation_cost
+from .cost import Cost, annotation_cost
 from .evaluation import Score
+from .provenance import environment, file_digest, git_revision
 from .results import ANNOTATION_DEV, BASE, TEST, UNBIASED_DEV, Row, read_rows, write_rows
 from .splits import split_answers
 
@@ -38,21 +40,42 @@ DEV_GOLD = "dev.iob"
 TEST_GOLD = "test.iob"
 RESULTS = "results.jsonl"
 META = "meta.json"
+COUNTS = "counts.npz"
+RUN_RECORD = "run.json"
 Scores = dict[str, dict[str, Score]]  # eval set -> gold label -> score
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Annotate until the run's cumulative cost in `unit` reaches `target`."""
+
+    unit: str
+    target: float
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """Every answer of the run so far, and whether the source ran out before the checkpoint."""
+
+    answers: list[Task]
+    exhausted: bool
 
 
 class Steps(Protocol):
     """The three things a run does; `SpacySteps` does them with the recipes and spaCy."""
 
-    def annotate(self, strategy: Strategy, *, db_dir: Path, model: str, source: Path, limit: int,
-                 seed: int, round_no: int) -> list[Task]:
-        """Answer up to `limit` more questions; return every answer of the run so far."""
+    def annotate(self, strategy: Strategy, *, db_dir: Path, model: str, source: Path,
+                 checkpoint: Checkpoint, seed: int, round_no: int) -> Annotation:
+        """Answer questions until the run's cost reaches the checkpoint (or the source runs out)."""
 
     def train(self, train: list[Task], dev: list[Task], out_dir: Path, *, seed: int) -> Path:
         """Fine-tune the base model on `train` (spaCy's dev: `dev`); return the model directory."""
 
     def evaluate(self, model: Path | None, dev: list[Task]) -> Scores:
         """Scores of `model` (None: the base model) on test, unbiased dev and the `dev` answers."""
+
+    def describe(self) -> dict[str, str]:
+        """What else decides the results (the base model's name and version, say)."""
 
 
 class Progress(Protocol):
@@ -69,7 +92,7 @@ class _Silent:
 
 @dataclass
 class Timer:
-    """Wall seconds per stage, summed over the whole experiment."""
+    """Wall seconds per stage."""
 
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
 
@@ -80,6 +103,19 @@ class Timer:
             yield
         finally:
             self.seconds[name] += time.perf_counter() - start
+
+    def add(self, seconds: dict[str, float]) -> None:
+        for name, value in seconds.items():
+            self.seconds[name] += value
+
+
+@dataclass
+class RunResult:
+    """One strategy x seed: its rows, per-document counts, compute seconds, and whether reused."""
+
+    rows: list[Row]
+    seconds: dict[str, float]
+    reused: bool
 
 
 @dataclass
@@ -94,78 +130,124 @@ class Experiment:
     timer: Timer = field(default_factory=Timer)
 
     def run(self) -> list[Row]:
-        """Run every seed x strategy (reusing finished runs with the same settings); write results."""
+        """Run every seed x strategy (reusing identical finished runs); write results and meta."""
         start = time.perf_counter()
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        with self.timer.stage("evaluate"):
-            rows = base_rows(self.steps.evaluate(None, []))
+        base = Timer()
+        with base.stage("evaluate"):
+            scores = self.steps.evaluate(None, [])
+        rows = base_rows(scores)
+        save_counts(self.out_dir / COUNTS, {key: s for key, s in _count_items(scores, "base")})
+        results = self._run_all()
+        for result in results:
+            rows += result.rows
+        write_rows(self.out_dir / RESULTS, rows)
+        self.timer.add(base.seconds)
+        for result in results:
+            self.timer.add(result.seconds)
+        srsly.write_json(self.out_dir / META, self._meta(results, time.perf_counter() - start))
+        return rows
+
+    def _run_all(self) -> list[RunResult]:
         cfg = self.config
         bar = self.progress(len(cfg.seeds) * len(cfg.strategies) * len(cfg.budgets))
         try:
-            for seed in cfg.seeds:
-                source = self.pool_for_seed(seed)
-                for name in cfg.strategies:
-                    rows += self.run_strategy(get_strategy(name), seed, source, bar)
+            return [self.run_strategy(cfg.strategy(name), seed, self.pool_for_seed(seed), bar)
+                    for seed in cfg.seeds for name in cfg.strategies]
         finally:
             bar.close()
-        write_rows(self.out_dir / RESULTS, rows)
-        meta = {**cfg.to_meta(), "wall_seconds": time.perf_counter() - start,
-                "stage_seconds": dict(self.timer.seconds)}
-        srsly.write_json(self.out_dir / META, meta)
-        return rows
+
+    def _meta(self, results: list[RunResult], wall: float) -> dict[str, Any]:
+        return {**self.config.to_meta(), "wall_seconds": wall, "stage_seconds": dict(self.timer.seconds),
+                "compute_seconds": sum(self.timer.seconds.values()), "runs": len(results),
+                "runs_reused": sum(r.reused for r in results), "environment": self.environment(),
+                "git_revision": git_revision()}
+
+    def environment(self) -> dict[str, str]:
+        return {**environment(), **self.steps.describe()}
 
     def pool_for_seed(self, seed: int) -> Path:
-        """The unlabeled pool as JSONL tasks, shuffled by `seed` (every strategy of a seed shares it)."""
+        """This seed's own sample of the pool (`pool_share` of it) in this seed's random order.
+
+        Every strategy of a seed shares it; different seeds see different candidates, so even a
+        deterministic strategy (ranking the whole pool with the base model) varies by seed.
+        """
+        sentences = read_iob(self.corpus_dir / POOL_GOLD)
+        rng = random.Random(seed)
+        sample = rng.sample(sentences, max(1, round(len(sentences) * self.config.pool_share)))
         path = self.out_dir / "pools" / f"pool_s{seed}.jsonl"
-        if not path.is_file():
-            sentences = read_iob(self.corpus_dir / POOL_GOLD)
-            random.Random(seed).shuffle(sentences)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_tasks(path, sentences)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_tasks(path, sample)
         return path
 
-    def run_strategy(self, strategy: Strategy, seed: int, source: Path, bar: Progress) -> list[Row]:
-        """All budgets of one strategy and seed, or the stored rows of an identical finished run."""
+    def run_strategy(self, strategy: Strategy, seed: int, source: Path, bar: Progress) -> RunResult:
+        """All checkpoints of one strategy and seed, or the stored ones of an identical finished run."""
         run_dir = self.out_dir / "runs" / strategy.name / f"seed{seed}"
-        settings = run_settings(self.config, strategy.name, seed, self.corpus_dir)
-        if _finished(run_dir, settings):
+        settings = self.run_settings(strategy, seed)
+        record = _finished(run_dir, settings)
+        if record is not None:
             bar.update(len(self.config.budgets))
-            return read_rows(run_dir / RESULTS)
+            return RunResult(read_rows(run_dir / RESULTS), dict(record["seconds"]), reused=True)
         if run_dir.exists():
             shutil.rmtree(run_dir)
         run_dir.mkdir(parents=True)
-        rows = list(self._checkpoints(strategy, seed, source, run_dir, bar))
+        timer, rows, counts = Timer(), [], {}
+        for checkpoint_rows, checkpoint_counts in self._checkpoints(strategy, seed, source, run_dir, bar,
+                                                                    timer):
+            rows += checkpoint_rows
+            counts.update(checkpoint_counts)
         write_rows(run_dir / RESULTS, rows)
-        srsly.write_json(run_dir / "settings.json", settings)
-        return rows
+        save_counts(run_dir / COUNTS, counts)
+        srsly.write_json(run_dir / RUN_RECORD, {"settings": settings, "seconds": dict(timer.seconds),
+                                                "git_revision": git_revision()})
+        return RunResult(rows, dict(timer.seconds), reused=False)
 
-    def _checkpoints(self, strategy: Strategy, seed: int, source: Path, run_dir: Path,
-                     bar: Progress) -> Iterator[Row]:
+    def run_settings(self, strategy: Strategy, seed: int) -> dict[str, Any]:
+        """Everything that decides one run's results, and nothing that merely runs beside it.
+
+        The whole config except which seeds and strategies run; the strategy's definition; the
+        digests of every file the run reads; the code digest and the library/model versions.
+        """
+        meta = {k: v for k, v in self.config.to_meta().items()
+                if k not in ("seeds", "strategies", "strategy_defs", "cost_model")}
+        files = {name: file_digest(self.corpus_dir / name) for name in (POOL_GOLD, DEV_GOLD, TEST_GOLD)}
+        files["train_config"] = file_digest(self.config.train_config)
+        return {**meta, "strategy": strategy.name, "strategy_def": strategy.to_dict(), "seed": seed,
+                "files": files, "environment": self.environment()}
+
+    def _checkpoints(self, strategy: Strategy, seed: int, source: Path, run_dir: Path, bar: Progress,
+                     timer: Timer) -> Iterator[tuple[list[Row], dict[str, np.ndarray]]]:
         cfg = self.config
-        model, model_work, previous = cfg.base_model, None, 0
+        model, model_work, sides, last_count = cfg.base_model, None, {}, -1
         for round_no, budget in enumerate(cfg.budgets):
-            work = run_dir / f"budget{budget}"
-            step = f"{strategy.name} seed {seed} budget {budget}"
+            work = run_dir / f"budget{budget_key(budget)}"
+            step = f"{strategy.name} seed {seed} {cfg.budget_unit} {budget_key(budget)}"
             bar.set_postfix_str(f"{step}: annotate")
-            with self.timer.stage("annotate"):
-                answers = self.steps.annotate(strategy, db_dir=run_dir / "db", model=model, source=source,
-                                              limit=budget - previous, seed=seed, round_no=round_no)
-            train, dev = split_answers(answers, share=cfg.dev_share, seed=seed, at_least_one=True)
+            with timer.stage("annotate"):
+                annotation = self.steps.annotate(strategy, db_dir=run_dir / "db", model=model, source=source,
+                                                 checkpoint=Checkpoint(cfg.budget_unit, budget), seed=seed,
+                                                 round_no=round_no)
+            if not annotation.answers or (annotation.exhausted and len(annotation.answers) == last_count):
+                bar.update(len(cfg.budgets) - round_no)
+                break  # nothing new since the last checkpoint: it stands for the rest of the curve
+            last_count = len(annotation.answers)
+            train, dev = split_answers(annotation.answers, share=cfg.dev_share, seed=seed, at_least_one=True,
+                                       sides=sides)
             bar.set_postfix_str(f"{step}: train")
-            with self.timer.stage("train"):
+            with timer.stage("train"):
                 trained = self.steps.train(train, dev, work, seed=seed)
             bar.set_postfix_str(f"{step}: evaluate")
-            with self.timer.stage("evaluate"):
+            with timer.stage("evaluate"):
                 scores = self.steps.evaluate(trained, dev)
                 base = self.steps.evaluate(None, dev)
-            yield from checkpoint_rows(strategy.name, seed, budget, scores, base,
-                                       annotation_cost(answers, cfg.cost))
+            cost = annotation_cost(annotation.answers, cfg.cost)
+            yield (checkpoint_rows(strategy.name, seed, budget, cfg.budget_unit, scores, base, cost),
+                   checkpoint_counts(budget, scores, base))
             if strategy.rounds:  # this model picks the next round's questions
                 self._discard(model_work)
                 model, model_work = str(trained), work
             else:
                 self._discard(work)
-            previous = budget
             bar.update(1)
         self._discard(model_work)
 
@@ -175,38 +257,69 @@ class Experiment:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def run_settings(cfg: ExperimentConfig, strategy: str, seed: int, corpus_dir: Path) -> dict[str, Any]:
-    """What decides a run's results (not which other seeds or strategies run beside it)."""
-    meta = {k: v for k, v in cfg.to_meta().items() if k not in ("seeds", "strategies")}
-    return {**meta, "strategy": strategy, "seed": seed, "corpus": corpus_fingerprint(corpus_dir)}
+def budget_key(budget: float) -> str:
+    """A checkpoint as text: 300, 12.5."""
+    return str(int(budget)) if float(budget).is_integer() else f"{budget:g}"
 
 
-def corpus_fingerprint(corpus_dir: Path) -> str:
-    """A digest of the prepared gold files, so a re-prepared corpus isn't mistaken for the old one."""
-    digest = hashlib.sha1()
-    for name in (POOL_GOLD, DEV_GOLD, TEST_GOLD):
-        path = corpus_dir / name
-        digest.update(path.read_bytes() if path.is_file() else name.encode())
-    return digest.hexdigest()
-
-
-def _finished(run_dir: Path, settings: dict[str, Any]) -> bool:
-    stored = run_dir / "settings.json"
-    return (run_dir / RESULTS).is_file() and stored.is_file() and srsly.read_json(stored) == settings
+def _finished(run_dir: Path, settings: dict[str, Any]) -> dict[str, Any] | None:
+    """The stored record of a finished run with exactly these settings, else None."""
+    stored = run_dir / RUN_RECORD
+    if not ((run_dir / RESULTS).is_file() and (run_dir / COUNTS).is_file() and stored.is_file()):
+        return None
+    record = srsly.read_json(stored)
+    return record if record.get("settings") == settings else None
 
 
 def base_rows(scores: Scores) -> list[Row]:
     """The base model's zero-shot rows (strategy "base", budget 0) on the fixed evaluation sets."""
-    return [Row(BASE, 0, 0, eval_set, label, s.f, s.p, s.r, s.n_gold, s.f, 0, 0, 0, 0.0)
+    return [Row(BASE, 0, 0, eval_set, label, s.f, s.p, s.r, s.n_gold, s.f, 0, 0, 0, 0.0, n_docs=s.n_docs)
             for eval_set in (TEST, UNBIASED_DEV) for label, s in scores.get(eval_set, {}).items()]
 
 
-def checkpoint_rows(strategy: str, seed: int, budget: int, scores: Scores, base: Scores, cost: Any) -> list[Row]:
-    """One row per evaluation set and label of one trained model."""
+def checkpoint_rows(strategy: str, seed: int, budget: float, unit: str, scores: Scores, base: Scores,
+                    cost: Cost) -> list[Row]:
+    """One row per evaluation set and label of one trained model, with the cost reached."""
     rows = []
+    reached = cost.in_unit(unit) >= budget
     for eval_set in (TEST, ANNOTATION_DEV, UNBIASED_DEV):
         for label, s in scores.get(eval_set, {}).items():
             base_f = base.get(eval_set, {}).get(label, Score(0.0, 0.0, 0.0, 0)).f
             rows.append(Row(strategy, seed, budget, eval_set, label, s.f, s.p, s.r, s.n_gold, base_f,
-                            cost.sentences, cost.tokens, cost.decisions, cost.est_seconds))
+                            cost.sentences, cost.tokens, cost.decisions, cost.est_seconds, unit=unit,
+                            answers=cost.answers, cost=cost.in_unit(unit), reached=reached,
+                            n_docs=s.n_docs))
     return rows
+
+
+def counts_key(budget: float, eval_set: str, label: str, model: str = "model") -> str:
+    """Where a model's per-document counts live in a run's counts.npz."""
+    return f"{budget_key(budget)}|{eval_set}|{label}|{model}"
+
+
+def checkpoint_counts(budget: float, scores: Scores, base: Scores) -> dict[str, np.ndarray]:
+    """Per-document (tp, fp, fn) of the trained model on every set, and of the base model on the dev split."""
+    counts = {counts_key(budget, eval_set, label): score.counts
+              for eval_set, labels in scores.items() for label, score in labels.items()
+              if score.counts is not None}
+    for label, score in base.get(ANNOTATION_DEV, {}).items():
+        if score.counts is not None:
+            counts[counts_key(budget, ANNOTATION_DEV, label, "base")] = score.counts
+    return counts
+
+
+def _count_items(scores: Scores, model: str) -> Iterator[tuple[str, np.ndarray]]:
+    for eval_set in (TEST, UNBIASED_DEV):
+        for label, score in scores.get(eval_set, {}).items():
+            if score.counts is not None:
+                yield counts_key(0, eval_set, label, model), score.counts
+
+
+def save_counts(path: Path, counts: dict[str, np.ndarray]) -> None:
+    """Write per-document counts (documents x 3 int32 arrays) as one compressed .npz."""
+    np.savez_compressed(path, **{key: np.asarray(value, dtype=np.int32) for key, value in counts.items()})
+
+
+def load_counts(path: Path) -> dict[str, np.ndarray]:
+    with np.load(path) as data:
+        return {key: data[key] for key in data.files}

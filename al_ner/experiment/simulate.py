@@ -6,11 +6,12 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
+import srsly
 import typer
 
 from ._cli import run, say
 from .config import load_config
-from .runner import RESULTS, Experiment
+from .runner import META, RESULTS, Experiment
 
 
 def simulate_cli(
@@ -20,8 +21,10 @@ def simulate_cli(
     base_model: Annotated[Optional[str], typer.Option(help="Base pipeline, e.g. en_core_web_sm")] = None,
     labels: Annotated[Optional[str], typer.Option(help="Labels to annotate (the model's names), comma-separated")] = None,
     strategies: Annotated[Optional[str], typer.Option(help="random,active-full,active-binary")] = None,
-    budgets: Annotated[Optional[str], typer.Option(help="Checkpoints in answered tasks, e.g. 100,250,500,1000")] = None,
+    budget_unit: Annotated[Optional[str], typer.Option(help="Unit of the checkpoints: answers, sentences, tokens or minutes")] = None,
+    budgets: Annotated[Optional[str], typer.Option(help="Checkpoints of cumulative cost in the budget unit, e.g. 1500,3500,7000,14000")] = None,
     seeds: Annotated[Optional[int], typer.Option(help="Number of seeds (0..N-1)")] = None,
+    pool_share: Annotated[Optional[float], typer.Option(help="Share of the pool each seed draws (its own sample)")] = None,
     noise: Annotated[Optional[float], typer.Option(help="Chance that the annotator gets a decision wrong")] = None,
     fill: Annotated[Optional[str], typer.Option(help="Labels nobody annotated: missing, O or model")] = None,
     max_epochs: Annotated[Optional[int], typer.Option(help="Epochs per fine-tune")] = None,
@@ -32,16 +35,19 @@ def simulate_cli(
 
     from .spacy_steps import SpacySteps
 
-    cfg = load_config(config, base_model=base_model, labels=labels, strategies=strategies, budgets=budgets,
-                      seeds=seeds, noise=noise, fill=fill, max_epochs=max_epochs, dev_share=dev_share)
+    cfg = load_config(config, base_model=base_model, labels=labels, strategies=strategies,
+                      budget_unit=budget_unit, budgets=budgets, seeds=seeds, pool_share=pool_share,
+                      noise=noise, fill=fill, max_epochs=max_epochs, dev_share=dev_share)
     say(f"ℹ {cfg.base_model}, labels {','.join(cfg.labels)}: {len(cfg.strategies)} strategies x "
-        f"{len(cfg.seeds)} seeds x {len(cfg.budgets)} budgets")
+        f"{len(cfg.seeds)} seeds x {len(cfg.budgets)} checkpoints in {cfg.budget_unit}")
     experiment = Experiment(cfg, corpus_dir, out_dir, SpacySteps(cfg, corpus_dir),
                             progress=lambda total: tqdm(total=total, file=sys.stderr, unit="ckpt",
                                                         dynamic_ncols=True))
     rows = experiment.run()
+    meta = srsly.read_json(out_dir / META)
     stages = ", ".join(f"{k} {v:.0f}s" for k, v in experiment.timer.seconds.items())
-    say(f"✔ {len(rows)} rows -> {out_dir / RESULTS} ({stages})")
+    say(f"✔ {len(rows)} rows -> {out_dir / RESULTS}; {meta['runs_reused']} of {meta['runs']} runs reused; "
+        f"compute {stages}")
 
 
 if __name__ == "__main__":

@@ -12,19 +12,22 @@ from pathlib import Path
 from typing import Any
 
 import spacy
+from spacy.util import fix_random_seed
 from spacy.language import Language
 
 from ..constants import INPUT_HASH, TASK_HASH
 from ..controller import run_recipe
-from ..models import load_model
+from ..models import load_model, model_path
 from ..storage import get_db
 from ..training import data_to_spacy, train
 from ..types import Task
 from .config import ExperimentConfig, Strategy
+from .cost import CostBudget, CostMeter
 from .corpus import read_iob
 from .evaluation import AnswerSet, eval_set, score_answers, score_gold
 from .results import ANNOTATION_DEV, TEST, UNBIASED_DEV
-from .runner import DEV_GOLD, POOL_GOLD, TEST_GOLD, Scores
+from .provenance import file_digest
+from .runner import DEV_GOLD, POOL_GOLD, TEST_GOLD, Annotation, Checkpoint, Scores
 
 DATASET = "answers"
 TRAIN, DEV = "train", "dev"
@@ -54,25 +57,40 @@ class SpacySteps:
         self._dev: AnswerSet | None = None
         self._loaded: tuple[Path, Language] | None = None
 
-    def annotate(self, strategy: Strategy, *, db_dir: Path, model: str, source: Path, limit: int,
-                 seed: int, round_no: int) -> list[Task]:
+    def annotate(self, strategy: Strategy, *, db_dir: Path, model: str, source: Path,
+                 checkpoint: Checkpoint, seed: int, round_no: int) -> Annotation:
         cfg = self.config
         db = get_db(db_dir)
+        before = db.get_answers(DATASET) if db.exists(DATASET) else []
+        budget = CostBudget(CostMeter(cfg.cost, before), unit=checkpoint.unit, target=checkpoint.target)
+        session_seed = seed * 1000 + round_no
         options = {"gold": str(self.corpus_dir / POOL_GOLD), "gold_loader": "conll", "noise": cfg.noise,
-                   "seed": seed * 1000 + round_no, "label_map": cfg.gold_to_model()}
-        run_recipe(strategy.recipe, annotator="gold", annotator_options=options, db=db, limit=limit,
-                   batch_size=cfg.batch_size, dataset=DATASET, spacy_model=model, source=str(source),
-                   label=",".join(cfg.labels), loader="jsonl", unsegmented=True,
-                   **self._recipe_args(strategy, seed))
-        return db.get_answers(DATASET) if db.exists(DATASET) else []
+                   "seed": session_seed, "label_map": cfg.gold_to_model()}
+        # The model in the loop (ner.teach's update) draws dropout from the global RNGs: reset them
+        # so a run's selections depend on its own seed, not on what ran before it in this process.
+        fix_random_seed(session_seed)
+        report = run_recipe(strategy.recipe, annotator="gold", annotator_options=options, db=db,
+                            budget=budget, batch_size=cfg.batch_size, dataset=DATASET, spacy_model=model,
+                            source=str(source), label=",".join(cfg.labels), loader="jsonl",
+                            unsegmented=True, **self._recipe_args(strategy, seed))
+        answers = db.get_answers(DATASET) if db.exists(DATASET) else []
+        return Annotation(answers, exhausted=report.exhausted)
 
     def _recipe_args(self, strategy: Strategy, seed: int) -> dict[str, Any]:
         args = dict(strategy.args)
         if args.get("order") in ("random", "uncertain"):
-            args["seed"] = seed
+            args.setdefault("seed", seed)
         if args.get("order") == "uncertain":
-            args["window"] = self.config.window
+            args.setdefault("window", self.config.window)
         return args
+
+    def describe(self) -> dict[str, str]:
+        """The base pipeline's name, version and the digest of its meta.json."""
+        path = model_path(self.config.base_model)
+        meta = self.base.meta
+        return {"base_model": self.config.base_model,
+                "base_model_version": f"{meta.get('lang', '?')}_{meta.get('name', '?')}-{meta.get('version', '?')}",
+                "base_model_meta": file_digest(path / "meta.json") if path is not None else "blank"}
 
     def train(self, train_answers: list[Task], dev_answers: list[Task], out_dir: Path, *,
               seed: int) -> Path:

@@ -101,23 +101,41 @@ def score_spans(gold: Sequence[Sequence[TokenSpan]], predicted: Sequence[Sequenc
 
     missing: per document, tokens without gold annotation; predictions touching them are ignored.
     """
+    per_doc = doc_counts(gold, predicted, label_map=label_map, missing=missing)
+    counts = {label: Counter(tp=sum(c[0] for c in docs), fp=sum(c[1] for c in docs),
+                             fn=sum(c[2] for c in docs)) for label, docs in per_doc.items()}
+    per_label = {label: _prf(c) for label, c in counts.items()}
+    gold_labels = {label for doc in gold for _, _, label in doc}
+    return {"labels": per_label, "micro": _prf(sum(counts.values(), Counter())),
+            "not_scored": sorted(gold_labels - set(per_doc)), "n_docs": len(gold)}
+
+
+DocCounts = dict[str, list[tuple[int, int, int]]]  # label -> per document (tp, fp, fn)
+
+
+def doc_counts(gold: Sequence[Sequence[TokenSpan]], predicted: Sequence[Sequence[TokenSpan]], *,
+               label_map: Mapping[str, str] | None = None,
+               missing: Sequence[frozenset[int]] = ()) -> DocCounts:
+    """Per scored label, each document's (tp, fp, fn): what resampling documents needs.
+
+    The scored labels are the label map's gold labels (or, without a map, every label seen).
+    """
     gold_labels = {label for doc in gold for _, _, label in doc}
     scored = set(label_map.values()) if label_map is not None else gold_labels | {
         label for doc in predicted for _, _, label in doc}
-    counts: dict[str, Counter[str]] = {label: Counter() for label in sorted(scored)}
+    out: DocCounts = {label: [] for label in sorted(scored)}
     for i, (gold_doc, pred_doc) in enumerate(zip(gold, predicted, strict=True)):
         unknown = missing[i] if missing else frozenset()
         gold_set = {span for span in gold_doc if span[2] in scored}
         pred_set = {(s, e, _map(label, label_map)) for s, e, label in pred_doc
                     if not unknown.intersection(range(s, e))}
         pred_set = {span for span in pred_set if span[2] in scored}
-        for span in pred_set:
-            counts[span[2]]["tp" if span in gold_set else "fp"] += 1
-        for span in gold_set - pred_set:
-            counts[span[2]]["fn"] += 1
-    per_label = {label: _prf(c) for label, c in counts.items()}
-    return {"labels": per_label, "micro": _prf(sum(counts.values(), Counter())),
-            "not_scored": sorted(gold_labels - scored), "n_docs": len(gold)}
+        for label in out:
+            tp = sum(1 for span in pred_set if span[2] == label and span in gold_set)
+            fp = sum(1 for span in pred_set if span[2] == label) - tp
+            fn = sum(1 for span in gold_set if span[2] == label and span not in pred_set)
+            out[label].append((tp, fp, fn))
+    return out
 
 
 def _map(label: str, label_map: Mapping[str, str] | None) -> str:
