@@ -1,9 +1,7 @@
-"""Learning curves as PNGs: F1 against annotated sentences, tokens and estimated time, per eval set and label."""
+"""Learning curves as PNGs, drawn from an Analysis: F1 against cost, per evaluation set and label."""
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib
@@ -11,68 +9,70 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
-from .reporting import View  # noqa: E402
-from .results import ANNOTATION_DEV, EVAL_SET_TITLES, EVAL_SETS, Row  # noqa: E402
-from .stats import mean_interval  # noqa: E402
+from .analysis import Analysis, Curve, Point  # noqa: E402
+from .results import ANNOTATION_DEV, EVAL_SET_TITLES, TEST  # noqa: E402
 
-AXES = (("sentences", "annotated sentences"), ("tokens", "annotated tokens"),
-        ("est_seconds", "estimated annotation minutes (cost model)"))
+AXES = (("cost", None), ("sentences", "annotated sentences"), ("minutes", "estimated annotation minutes"))
+OFFSET = 0.012  # horizontal nudge per strategy, as a share of the axis, so error bars don't hide each other
 
 
-def plot_all(rows: Sequence[Row], out_dir: str | Path, *, annotated: Sequence[str]) -> list[Path]:
-    """Write one PNG per evaluation set and annotated label; return their paths."""
+def plot_all(analysis: Analysis, out_dir: str | Path) -> list[Path]:
+    """One PNG per evaluation set and label that has a curve; return their paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    view = View.of(rows, annotated)
     paths = []
-    for label in view.annotated:
-        for eval_set in EVAL_SETS:
-            if any(r.eval_set == eval_set and r.label == label for r in view.rows):
-                path = out_dir / f"f1_{eval_set}_{label}.png"
-                plot_curves(view, eval_set, label, path)
-                paths.append(path)
+    for curve in analysis.curves:
+        if curve.eval_set != TEST and curve.label not in analysis.annotated:
+            continue
+        path = out_dir / f"f1_{curve.eval_set}_{curve.label}.png"
+        plot_curve(analysis, curve, path)
+        paths.append(path)
     return paths
 
 
-def plot_curves(view: View, eval_set: str, label: str, path: Path) -> None:
-    """F1 vs sentences, tokens and estimated minutes: mean over seeds, 95 % t-interval error bars."""
+def plot_curve(analysis: Analysis, curve: Curve, path: Path) -> None:
+    """F1 against the budget unit, sentences and estimated minutes: mean over seeds, 95 % intervals in [0, 1]."""
+    unit = str(analysis.setup["unit"])
     fig, axes = plt.subplots(1, len(AXES), figsize=(15, 4.2), sharey=True)
     for ax, (field, title) in zip(axes, AXES):
-        for strategy in view.strategies:
-            _curve(ax, view, strategy, eval_set, label, field)
-        _reference(ax, view, eval_set, label)
-        ax.set_xlabel(title)
+        span = max((_x(p, field) for p in curve.points), default=1.0) or 1.0
+        for i, strategy in enumerate(analysis.strategies):
+            points = [p for p in curve.points if p.strategy == strategy]
+            _draw(ax, points, field, (i - (len(analysis.strategies) - 1) / 2) * OFFSET * span, strategy)
+        _reference(ax, analysis, curve)
+        ax.set_xlabel(title or f"{unit} (the budget unit)")
+        ax.set_ylim(0.0, 1.0)
         ax.grid(alpha=0.3)
-    axes[0].set_ylabel(f"{label} F1")
+    axes[0].set_ylabel(f"{curve.label} F1")
     axes[0].legend(fontsize=8, loc="lower right")
-    fig.suptitle(f"{label} F1 on the {EVAL_SET_TITLES[eval_set]} (error bars: 95 % CI over seeds)")
+    fig.suptitle(f"{curve.label} F1 on the {EVAL_SET_TITLES[curve.eval_set]} (95 % intervals over seeds "
+                 "and sentences; hollow: not every seed reached the checkpoint)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
-def _curve(ax: plt.Axes, view: View, strategy: str, eval_set: str, label: str, field: str) -> None:
-    xs, ys, errs = [], [], []
-    for budget in view.budgets:
-        found = list(view.seeds(strategy, budget, eval_set, label).values())
-        if not found:
-            continue
-        interval = mean_interval([r.f for r in found])
-        scale = 60.0 if field == "est_seconds" else 1.0
-        xs.append(statistics.fmean(getattr(r, field) for r in found) / scale)
-        ys.append(interval.mean)
-        errs.append(0.0 if interval.high is None else interval.high - interval.mean)
-    if xs:
-        ax.errorbar(xs, ys, yerr=errs, marker="o", capsize=3, label=strategy)
+def _x(point: Point, field: str) -> float:
+    return float(getattr(point.cost, field))
 
 
-def _reference(ax: plt.Axes, view: View, eval_set: str, label: str) -> None:
-    base = view.base(eval_set, label)
-    if base is not None:
-        ax.axhline(base.f, color="grey", linestyle="--", label="base model (zero-shot)")
+def _draw(ax: plt.Axes, points: list[Point], field: str, offset: float, label: str) -> None:
+    if not points:
         return
-    if eval_set == ANNOTATION_DEV:
-        values = [r.base_f for r in view.rows if r.eval_set == eval_set and r.label == label]
-        if values:
-            ax.axhline(statistics.fmean(values), color="grey", linestyle=":",
-                       label="base model (mean over runs' dev splits)")
+    xs = [_x(p, field) + offset for p in points]
+    ys = [p.f.mean for p in points]
+    low = [max(0.0, p.f.mean - max(0.0, p.f.low)) for p in points]
+    high = [max(0.0, min(1.0, p.f.high) - p.f.mean) for p in points]
+    line = ax.errorbar(xs, ys, yerr=[low, high], marker="o", capsize=3, label=label)
+    short = [(x, y) for x, y, p in zip(xs, ys, points) if p.cost.reached < p.cost.seeds]
+    if short:
+        ax.scatter(*zip(*short), s=80, facecolors="white", edgecolors=line[0].get_color(), zorder=3)
+
+
+def _reference(ax: plt.Axes, analysis: Analysis, curve: Curve) -> None:
+    base = analysis.base.get(curve.eval_set, {}).get(curve.label)
+    if base is not None:
+        ax.axhline(base, color="grey", linestyle="--", label="base model (zero-shot)")
+    elif curve.eval_set == ANNOTATION_DEV:
+        ax.text(0.02, 0.02, "each run's own dev split: not comparable across strategies", fontsize=7,
+                transform=ax.transAxes, color="grey")
