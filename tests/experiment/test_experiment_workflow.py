@@ -33,4 +33,8 @@ def test_reduced_all_workflow_writes_results_report_and_plots(tmp_path: Path, nl
     report = (tmp_path / "reports" / "news" / "report.md").read_text()
     assert "## Verdict" in report and "held-out test" in report
     plots = sorted(p.name for p in (tmp_path / "reports" / "news" / "plots").glob("*.png"))
-    assert plots == ["f1_annotation_dev_ORG.png", "f1_test_ORG.png", "f1_unbiased_dev_ORG.png"]
+    assert plots == ["f1_annotation_dev_ORG.png", "f1_test_LOC.png", "f1_test_ORG.png", "f1_test_PER.png",
+                     "f1_unbiased_dev_ORG.png"]
+    assert "**Budgets are in tokens**" in report
+    results = srsly.read_json(tmp_path / "reports" / "news" / "results.json")
+    assert results["kind"] == "experiment" and "headline" in results["snippets"]
