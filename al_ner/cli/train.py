@@ -28,11 +28,14 @@ def train_cli(
     base_model: Annotated[str, typer.Option(
         "--base-model", help="Pipeline the config sources its components from")] = "en_core_web_md",
     gpu_id: Annotated[int, typer.Option("--gpu-id", help="GPU id, -1 for CPU")] = -1,
+    label: Annotated[str, typer.Option(
+        "--label", help="Labels the dev scores cover, comma-separated (default: those "
+                        "data-to-spacy recorded beside paths.dev; without a record, all)")] = "",
 ) -> None:
     """Fine-tune a pipeline with spaCy; config overrides as extra flags (--paths.train X.spacy)."""
     overrides = parse_config_overrides(ctx.args)
     result = train_model(config, output_dir, overrides=overrides, base_model=base_model,
-                         use_gpu=gpu_id, stdout=sys.stdout)
+                         use_gpu=gpu_id, stdout=sys.stdout, labels=split_names(label) or None)
     typer.echo(f"✔ Saved {result.last}" + (f" and {result.best}" if result.best else ""))
 
 
