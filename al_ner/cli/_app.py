@@ -15,3 +15,8 @@ app = typer.Typer(
 )
 
 DB_OPTION_HELP = "Database directory (default: $AL_NER_DB or ~/.al_ner/db)"
+
+
+def split_names(value: str) -> list[str]:
+    """A comma-separated option (datasets, labels) as a list, blanks dropped."""
+    return [name.strip() for name in value.split(",") if name.strip()]

@@ -12,11 +12,7 @@ from ..storage import get_db
 from ..training import DEFAULT_FILL, FILLS, data_to_spacy
 from ..training.merge import skip_messages
 from . import train as _train  # noqa: F401  (registers `train` and `evaluate` on the app)
-from ._app import DB_OPTION_HELP, app
-
-
-def split_names(value: str) -> list[str]:
-    return [name.strip() for name in value.split(",") if name.strip()]
+from ._app import DB_OPTION_HELP, app, split_names
 
 
 @app.command("data-to-spacy")
@@ -47,5 +43,6 @@ def data_to_spacy_cli(
                    f"{stats['incorrect_spans']} incorrect spans -> {output_dir / f'{part}.spacy'}")
         for message in skip_messages(stats["skipped"], stats["skip_examples"]):
             typer.echo(f"  ⚠ {message}")
-    typer.echo(f"  labels: {', '.join(summary['labels'])}; fill: {fill}; stats: {output_dir / 'stats.json'}")
+    typer.echo(f"  labels: {', '.join(summary['labels'])}; fill: {fill} (train only: dev.spacy holds "
+               f"just what the answers say); stats: {output_dir / 'stats.json'}")
 

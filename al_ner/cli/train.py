@@ -9,14 +9,15 @@ from typing import Annotated, Any
 import srsly
 import typer
 from spacy.cli._util import parse_config_overrides
-from spacy.tokens import DocBin
 
 from ..errors import ConfigError, InputError
 from ..models import load_model
-from ..training import DEFAULT_CONFIG, LABEL_MAPS, EvalSet, eval_set_from_docs, eval_set_from_tasks
+from ..training import DEFAULT_CONFIG, LABEL_MAPS, EvalSet, eval_set_from_tasks
 from ..training import evaluate as evaluate_model
 from ..training import train as train_model
-from ._app import app
+from ..training.corpus import gold_labels_path
+from ..training.evaluate import NOT_SCORED_REASONS, read_eval_docbin
+from ._app import app, split_names
 
 
 @app.command("train", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -27,11 +28,14 @@ def train_cli(
     base_model: Annotated[str, typer.Option(
         "--base-model", help="Pipeline the config sources its components from")] = "en_core_web_md",
     gpu_id: Annotated[int, typer.Option("--gpu-id", help="GPU id, -1 for CPU")] = -1,
+    label: Annotated[str, typer.Option(
+        "--label", help="Labels the dev scores cover, comma-separated (default: those "
+                        "data-to-spacy recorded beside paths.dev; without a record, all)")] = "",
 ) -> None:
     """Fine-tune a pipeline with spaCy; config overrides as extra flags (--paths.train X.spacy)."""
     overrides = parse_config_overrides(ctx.args)
     result = train_model(config, output_dir, overrides=overrides, base_model=base_model,
-                         use_gpu=gpu_id, stdout=sys.stdout)
+                         use_gpu=gpu_id, stdout=sys.stdout, labels=split_names(label) or None)
     typer.echo(f"✔ Saved {result.last}" + (f" and {result.best}" if result.best else ""))
 
 
@@ -45,19 +49,35 @@ def evaluate_cli(
     loader: Annotated[str | None, typer.Option(
         "--loader", help="Loader for non-.spacy data, e.g. conll for CoNLL .txt files", show_default=False)
     ] = None,
+    label: Annotated[str, typer.Option(
+        "--label", help="Score only these gold labels, comma-separated (default: every label "
+                        "the gold set annotates)")] = "",
     output: Annotated[Path | None, typer.Option("--output", help="Write the scores as JSON")] = None,
 ) -> None:
     """Per-label precision, recall and F1 of a pipeline's NER on gold data."""
     nlp = load_model(model)
     gold = read_gold(data, nlp, loader=loader)
-    scores = evaluate_model(nlp, gold, label_map=resolve_label_map(label_map))
-    for label, prf in [*scores["labels"].items(), ("micro", scores["micro"])]:
-        typer.echo(f"{label:<10} P {prf['p']:.3f}  R {prf['r']:.3f}  F {prf['f']:.3f}  "
+    scores = evaluate_model(nlp, gold, label_map=resolve_label_map(label_map),
+                            labels=split_names(label) or None)
+    for name, prf in [*scores["labels"].items(), ("micro", scores["micro"])]:
+        typer.echo(f"{name:<10} P {prf['p']:.3f}  R {prf['r']:.3f}  F {prf['f']:.3f}  "
                    f"(support {prf['support']})")
-    if scores["not_scored"]:
-        typer.echo(f"not scored (no model label maps to them): {', '.join(scores['not_scored'])}")
+    for line in label_lines(scores, gold, data):
+        typer.echo(line)
     if output is not None:
         srsly.write_json(output, scores)
+
+
+def label_lines(scores: dict[str, Any], gold: EvalSet, data: Path) -> list[str]:
+    """Which labels were scored, and each group left out with the reason."""
+    lines = [f"scored: {', '.join(scores['labels']) or 'no label'}"]
+    if gold.annotated is not None:
+        lines[0] += f" (the gold set annotates {', '.join(gold.annotated)}, per {gold_labels_path(data)})"
+    for reason, text in NOT_SCORED_REASONS.items():
+        left_out = [name for name, why in scores["not_scored"].items() if why == reason]
+        if left_out:
+            lines.append(f"not scored ({text}): {', '.join(left_out)}")
+    return lines
 
 
 def resolve_label_map(value: str) -> dict[str, str] | None:
@@ -75,11 +95,12 @@ def resolve_label_map(value: str) -> dict[str, str] | None:
 
 
 def read_gold(path: Path, nlp: Any, *, loader: str | None = None) -> EvalSet:
-    """Gold data as an EvalSet: a DocBin, or tasks (with gold spans) from the stream loaders."""
+    """Gold data as an EvalSet: a DocBin (with the labels recorded beside it), or tasks (with gold
+    spans) from the stream loaders."""
     if not path.is_file():
         raise InputError("gold data file not found; pass a .spacy, .jsonl or .conll file", path=str(path))
     if path.suffix == ".spacy" and loader is None:
-        return eval_set_from_docs(DocBin().from_disk(path).get_docs(nlp.vocab))
+        return read_eval_docbin(path, nlp.vocab)
     from ..stream.loaders import get_stream
 
     return eval_set_from_tasks(nlp, get_stream(str(path), loader=loader))

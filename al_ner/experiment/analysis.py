@@ -217,6 +217,8 @@ class Analyser:
         counts = self.data.counts(strategy, seed)
         model = counts[counts_key(budget, ANNOTATION_DEV, label)]
         base = counts[counts_key(budget, ANNOTATION_DEV, label, "base")]
+        if not len(model):
+            return Replicates(0.0, np.zeros(self.n_boot)), 0
         docs = DocResampler(len(model), self.n_boot, _rng(self.seed, strategy, seed, budget_key(budget), label))
         return docs.f1(model) - docs.f1(base), len(model)
 
@@ -279,10 +281,13 @@ class Analyser:
             reps, sizes = [], []
             for seed in sorted(found):
                 counts = self.data.counts(strategy, seed)[counts_key(budget, ANNOTATION_DEV, label)]
+                sizes.append(len(counts))
+                if not len(counts):
+                    reps.append(Replicates(0.0, np.zeros(self.n_boot)))
+                    continue
                 docs = DocResampler(len(counts), self.n_boot, _rng(self.seed, "mean", strategy, seed,
                                                                   budget_key(budget), label))
                 reps.append(docs.f1(counts))
-                sizes.append(len(counts))
             return estimate(self.seeds.mean(reps), n_seeds=len(reps), n_docs=min(sizes))
         reps = [self.f1(strategy, seed, budget, eval_set, label) for seed in sorted(found)]
         return estimate(self.seeds.mean(reps), n_seeds=len(reps),

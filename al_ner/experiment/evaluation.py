@@ -1,10 +1,12 @@
 """Scores for the experiment: fixed gold sets (tokenized once) and a run's own answers.
 
 The held-out test and the unbiased dev set are complete gold annotations, scored with
-`al_ner.training.evaluate`. The annotation dev split is a share of the run's answers: a manual
-answer is complete for the annotated labels (every other prediction of them is wrong), a binary
-one only says that its span is or isn't an entity, so a prediction is counted wrong only when it
-was rejected, and right only when it was accepted.
+`al_ner.training.evaluate`. The annotation dev split is a share of the run's answers, turned
+into evaluation gold by the same conversion as data-to-spacy's dev.spacy
+(`al_ner.training.convert.eval_doc`: only what the answers say) and scored by the same rules, for
+the annotated labels only: after a manual answer every other prediction of them is wrong; a
+binary answer's accepted span is right, its rejected span wrong, predictions elsewhere in the
+sentence (on tokens nobody labelled) neither.
 """
 
 from __future__ import annotations
@@ -17,11 +19,10 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..training import EvalSet
-from ..training.evaluate import doc_counts
-from ..training.base_model import predict_entities
-from ..training.convert import collect_answers, input_doc
-from ..training.merge import ConversionStats, merge_answers
+from ..training import EvalSet, eval_set_from_docs
+from ..training.convert import eval_doc, input_doc
+from ..training.evaluate import doc_scores
+from ..training.merge import merge_answers
 from ..types import Task
 from .corpus import Sentence, iob_spans
 
@@ -63,9 +64,7 @@ def eval_set(sentences: Sequence[Sentence]) -> EvalSet:
 
 def score_gold(nlp: Language, gold: EvalSet, *, label_map: Mapping[str, str]) -> dict[str, Score]:
     """Per gold label, the scores of `nlp` on a complete gold set (labels the map reaches)."""
-    predicted = predict_entities(nlp, gold.docs(nlp))
-    per_doc = doc_counts(gold.spans, predicted, label_map=label_map, missing=gold.missing)
-    return {label: Score.of(counts) for label, counts in per_doc.items()}
+    return {label: Score.of(counts) for label, counts in doc_scores(nlp, gold, label_map=label_map).items()}
 
 
 @dataclass(frozen=True)
@@ -80,19 +79,14 @@ class AnswerSet:
         groups = merge_answers(answers)
         return cls(tuple(tuple(g) for g in groups), tuple(input_doc(nlp, g) for g in groups))
 
+    def gold(self, labels: Sequence[str]) -> EvalSet:
+        """What the answers say about `labels`, as evaluation gold for those labels only."""
+        docs = [eval_doc(doc.copy(), group, labels=labels) for group, doc in zip(self.groups, self.docs)]
+        return eval_set_from_docs(docs, annotated=labels)
+
 
 def score_answers(nlp: Language, answers: AnswerSet, *, labels: Sequence[str],
                   label_map: Mapping[str, str]) -> dict[str, Score]:
     """Per annotated label (gold name), the scores of `nlp` against a run's own dev answers."""
-    per_doc: dict[str, list[tuple[int, int, int]]] = {label: [] for label in labels}
-    predicted = predict_entities(nlp, list(answers.docs)) if answers.docs else []
-    for group, doc, pred in zip(answers.groups, answers.docs, predicted):
-        said = collect_answers(doc, group, list(labels), ConversionStats())
-        accepted = {(s, e, label) for (s, e), label in said.accepted.items()}
-        guessed = {span for span in pred if span[2] in per_doc}
-        wrong = guessed - accepted if said.complete else guessed & said.rejected
-        for label, docs in per_doc.items():
-            docs.append((sum(1 for x in guessed & accepted if x[2] == label),
-                         sum(1 for x in wrong if x[2] == label),
-                         sum(1 for x in accepted - guessed if x[2] == label)))
+    per_doc = doc_scores(nlp, answers.gold(labels))
     return {label_map.get(label, label): Score.of(docs) for label, docs in per_doc.items()}

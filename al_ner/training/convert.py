@@ -15,6 +15,15 @@ spans become:
 * ``"model"``: pseudo-rehearsal. Tokens outside the answers get the BASE pipeline's entities for
   the labels nobody annotated (and ``O`` where it predicts nothing), so fine-tuning on ORG
   doesn't erase PERSON/GPE/...; see `model_fill` for the conflict rules.
+
+Evaluation gold (`eval_docs`, `eval_doc`; dev.spacy) takes no fill: it holds only what the
+answers say. Accepted spans are entities; a complete answer makes its other tokens ``O``; a
+rejected span goes into the incorrect spans ("not that label, exactly there"); every other token
+is missing. ``O`` claims "no entity of any label", which is only true of the annotated labels,
+so evaluation gold must be scored for the annotated labels alone (`evaluate.score_spans` with
+`annotated`): then over-predicting ORG after a complete answer is a false positive, a prediction
+touching a missing token is ignored (as in spaCy's scorer) unless it is exactly a rejected span,
+and predictions of labels nobody annotated don't count.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ from .merge import ConversionStats, is_manual, merge_answers
 
 FILLS = ("missing", "O", "model")
 DEFAULT_FILL = "model"  # the best of the three on CoNLL: see docs/training.md
+ANSWERS_ONLY = "answers-only"  # evaluation gold: no fill, only what the answers say (eval_docs)
 NEGATIVE_LEN = 8  # longest "not LABEL" span a complete answer adds under fill="missing"
 
 
@@ -120,6 +130,23 @@ def groups_to_docs(nlp: Language, groups: Sequence[Sequence[Task]], *, labels: l
     out = [_convert(doc, group, labels, fill, pred, negative_len, stats)
            for doc, group, pred in zip(docs, groups, predictions)]
     return [doc for doc in out if len(doc)]
+
+
+def eval_docs(nlp: Language, groups: Sequence[Sequence[Task]], *, labels: Sequence[str],
+              stats: ConversionStats | None = None) -> list[Doc]:
+    """Evaluation gold from merged answers (one group per input): what they say about `labels`.
+
+    No fill and no pseudo-labels (see the module docstring); score it for `labels` only.
+    """
+    stats = stats if stats is not None else ConversionStats()
+    docs = [eval_doc(input_doc(nlp, group), group, labels=labels, stats=stats) for group in groups]
+    return [doc for doc in docs if len(doc)]
+
+
+def eval_doc(doc: Doc, tasks: Sequence[Task], *, labels: Sequence[str],
+             stats: ConversionStats | None = None) -> Doc:
+    """Write what the answers to ONE input say about `labels` onto `doc` (a Doc over its tokens)."""
+    return _convert(doc, tasks, list(labels), ANSWERS_ONLY, None, 0, stats or ConversionStats())
 
 
 def _model_fill_predictor(nlp: Language, predict: Predict | None) -> Predict:
@@ -243,6 +270,8 @@ def token_annotation(length: int, answers: Answers, *, labels: Sequence[str], fi
     ents = answers.entities()
     incorrect = set(answers.rejected)
     covered = {i for s, e, _ in ents for i in range(s, e)}
+    if fill == ANSWERS_ONLY:  # evaluation gold: O only where a complete answer says so
+        return ents, set(range(length)) - covered if answers.complete else set(), sorted(incorrect)
     if fill == "O":
         return ents, set(range(length)) - covered, sorted(incorrect)
     if fill == "model":

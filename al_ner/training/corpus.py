@@ -1,4 +1,9 @@
-"""data-to-spacy: datasets of answers -> train.spacy / dev.spacy, split by input so no input is on both sides."""
+"""data-to-spacy: datasets of answers -> train.spacy / dev.spacy, split by input so no input is on both sides.
+
+train.spacy is training data (accepted, rejected, the rest `fill`); dev.spacy is evaluation gold
+(only what the answers say, `convert.eval_docs`), with the labels it annotates recorded beside
+it in dev.labels.json so that `train` and `evaluate` score those labels alone.
+"""
 
 from __future__ import annotations
 
@@ -13,17 +18,18 @@ from spacy.language import Language
 from spacy.tokens import DocBin
 
 from ..constants import INPUT_HASH
-from ..errors import ConfigError, DatasetError
+from ..errors import ConfigError, DatasetError, InputError
 from ..models import check_labels
 from ..types import Task
 from .base_model import base_predictor
-from .convert import DEFAULT_FILL, answered_labels, check_fill, groups_to_docs
+from .convert import DEFAULT_FILL, answered_labels, check_fill, eval_docs, groups_to_docs
 from .merge import ConversionStats, merge_answers
 
 TRAIN_FILE = "train.spacy"
 DEV_FILE = "dev.spacy"
 STATS_FILE = "stats.json"
 LABELS_FILE = "labels/ner.json"  # the layout of `spacy init labels`, for spacy.read_labels.v1
+GOLD_LABELS_SUFFIX = ".labels.json"  # dev.spacy -> dev.labels.json: the labels its gold annotates
 
 
 class ExampleSource(Protocol):
@@ -58,9 +64,10 @@ def data_to_spacy(output_dir: str | Path, datasets: Sequence[str], *, db: Exampl
                   nlp: Language, labels: Sequence[str] | None = None, eval_split: float = 0.2,
                   seed: int = 0, fill: str = DEFAULT_FILL,
                   eval_datasets: Sequence[str] | None = None) -> dict[str, Any]:
-    """Write train.spacy, dev.spacy, labels/ner.json and stats.json; return the stats.
+    """Write train.spacy, dev.spacy (+ dev.labels.json), labels/ner.json and stats.json; return the stats.
 
     nlp: the base pipeline (its tokenizer/vocab; its NER for fill="model").
+    fill: what train.spacy's unanswered tokens become; dev.spacy takes none (evaluation gold).
     eval_datasets: take dev from these instead of a split; their inputs leave training.
     """
     check_fill(fill)
@@ -75,9 +82,10 @@ def data_to_spacy(output_dir: str | Path, datasets: Sequence[str], *, db: Exampl
     label_list = _labels(nlp, labels, train_groups + dev_groups)
     predict = base_predictor(nlp) if fill == "model" and "ner" in nlp.pipe_names else None
     out = Path(output_dir)
-    for name, groups, stats in ((TRAIN_FILE, train_groups, train_stats), (DEV_FILE, dev_groups, dev_stats)):
-        docs = groups_to_docs(nlp, groups, labels=label_list, fill=fill, predict=predict, stats=stats)
-        write_docbin(out / name, docs)
+    write_docbin(out / TRAIN_FILE, groups_to_docs(nlp, train_groups, labels=label_list, fill=fill,
+                                                  predict=predict, stats=train_stats))
+    write_docbin(out / DEV_FILE, eval_docs(nlp, dev_groups, labels=label_list, stats=dev_stats))
+    write_gold_labels(out / DEV_FILE, label_list)
     summary = {"labels": label_list, "fill": fill, "seed": seed, "eval_split": eval_split,
                "datasets": list(datasets), "eval_datasets": list(eval_datasets or []),
                "train": train_stats.to_dict(), "dev": dev_stats.to_dict()}
@@ -122,3 +130,27 @@ def write_docbin(path: Path, docs: Iterable[Any]) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     docbin.to_disk(path)
     return len(docbin)
+
+
+def gold_labels_path(docbin: str | Path) -> Path:
+    """Where the labels an evaluation DocBin annotates are recorded: dev.spacy -> dev.labels.json."""
+    return Path(docbin).with_suffix(GOLD_LABELS_SUFFIX)
+
+
+def write_gold_labels(docbin: str | Path, labels: Sequence[str]) -> Path:
+    """Record beside `docbin` that its gold annotates `labels` (and only them)."""
+    path = gold_labels_path(docbin)
+    srsly.write_json(path, list(labels))
+    return path
+
+
+def read_gold_labels(docbin: str | Path) -> list[str] | None:
+    """The labels recorded beside `docbin`, or None when there is no record (complete gold)."""
+    path = gold_labels_path(docbin)
+    if not path.is_file():
+        return None
+    labels: Any = srsly.read_json(path)
+    if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+        raise InputError("expected a JSON list of the labels the gold annotates, e.g. [\"ORG\"]",
+                         path=str(path))
+    return labels

@@ -1,20 +1,29 @@
-"""Train with spaCy's training loop from a config in configs/, the base pipeline given by name."""
+"""Train with spaCy's training loop from a config in configs/, the base pipeline given by name.
+
+The dev scores spaCy logs and picks model-best by cover only the labels the dev set annotates:
+the NER's `scorer` is replaced on the initialized pipeline, so the config (and the saved
+pipeline) keep spaCy's own scorer.
+"""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from spacy import util
+from spacy.language import Language
 from spacy.training.initialize import init_nlp
 from spacy.training.loop import train as train_loop
 from thinc.api import ConfigValidationError
 
 from ..errors import ConfigError
-from ..models import model_path
+from ..models import get_ner, model_path
 from . import callbacks  # noqa: F401  (registers al_ner.incorrect_spans_key.v1 for the config)
+from .corpus import read_gold_labels
+from .evaluate import annotated_ner_scorer
 
 REPO_CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 DEFAULT_CONFIG = REPO_CONFIGS / "ner_finetune.cfg"
@@ -38,31 +47,42 @@ def base_model_overrides(base_model: str) -> dict[str, Any]:
 
 
 def train(config: str | Path, output_dir: str | Path, *, overrides: dict[str, Any] | None = None,
-          base_model: str | None = None, use_gpu: int = -1, stdout: IO[str] | None = None) -> TrainResult:
+          base_model: str | None = None, use_gpu: int = -1, stdout: IO[str] | None = None,
+          labels: Sequence[str] | None = None) -> TrainResult:
     """Run spaCy's training loop; return where the trained pipelines are.
 
     overrides: config overrides, e.g. {"paths.train": "corpus/train.spacy", "training.max_epochs": 5}.
     base_model: sets ``paths.base_model`` (what the config sources its components from).
     stdout: where spaCy's progress table goes (default: discarded).
+    labels: the labels the dev scores cover (logged, and what model-best is chosen by). Default:
+        those data-to-spacy recorded beside ``paths.dev`` (dev.labels.json); without a record
+        (complete gold) spaCy scores every label.
     """
     settings = dict(overrides or {})
     if base_model is not None:
         settings.update(base_model_overrides(base_model))
-    config_path = Path(config)
-    if not config_path.is_file():
-        raise ConfigError(f"training config {str(config)!r} not found; e.g. use {DEFAULT_CONFIG}")
-    try:
-        cfg = util.load_config(config_path, overrides=settings, interpolate=False)
-        _check_paths(cfg, config_path)
-        nlp = init_nlp(cfg, use_gpu=use_gpu)
-    except ConfigValidationError as err:
-        raise ConfigError(f"invalid training config {config_path}: {_one_line(err)}") from err
+    cfg, nlp = _init(Path(config), settings, use_gpu)
+    scored = list(labels) if labels else _dev_labels(cfg)
+    if scored:
+        get_ner(nlp).scorer = annotated_ner_scorer(scored)
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     sink = stdout if stdout is not None else io.StringIO()
     _, last = train_loop(nlp, out, use_gpu=use_gpu, stdout=sink, stderr=sink)
     best = out / "model-best"
     return TrainResult(last=last or out / "model-last", best=best if best.is_dir() else None)
+
+
+def _init(config_path: Path, settings: dict[str, Any], use_gpu: int) -> tuple[Any, Language]:
+    """The loaded config and the pipeline spaCy initialized from it."""
+    if not config_path.is_file():
+        raise ConfigError(f"training config {str(config_path)!r} not found; e.g. use {DEFAULT_CONFIG}")
+    try:
+        cfg = util.load_config(config_path, overrides=settings, interpolate=False)
+        _check_paths(cfg, config_path)
+        return cfg, init_nlp(cfg, use_gpu=use_gpu)
+    except ConfigValidationError as err:
+        raise ConfigError(f"invalid training config {config_path}: {_one_line(err)}") from err
 
 
 def _check_paths(cfg: Any, config_path: Path) -> None:
@@ -74,6 +94,11 @@ def _check_paths(cfg: Any, config_path: Path) -> None:
         if key in paths and (not paths[key] or not Path(paths[key]).exists()):
             raise ConfigError(f"paths.{key} is {paths[key]!r}, not an existing file; pass "
                               f"--paths.{key} corpus/{key}.spacy (see al-ner data-to-spacy)")
+
+
+def _dev_labels(cfg: Any) -> list[str] | None:
+    dev = cfg.get("paths", {}).get("dev")
+    return read_gold_labels(dev) if dev else None
 
 
 def _one_line(err: ConfigValidationError) -> str:

@@ -58,3 +58,13 @@ def test_binary_answers_count_only_what_was_decided(ruler) -> None:
 def test_no_answers_no_counts(ruler) -> None:
     org = score_answers(ruler, AnswerSet.of(ruler, []), labels=["ORG"], label_map={})["ORG"]
     assert (org.f, org.n_gold) == (0.0, 0)
+
+
+def test_answers_are_scored_by_the_rules_of_dev_spacy(ruler) -> None:
+    # as in spaCy's scorer (and data-to-spacy's dev.spacy): a prediction lying on tokens an
+    # accepted span covers is judged even in a binary answer, here "Acme" inside "Acme Corp"
+    sent = Sentence(("Ann", "left", "Acme", "Corp", "for", "Bolt"), ("O",) * 6)
+    answers = AnswerSet.of(ruler, [task(sent, "ner", "accept", [(2, 4, "ORG")]),
+                                   task(sent, "ner", "accept", [(5, 6, "ORG")])])
+    org = score_answers(ruler, answers, labels=["ORG"], label_map={})["ORG"]
+    assert (org.p, org.r, org.n_gold) == (0.5, 0.5, 2)

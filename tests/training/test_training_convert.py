@@ -7,7 +7,7 @@ import spacy
 
 from al_ner.errors import ConfigError
 from al_ner.training import ConversionStats, answers_to_doc, answers_to_docs
-from al_ner.training.convert import complete_negatives
+from al_ner.training.convert import complete_negatives, eval_docs
 
 WORDS = ["Apple", "hired", "Tim", "Cook", "in", "Paris"]
 
@@ -175,3 +175,12 @@ def test_tokens_without_ws_take_spaces_from_offsets(nlp, make_task):
                       {"text": "world", "start": 7, "end": 12}]
     doc = answers_to_doc(nlp, [task], labels=["ORG"], fill="missing")
     assert doc.text == "Hello, world"
+
+
+def test_eval_docs_hold_only_what_the_answers_say(nlp, make_task, biluo, negatives):
+    manual = [make_task(WORDS, [(0, 1, "ORG"), (2, 4, "PERSON")], view="ner_manual")]
+    binary = [make_task(WORDS, [(0, 1, "ORG")]), make_task(WORDS, [(2, 4, "ORG")], answer="reject")]
+    complete, partial = eval_docs(nlp, [manual, binary], labels=["ORG"])
+    assert biluo(complete) == ["U-ORG", "O", "O", "O", "O", "O"] and negatives(complete) == set()
+    assert biluo(partial) == ["U-ORG", "-", "-", "-", "-", "-"]
+    assert negatives(partial) == {(2, 4, "ORG")}

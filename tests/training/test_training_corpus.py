@@ -14,7 +14,9 @@ import al_ner.cli.data_to_spacy  # noqa: F401  (registers the command)
 from al_ner.cli._app import app
 from al_ner.errors import ConfigError, DatasetError
 from al_ner.stream.hashing import set_hash
-from al_ner.training import data_to_spacy, split_by_input
+from al_ner.training import data_to_spacy, evaluate, split_by_input
+from al_ner.training.corpus import read_gold_labels
+from al_ner.training.evaluate import read_eval_docbin
 
 
 class FakeDB:
@@ -114,3 +116,94 @@ def test_cli_reads_a_jsonl_database(tmp_path, make_task):
     assert result.exit_code == 0, result.output
     assert "train: 8 docs" in result.output
     assert (out / "train.spacy").is_file() and (out / "dev.spacy").is_file()
+
+
+def ruler_base(patterns: list[tuple[str, str]]):
+    """A blank pipeline whose 'ner' is an entity ruler: a fake base model with fixed predictions."""
+    base = spacy.blank("en")
+    ruler = base.add_pipe("entity_ruler", name="ner")
+    ruler.add_patterns([{"label": label, "pattern": text} for text, label in patterns])
+    return base
+
+
+def convert_dev(tmp_path, base, dev: list[dict], make_task, *, labels: list[str], fill: str = "model"):
+    """data-to-spacy with `dev` as the eval dataset (and one unrelated training answer)."""
+    train = [set_hash(make_task(["Zed", "left"], [(0, 1, labels[0])], view="ner_manual"))]
+    data_to_spacy(tmp_path, ["train"], db=FakeDB({"train": train, "dev": [set_hash(t) for t in dev]}),
+                  nlp=base, labels=labels, fill=fill, eval_datasets=["dev"])
+    return load(tmp_path / "dev.spacy", base)
+
+
+def test_dev_spacy_holds_no_pseudo_labels(tmp_path, make_task, biluo):
+    base = ruler_base([("someone", "PERSON"), ("Org1", "ORG")])
+    tasks = [set_hash(make_task([f"Org{i}", "met", "someone", "today"], [(0, 1, "ORG")], view="ner_manual"))
+             for i in range(4)]
+    data_to_spacy(tmp_path, ["train"], db=FakeDB({"train": tasks[:2], "dev": tasks[2:]}), nlp=base,
+                  labels=["ORG"], fill="model", eval_datasets=["dev"])
+    train, dev = load(tmp_path / "train.spacy", base), load(tmp_path / "dev.spacy", base)
+    assert {e.label_ for d in train for e in d.ents} == {"ORG", "PERSON"}  # train keeps the fill
+    assert [biluo(d) for d in dev] == [["U-ORG", "O", "O", "O"]] * 2
+    assert read_gold_labels(tmp_path / "dev.spacy") == ["ORG"]
+
+
+def test_labels_nobody_annotated_leave_the_dev_scores(tmp_path, make_task):
+    # PERSON is annotated, ORG by nobody: ORG gold in dev.spacy would be the base model's own
+    # predictions (recall 1.0 by construction), so ORG must be neither in the gold nor scored
+    base = ruler_base([("Acme", "ORG"), ("Ann", "PERSON")])
+    words = ["Ann", "and", "Bob", "left", "Acme"]
+    dev = convert_dev(tmp_path, base, [make_task(words, [(0, 1, "PERSON"), (2, 3, "PERSON")],
+                                                 view="ner_manual")], make_task, labels=["PERSON"])
+    assert [(e.text, e.label_) for e in dev[0].ents] == [("Ann", "PERSON"), ("Bob", "PERSON")]
+    scores = evaluate(base, read_eval_docbin(tmp_path / "dev.spacy", base.vocab))
+    assert set(scores["labels"]) == {"PERSON"} and scores["not_scored"] == {"ORG": "not_annotated"}
+    assert (scores["labels"]["PERSON"]["p"], scores["labels"]["PERSON"]["r"]) == (1.0, 0.5)
+
+
+def test_a_rejected_span_in_dev_is_a_false_positive(tmp_path, make_task):
+    base = ruler_base([("Acme", "ORG"), ("Bolt", "ORG")])
+    words = ["Acme", "beat", "Bolt", "today"]
+    dev = convert_dev(tmp_path, base, [make_task(words, [(0, 1, "ORG")]),
+                                       make_task(words, [(2, 3, "ORG")], answer="reject")],
+                      make_task, labels=["ORG"])
+    org = evaluate(base, dev)["labels"]["ORG"]  # the base model proposed both; one was rejected
+    assert (org["tp"], org["fp"], org["fn"], org["p"]) == (1, 1, 0, 0.5)
+
+
+def test_over_prediction_after_a_complete_answer_is_a_false_positive(tmp_path, make_task):
+    base = ruler_base([("Acme", "ORG"), ("Bolt", "ORG"), ("Ann", "PERSON")])
+    words = ["Acme", "beat", "Bolt", "and", "Ann"]
+    dev = convert_dev(tmp_path, base, [make_task(words, [(0, 1, "ORG")], view="ner_manual")],
+                      make_task, labels=["ORG"], fill="missing")
+    scores = evaluate(base, dev)
+    org = scores["labels"]["ORG"]
+    assert (org["tp"], org["fp"], org["fn"]) == (1, 1, 0)
+
+
+SM_SENTENCES = [  # en_core_web_sm also finds PERSON, GPE and DATE entities here
+    (["Apple", "hired", "Tim", "Cook", "in", "Paris", "on", "Monday", "."], [(0, 1, "ORG")]),
+    (["Google", "and", "Microsoft", "met", "Angela", "Merkel", "in", "Berlin", "."],
+     [(0, 1, "ORG"), (2, 3, "ORG")]),
+    (["The", "plumbers", "union", "sued", "Acme", "Widgets", "in", "Ohio", "."],
+     [(1, 3, "ORG"), (4, 6, "ORG")]),
+    (["Barack", "Obama", "visited", "the", "United", "Nations", "in", "New", "York", "."],
+     [(4, 6, "ORG")]),
+]
+
+
+@pytest.mark.model
+def test_dev_spacy_from_en_core_web_sm_holds_only_the_answers(tmp_path, nlp_sm, make_task):
+    dev = [make_task(words, spans, view="ner_manual") for words, spans in SM_SENTENCES]
+    docs = convert_dev(tmp_path / "org", nlp_sm, dev, make_task, labels=["ORG"])
+    assert {e.label_ for d in docs for e in d.ents} == {"ORG"}  # no PERSON/GPE/DATE pseudo-labels
+    scores = evaluate(nlp_sm, read_eval_docbin(tmp_path / "org" / "dev.spacy", nlp_sm.vocab))
+    assert set(scores["labels"]) == {"ORG"} and scores["not_scored"]["PERSON"] == "not_annotated"
+    org = scores["labels"]["ORG"]  # sm misses "plumbers union", says "the United Nations"
+    assert (org["tp"], org["fp"], org["fn"]) == (4, 1, 2)
+    # with PERSON annotated and ORG by nobody, dev.spacy's ORG used to be sm's own (recall 1.0)
+    persons = [[(2, 4, "PERSON")], [(4, 6, "PERSON")], [], [(0, 2, "PERSON")]]
+    people = [make_task(words, spans, view="ner_manual") for (words, _), spans in zip(SM_SENTENCES, persons)]
+    docs = convert_dev(tmp_path / "person", nlp_sm, people, make_task, labels=["PERSON"])
+    assert {e.label_ for d in docs for e in d.ents} == {"PERSON"}
+    scores = evaluate(nlp_sm, read_eval_docbin(tmp_path / "person" / "dev.spacy", nlp_sm.vocab))
+    assert set(scores["labels"]) == {"PERSON"} and scores["not_scored"]["ORG"] == "not_annotated"
+    assert (scores["labels"]["PERSON"]["tp"], scores["labels"]["PERSON"]["support"]) == (3, 3)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from types import SimpleNamespace
+
 import pytest
 import spacy
 from spacy.tokens import DocBin, Span
 
 from al_ner.errors import ConfigError
 from al_ner.training import DEFAULT_CONFIG, train
+from al_ner.training.corpus import write_gold_labels
 
 
 def test_the_config_callback_is_registered_and_sets_the_key():
@@ -61,3 +65,81 @@ def test_train_cli_reports_a_missing_corpus_in_one_line(tmp_path, capsys):
                  "--paths.train", str(tmp_path / "train.spacy")])
     assert code == 1
     assert "can't find spaCy pipeline" in capsys.readouterr().err
+
+
+# A tiny config (spaCy fills in the rest) whose NER is scored after a component that fixes the
+# predicted entities, so what spaCy's loop scores on dev is known exactly.
+TINY_CONFIG = """
+[paths]
+train = null
+dev = null
+
+[system]
+seed = 0
+gpu_allocator = null
+
+[nlp]
+lang = "en"
+pipeline = ["ner","fixed_ents"]
+batch_size = 8
+
+[components]
+
+[components.ner]
+factory = "ner"
+
+[components.fixed_ents]
+factory = "al_ner_test_fixed_ents"
+
+[corpora]
+
+[corpora.train]
+@readers = "spacy.Corpus.v1"
+path = ${paths.train}
+
+[corpora.dev]
+@readers = "spacy.Corpus.v1"
+path = ${paths.dev}
+
+[training]
+max_epochs = 1
+eval_frequency = 1
+frozen_components = []
+
+[training.score_weights]
+ents_f = 1.0
+ents_p = 0.0
+ents_r = 0.0
+ents_per_type = null
+
+[initialize]
+"""
+FIXED = {"Acme": "ORG", "Bolt": "ORG", "Ann": "PERSON"}
+
+
+@spacy.Language.component("al_ner_test_fixed_ents")
+def fixed_ents(doc):
+    doc.ents = [Span(doc, t.i, t.i + 1, FIXED[t.text]) for t in doc if t.text in FIXED]
+    return doc
+
+
+def test_dev_scores_in_the_training_loop_cover_only_the_annotated_labels(tmp_path, make_task):
+    from al_ner.stream.hashing import set_hash
+    from al_ner.training import data_to_spacy
+
+    datasets = {"train": [make_task(["Ann", "met", "Acme"], [(0, 1, "PERSON"), (2, 3, "ORG")], view="ner_manual")],
+                "dev": [make_task(["Acme", "beat", "Bolt", "and", "Ann"], [(0, 1, "ORG")], view="ner_manual")]}
+    db = SimpleNamespace(get_examples=lambda name: (set_hash(t) for t in datasets[name]))
+    data_to_spacy(tmp_path, ["train"], db=db, nlp=spacy.blank("en"), labels=["ORG", "PERSON"],
+                  fill="O", eval_datasets=["dev"])
+    write_gold_labels(tmp_path / "dev.spacy", ["ORG"])  # dev answers annotate ORG only
+    tiny = spacy.util.load_config_from_str(TINY_CONFIG, interpolate=False)
+    spacy.util.load_model_from_config(tiny, auto_fill=True).config.to_disk(tmp_path / "tiny.cfg")
+    result = train(tmp_path / "tiny.cfg", tmp_path / "out", overrides={
+        "paths.train": str(tmp_path / "train.spacy"), "paths.dev": str(tmp_path / "dev.spacy")})
+    performance = json.loads((result.last / "meta.json").read_text())["performance"]
+    assert set(performance["ents_per_type"]) == {"ORG"}  # spaCy's own scorer adds PERSON
+    assert performance["ents_p"] == 0.5 and performance["ents_f"] == pytest.approx(2 / 3)
+    saved = spacy.util.load_config(result.last / "config.cfg")  # still spaCy's scorer on disk
+    assert saved["components"]["ner"]["scorer"] == {"@scorers": "spacy.ner_scorer.v1"}
+    assert spacy.load(result.last).get_pipe("ner").scorer is spacy.registry.scorers.get("spacy.ner_scorer.v1")()
