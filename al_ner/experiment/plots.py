@@ -66,7 +66,8 @@ def _draw(ax: plt.Axes, points: list[Point], field: str, offset: float, label: s
     line = ax.errorbar(xs, ys, yerr=[low, high], marker="o", capsize=3, label=label)
     short = [(x, y) for x, y, p in zip(xs, ys, points) if p.cost.reached < p.cost.seeds]
     if short:
-        ax.scatter(*zip(*short), s=80, facecolors="white", edgecolors=line[0].get_color(), zorder=3)
+        short_x, short_y = zip(*short)
+        ax.scatter(short_x, short_y, s=80, facecolors="white", edgecolors=line[0].get_color(), zorder=3)
 
 
 def _reference(ax: plt.Axes, analysis: Analysis, curve: Curve) -> None:

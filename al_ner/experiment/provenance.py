@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from .. import __version__, recipes
+from .. import __version__
+from .. import recipes  # type: ignore[attr-defined]  # al_ner.recipes is recipes/ (package-dir)
 
 # Modules that only read results (reports, plots, quoting) or serve people (web, terminal,
 # CLI): changing them can't change a simulated run, so they stay out of the code digest.

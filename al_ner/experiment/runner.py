@@ -218,7 +218,8 @@ class Experiment:
     def _checkpoints(self, strategy: Strategy, seed: int, source: Path, run_dir: Path, bar: Progress,
                      timer: Timer) -> Iterator[tuple[list[Row], dict[str, np.ndarray]]]:
         cfg = self.config
-        model, model_work, sides, last_count = cfg.base_model, None, {}, -1
+        model, model_work, last_count = cfg.base_model, None, -1
+        sides: dict[int, bool] = {}
         for round_no, budget in enumerate(cfg.budgets):
             work = run_dir / f"budget{budget_key(budget)}"
             step = f"{strategy.name} seed {seed} {cfg.budget_unit} {budget_key(budget)}"
@@ -317,7 +318,8 @@ def _count_items(scores: Scores, model: str) -> Iterator[tuple[str, np.ndarray]]
 
 def save_counts(path: Path, counts: dict[str, np.ndarray]) -> None:
     """Write per-document counts (documents x 3 int32 arrays) as one compressed .npz."""
-    np.savez_compressed(path, **{key: np.asarray(value, dtype=np.int32) for key, value in counts.items()})
+    arrays: dict[str, Any] = {key: np.asarray(value, dtype=np.int32) for key, value in counts.items()}
+    np.savez_compressed(path, **arrays)
 
 
 def load_counts(path: Path) -> dict[str, np.ndarray]:
