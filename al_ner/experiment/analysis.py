@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InputError
 from .config import RANDOM
 from .results import ANNOTATION_DEV, BASE, TEST, UNBIASED_DEV, Row, ordered
 from .runner import COUNTS, budget_key, counts_key, load_counts
@@ -168,6 +169,9 @@ class RunData:
             if self.results_dir is None:
                 raise KeyError(key)
             folder = self.results_dir if strategy == BASE else self.results_dir / "runs" / strategy / f"seed{seed}"
+            if not (folder / COUNTS).is_file():
+                raise InputError("per-sentence counts not found (results written before al-ner kept them?); "
+                                 "rerun the simulate step", path=str(folder / COUNTS))
             self._counts[key] = load_counts(folder / COUNTS)
         return self._counts[key]
 
