@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -11,9 +12,11 @@ from spacy.tokens import Doc
 
 from ..errors import ConfigError
 from ..models import check_labels, get_ner
+from ._normalized import normalized_beams
 
 EntKey = tuple[int, int, str]  # token start, token end (exclusive), label
 EntProbs = dict[EntKey, float]
+Parse = tuple[float, tuple[EntKey, ...]]  # beam probability, entities of the wanted labels
 PipeFn = Callable[[Iterable[Doc]], Iterable[Doc]]
 
 
@@ -46,11 +49,25 @@ class BeamNER:
 
     def entity_probs(self, docs: Sequence[Doc]) -> list[EntProbs]:
         """Per doc, the beam probability of each candidate entity of the wanted labels."""
+        return [entity_probs(parses) for parses in self.parses(docs)]
+
+    def parses(self, docs: Sequence[Doc], *, normalized: bool = False) -> list[list[Parse]]:
+        """Per doc, the beam's finished parses: (probability, entities of the wanted labels).
+
+        normalized=False: spaCy's beam, as Prodigy scores spans: a parse's probability is its
+        share of the beam (a softmax over summed raw scores), summing to 1 over the parses kept.
+        normalized=True: a beam over log-probabilities (`_normalized`): a parse's probability is
+        P(parse) under the NER's local model, summing to at most 1 (what the beam pruned is
+        missing). Parses differing only in other labels stay separate.
+        """
         wanted = set(self.labels)
-        beams = self.ner.beam_parse(list(docs), beam_width=self.beam_width,
-                                    beam_density=self.beam_density)
-        return [{key: p for key, p in scores.items() if key[2] in wanted}
-                for scores in self.ner.scored_ents(beams)]
+        if normalized:
+            beams = normalized_beams(self.ner, list(docs), beam_width=self.beam_width,
+                                     beam_density=self.beam_density)
+        else:
+            beams = self.ner.beam_parse(list(docs), beam_width=self.beam_width,
+                                        beam_density=self.beam_density)
+        return [_parses(self.ner, beam, wanted, normalized) for beam in beams]
 
     def predicted(self, docs: Sequence[Doc]) -> list[list[EntKey]]:
         """Per doc, the entities of the wanted labels the NER predicts on its own (greedy).
@@ -61,6 +78,28 @@ class BeamNER:
         docs = list(self.ner.pipe(docs, batch_size=max(1, len(docs))))
         return [[(ent.start, ent.end, ent.label_) for ent in doc.ents if ent.label_ in wanted]
                 for doc in docs]
+
+
+def _parses(ner: EntityRecognizer, beam: object, wanted: set[str], absolute: bool) -> list[Parse]:
+    found = ner.moves.get_beam_parses(beam)
+    probs = [math.exp(score) for score in beam.scores] if absolute else [p for p, _ in found]  # type: ignore[attr-defined]
+    return [(float(p), tuple(ent for ent in ents if ent[2] in wanted))
+            for p, (_share, ents) in zip(probs, found)]
+
+
+def renormalized(parses: Sequence[Parse]) -> list[Parse]:
+    """The parses with probabilities scaled to sum to 1 (unchanged when they sum to 0)."""
+    total = sum(p for p, _ in parses)
+    return [(p / total, ents) for p, ents in parses] if total > 0 else list(parses)
+
+
+def entity_probs(parses: Sequence[Parse]) -> EntProbs:
+    """Each entity's probability: the summed probability of the parses that contain it."""
+    probs: EntProbs = {}
+    for p, ents in parses:
+        for ent in ents:
+            probs[ent] = probs.get(ent, 0.0) + p
+    return probs
 
 
 def check_beam(beam_width: int, beam_density: float) -> None:
