@@ -33,6 +33,9 @@ TASK_KEYS = ("spans", "label", "options", "arcs")
 HASH_IGNORE_KEYS = ("score", "rank", "model", "source", "pattern", "priority", "path",
                     "_view_id", "_session_id", "_annotator_id", "answer")
 
+# meta key of a subsequence question: the token range [start, end) the annotator is asked about
+ASKED = "asked"
+
 # view ids
 VIEW_NER = "ner"
 VIEW_NER_MANUAL = "ner_manual"

@@ -50,6 +50,10 @@ class EmptyPoolError(AlNerError):
     """A stream or pool has nothing left to ask."""
 
 
+class StrategyError(AlNerError):
+    """A query strategy chose indices that aren't a valid selection from its window."""
+
+
 class AnswerError(AlNerError, ValueError):
     """An answer doesn't match an open question (unknown task hash, bad answer value or spans)."""
 

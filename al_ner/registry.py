@@ -14,6 +14,7 @@ sorters = catalogue.create("al_ner", "sorters", entry_points=True)
 scorers = catalogue.create("al_ner", "scorers", entry_points=True)
 annotators = catalogue.create("al_ner", "annotators", entry_points=True)
 recipes = catalogue.create("al_ner", "recipes", entry_points=True)
+strategies = catalogue.create("al_ner", "strategies", entry_points=True)
 
 
 def get(registry: catalogue.Registry, name: str) -> Callable[..., Any]:

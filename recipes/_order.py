@@ -3,24 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from spacy.language import Language
 
+from al_ner.errors import ConfigError
 from al_ner.predict import add_model_spans
-from al_ner.scoring import SentenceScorer
-from al_ner.sorters import prefer_top, shuffle
+from al_ner.sorters import shuffle
+from al_ner.strategies import (DEFAULT_STRATEGY, WindowModel, make_strategy, select,
+                               sentence_question, subsequence_question)
 from al_ner.types import Stream, Task
 
 from ._shared import check_order
 
 
 def order_sentences(nlp: Language, stream: Iterable[Task], *, order: str, seed: int,
-                    labels: list[str], window: int, predict: bool) -> Stream:
-    """Reorder sentences; with `predict`, pre-highlight the model's spans of `labels`."""
+                    labels: list[str], window: int, predict: bool, strategy: str = "",
+                    settings: dict[str, Any] | None = None, subsequence: bool = False) -> Stream:
+    """Reorder sentences; with `predict`, pre-highlight the model's spans of `labels`.
+
+    order "uncertain" asks what the query strategy (`strategy`, default beam entity
+    uncertainty) chooses from each `window` sentences (0: the whole source), all of them ranked;
+    `subsequence` asks only each sentence's uncertain part.
+    """
     check_order(order)
+    if order != "uncertain" and (strategy or settings or subsequence):
+        raise ConfigError(f"--strategy, --strategy-settings and --subsequence choose among sentences "
+                          f"by the model; use them with --order uncertain (got --order {order})")
     if order == "uncertain":
-        scorer = SentenceScorer(nlp, labels, add_predictions=predict)
-        return prefer_top(scorer(stream), window=window or None, keep=1.0)
+        if subsequence and not predict:
+            raise ConfigError("--subsequence keeps the model's entities outside the asked part, "
+                              "so it needs them pre-highlighted: use ner.correct")
+        chosen = make_strategy(strategy or DEFAULT_STRATEGY, settings, seed=seed)
+        ask = subsequence_question() if subsequence else sentence_question(predict=predict)
+        return select(stream, chosen, WindowModel(nlp, labels), window=window or None, keep=1.0,
+                      ask=ask)
     if order == "random":
         stream = shuffle(stream, seed=seed)
     return add_model_spans(nlp, stream, labels=labels) if predict else iter(stream)

@@ -1,0 +1,19 @@
+"""Query strategies: registered parts with one method, `query(window, n) -> indices`.
+
+Scoring is kept apart from choosing: a `Window` computes what the model says about a window of
+tasks (beam parses, sentence vectors) when a strategy first asks for it; the maths are pure
+functions over arrays (`maths`); `select` is the stream step that asks what a strategy chose.
+Importing this package registers the built-in strategies in `al_ner.registry.strategies`.
+"""
+
+from __future__ import annotations
+
+from . import diversity, mixing, uncertainty
+from .base import (ALIASES, DEFAULT_STRATEGY, QueryStrategy, ScoreStrategy, make_strategy, query,
+                   strategy_name)
+from .select import ASKED, select, sentence_question, subsequence_question
+from .window import Window, WindowModel
+
+__all__ = ["ALIASES", "ASKED", "DEFAULT_STRATEGY", "QueryStrategy", "ScoreStrategy", "Window",
+           "WindowModel", "diversity", "make_strategy", "mixing", "query", "select",
+           "sentence_question", "strategy_name", "subsequence_question", "uncertainty"]

@@ -1,0 +1,111 @@
+"""The query-strategy protocol, its input and output checks (one place), and building by name."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from .. import registry
+from ..errors import ConfigError, EmptyPoolError, StrategyError
+from .maths import top_n
+from .window import Window
+
+ScoreFn = Callable[[Window], np.ndarray]
+
+# short names for the command line: `--strategy mnlp` is `--strategy al_ner.mnlp.v1`
+ALIASES = {
+    "entity": "al_ner.entity_uncertainty.v1", "entropy": "al_ner.beam_entropy.v1",
+    "mnlp": "al_ner.mnlp.v1", "kcenter": "al_ner.kcenter.v1", "mmr": "al_ner.mmr.v1",
+    "density": "al_ner.density.v1", "hybrid": "al_ner.hybrid.v1", "random": "al_ner.random.v1",
+    "epsilon": "al_ner.epsilon_random.v1", "cold-start": "al_ner.cold_start.v1",
+}
+DEFAULT_STRATEGY = "al_ner.entity_uncertainty.v1"  # what --order uncertain always did
+
+
+class QueryStrategy(Protocol):
+    """Chooses which tasks of a window to ask (small-text's QueryStrategy.query)."""
+
+    def query(self, window: Window, n: int) -> list[int]:
+        """Indices of the `n` tasks of `window` to ask, in the order to ask them."""
+
+
+@dataclass(frozen=True)
+class ScoreStrategy:
+    """Ask the `n` tasks with the highest score (modAL's scoring function + multi_argmax)."""
+
+    score: ScoreFn
+
+    def query(self, window: Window, n: int) -> list[int]:
+        return top_n(self.score(window), n)
+
+
+def query(strategy: QueryStrategy, window: Window, n: int) -> list[int]:
+    """`strategy.query(window, n)` with the checks every strategy relies on, in one place.
+
+    n is capped at the window's size. Raises EmptyPoolError for an empty window, ConfigError
+    for n < 1, and StrategyError when the strategy's answer isn't n distinct indices of the window.
+    """
+    if not len(window):
+        raise EmptyPoolError("the window holds no tasks to choose from; check the source")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ConfigError(f"a strategy must be asked for at least 1 task, got n={n!r}")
+    n = min(n, len(window))
+    picked = [int(i) for i in strategy.query(window, n)]
+    if len(picked) != n or len(set(picked)) != n or not all(0 <= i < len(window) for i in picked):
+        raise StrategyError(f"{type(strategy).__name__} returned {picked[:10]!r} for n={n} of "
+                            f"{len(window)} tasks; a strategy must return n distinct indices")
+    return picked
+
+
+def strategy_name(name: str) -> str:
+    """The registered name behind `name` (an alias like "mnlp", or a registered name)."""
+    return ALIASES.get(name, name)
+
+
+def make_strategy(name: str, settings: Mapping[str, Any] | None = None, *,
+                  seed: int = 0) -> QueryStrategy:
+    """Build strategy `name` with `settings` (keyword arguments of its factory).
+
+    `seed` goes to factories that take one, unless `settings` sets it. Unknown names and
+    settings raise a ConfigError listing the valid ones.
+    """
+    full = strategy_name(name)
+    import_builtins()
+    factory = registry.get(registry.strategies, full)
+    params = inspect.signature(factory).parameters
+    kwargs = dict(settings or {})
+    unknown = sorted(set(kwargs) - set(params))
+    if unknown:
+        raise ConfigError(f"strategy '{full}' has no setting(s) {unknown}; its settings: "
+                          f"{', '.join(params) or '(none)'}")
+    if "seed" in params:
+        kwargs.setdefault("seed", seed)
+    strategy: QueryStrategy = factory(**kwargs)
+    return strategy
+
+
+def score_function(name: str, settings: Mapping[str, Any] | None = None, *,
+                   seed: int = 0) -> ScoreFn:
+    """The score of a scoring strategy (for density, MMR and hybrids), or a ConfigError."""
+    strategy = make_strategy(name, settings, seed=seed)
+    if not isinstance(strategy, ScoreStrategy):
+        scoring = [alias for alias, full in ALIASES.items() if _scores(full)]
+        raise ConfigError(f"'{name}' doesn't score tasks, so it can't be combined here; use a "
+                          f"scoring strategy: {', '.join(scoring)}")
+    return strategy.score
+
+
+def _scores(name: str) -> bool:
+    try:
+        return isinstance(make_strategy(name), ScoreStrategy)
+    except ConfigError:
+        return False
+
+
+def import_builtins() -> None:
+    """Register the built-in strategies (their modules register on import)."""
+    from . import diversity, mixing, uncertainty  # noqa: F401
