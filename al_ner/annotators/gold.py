@@ -7,8 +7,8 @@ import random
 from collections.abc import Iterable
 from typing import Any
 
-from ..constants import (ACCEPT, ANSWER, END, IGNORE, INPUT_HASH, LABEL, REJECT, SPANS, START,
-                         TEXT, TOKENS, VIEW_ID, VIEW_NER_MANUAL)
+from ..constants import (ACCEPT, ANSWER, ASKED, END, IGNORE, INPUT_HASH, LABEL, META, REJECT,
+                         SPANS, START, TEXT, TOKENS, VIEW_ID, VIEW_NER_MANUAL)
 from ..errors import ConfigError
 from ..registry import annotators
 from ..types import Task
@@ -110,21 +110,49 @@ class GoldAnnotator:
 
     def _manual(self, task: Task, gold: list[Span]) -> Task:
         kept = [s for s in gold if self._labels_ok(s[2])]
+        region = _asked_chars(task)
+        if region is not None:
+            kept = _in_region(task, kept, region)
         if self.noise:
             dropped = [s for s in kept if self._rng.random() < self.noise]
             self.stats["flipped"] += len(dropped)
             kept = [s for s in kept if s not in dropped]
         spans = [_span(task, s) for s in kept]
+        proposed = task.get(SPANS, [])
+        if region is not None:  # outside the asked range the model's entities stand
+            spans += [dict(s) for s in _outside(proposed, kept, region)]
+            proposed = [s for s in proposed if s not in _outside(proposed, kept, region)]
         self.stats["spans"] += len(spans)
-        self.stats["decisions"] += 1 + _edits(task.get(SPANS, []), kept)
-        return {**task, SPANS: spans, ANSWER: ACCEPT}
+        self.stats["decisions"] += 1 + _edits(proposed, kept)
+        return {**task, SPANS: sorted(spans, key=lambda s: s[START]), ANSWER: ACCEPT}
 
     def _count(self, task: Task) -> None:
         self.stats["questions"] += 1
         if task.get(INPUT_HASH) not in self._inputs:
             self._inputs.add(task.get(INPUT_HASH))  # type: ignore[arg-type]
             self.stats["sentences"] += 1
-            self.stats["tokens"] += len(task.get(TOKENS) or task[TEXT].split())
+            asked = task.get(META, {}).get(ASKED)
+            n_tokens = len(task.get(TOKENS) or task[TEXT].split())
+            self.stats["tokens"] += asked[1] - asked[0] if asked else n_tokens
+
+
+def _asked_chars(task: Task) -> tuple[int, int] | None:
+    """The character range of a subsequence question's asked tokens, or None for a whole sentence."""
+    asked, tokens = task.get(META, {}).get(ASKED), task.get(TOKENS)
+    if not asked or not tokens:
+        return None
+    return tokens[asked[0]][START], tokens[asked[1] - 1][END]
+
+
+def _in_region(task: Task, gold: list[Span], region: tuple[int, int]) -> list[Span]:
+    """The gold spans a person asked about `region` marks: every one touching it, whole."""
+    return [s for s in gold if s[0] < region[1] and s[1] > region[0]]
+
+
+def _outside(proposed: list[dict], kept: list[Span], region: tuple[int, int]) -> list[dict]:
+    """Pre-highlighted spans outside the asked range that no marked span overlaps."""
+    return [s for s in proposed if (s[END] <= region[0] or s[START] >= region[1])
+            and not any(k[0] < s[END] and s[START] < k[1] for k in kept)]
 
 
 def _edits(proposed: list[dict], gold: list[Span]) -> int:

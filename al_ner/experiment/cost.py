@@ -7,7 +7,8 @@ The estimate is a deliberately simple linear model, one per interface:
 - **answers**: answered questions (what a budget counted before al-ner had cost units).
 - **sentences**: distinct sentences the annotator was shown (by `_input_hash`); a sentence asked
   about again in binary mode is not counted twice.
-- **tokens**: tokens of those distinct sentences (what had to be read).
+- **tokens**: tokens of those distinct sentences (what had to be read); for a subsequence
+  question (`meta["asked"] = [start, end]`), only the tokens of the asked range.
 - **decisions**: binary (`ner.teach`): one per answered question (accept/reject/ignore);
   manual (`ner.manual`, `ner.correct`): one per answered sentence (submit) plus one per span in the
   answer (each entity marked or confirmed).
@@ -21,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..constants import ACCEPT, ANSWER, INPUT_HASH, SPANS, TEXT, TOKENS, VIEW_ID, VIEW_NER_MANUAL
+from ..constants import (ACCEPT, ANSWER, ASKED, INPUT_HASH, META, SPANS, TEXT, TOKENS, VIEW_ID,
+                         VIEW_NER_MANUAL)
 from ..errors import ConfigError
 from ..types import Task
 
@@ -172,6 +174,10 @@ def _decisions(task: Task, mode: str) -> int:
 
 
 def _n_tokens(task: Task) -> int:
+    """Tokens the annotator had to read: the asked range of a subsequence question, else all."""
+    asked = task.get(META, {}).get(ASKED)
+    if isinstance(asked, (list, tuple)) and len(asked) == 2:
+        return max(0, int(asked[1]) - int(asked[0]))
     tokens = task.get(TOKENS)
     return len(tokens) if tokens else len(str(task.get(TEXT, "")).split())
 
