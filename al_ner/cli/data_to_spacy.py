@@ -32,17 +32,25 @@ def data_to_spacy_cli(
     fill: Annotated[str, typer.Option(
         "--fill", help=f"Tokens outside the answers: {', '.join(FILLS)}")] = DEFAULT_FILL,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the train/dev split")] = 0,
+    conversion: Annotated[str | None, typer.Option(
+        "--conversion", help="Inputs with only binary answers: fill (as --fill) or constrained (the "
+        "base NER's best beam analysis agreeing with every accept and reject); default: as the "
+        "answers ask (ner.teach --conversion), else fill", show_default=False)] = None,
 ) -> None:
     """Convert NER answers (accept, reject, manual) to spaCy's binary training format."""
     summary = data_to_spacy(output_dir, split_names(ner), db=get_db(db), nlp=load_model(base_model),
                             labels=split_names(label) or None, eval_split=eval_split, seed=seed,
-                            fill=fill, eval_datasets=split_names(eval_ner) or None)
+                            fill=fill, eval_datasets=split_names(eval_ner) or None,
+                            conversion=conversion)
     for part in ("train", "dev"):
         stats = summary[part]
         typer.echo(f"✔ {part}: {stats['docs']} docs, {stats['entities']} entities, "
                    f"{stats['incorrect_spans']} incorrect spans -> {output_dir / f'{part}.spacy'}")
         for message in skip_messages(stats["skipped"], stats["skip_examples"]):
             typer.echo(f"  ⚠ {message}")
+    if summary["train"].get("constrained_docs") or summary["train"].get("constrained_fallback"):
+        typer.echo(f"  constrained decoding: {summary['train']['constrained_docs']} docs "
+                   f"({summary['train']['constrained_fallback']} with no agreeing parse took --fill)")
     typer.echo(f"  labels: {', '.join(summary['labels'])}; fill: {fill} (train only: dev.spacy holds "
                f"just what the answers say); stats: {output_dir / 'stats.json'}")
 

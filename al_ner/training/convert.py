@@ -16,8 +16,15 @@ spans become:
   the labels nobody annotated (and ``O`` where it predicts nothing), so fine-tuning on ORG
   doesn't erase PERSON/GPE/...; see `model_fill` for the conflict rules.
 
+Inputs with only binary answers can instead take the *constrained* conversion (`conversion`;
+`training.constrained`): the NER's best beam analysis that agrees with every accept and reject,
+as Prodigy's ner.silver-to-gold builds it. A subsequence answer (`meta["asked"]`, a token range)
+is complete like any full-span answer in training: outside the range it holds the model's own
+entities, which the annotator was shown and left alone.
+
 Evaluation gold (`eval_docs`, `eval_doc`; dev.spacy) takes no fill: it holds only what the
-answers say. Accepted spans are entities; a complete answer makes its other tokens ``O``; a
+answers say. Accepted spans are entities; a complete answer makes its other tokens ``O`` (a
+subsequence answer only those of its asked range; the rest is missing); a
 rejected span goes into the incorrect spans ("not that label, exactly there"); every other token
 is missing. ``O`` claims "no entity of any label", which is only true of the annotated labels,
 so evaluation gold must be scored for the annotated labels alone (`evaluate.score_spans` with
@@ -34,11 +41,12 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..constants import (ACCEPT, ANSWER, END, IGNORE, INCORRECT_SPANS_KEY, LABEL, SPANS, START,
-                         TEXT, TOKEN_END, TOKEN_START, TOKENS)
+from ..constants import (ACCEPT, ANSWER, ASKED, END, IGNORE, INCORRECT_SPANS_KEY, LABEL, META,
+                         SPANS, START, TEXT, TOKEN_END, TOKEN_START, TOKENS)
 from ..errors import ConfigError, InvalidTaskError
 from ..types import Task
 from .base_model import Predict, TokenSpan, base_predictor
+from .constrained import CONSTRAINED, CONVERSION, CONVERSIONS, Constraints, Decode, constrained_decoder
 from .merge import ConversionStats, is_manual, merge_answers
 
 FILLS = ("missing", "O", "model")
@@ -54,6 +62,7 @@ class Answers:
     accepted: dict[tuple[int, int], str] = field(default_factory=dict)
     rejected: set[TokenSpan] = field(default_factory=set)
     complete: bool = False
+    region: tuple[int, int] | None = None  # a subsequence answer: only these tokens were asked
 
     def accept(self, span: TokenSpan, stats: ConversionStats) -> None:
         start, end, label = span
@@ -75,6 +84,7 @@ class Answers:
         self.accepted = {k: v for k, v in self.accepted.items() if v not in wanted}
         self.rejected = {s for s in self.rejected if s[2] not in wanted}
         self.complete = True
+        self.region = None
 
     def entities(self) -> list[TokenSpan]:
         return sorted((s, e, label) for (s, e), label in self.accepted.items())
@@ -105,31 +115,81 @@ def answers_to_doc(nlp: Language, tasks: Sequence[Task], *, labels: Iterable[str
 
 def answers_to_docs(nlp: Language, tasks: Iterable[Task], *, labels: Iterable[str] | None = None,
                     fill: str = DEFAULT_FILL, predict: Predict | None = None,
-                    negative_len: int = NEGATIVE_LEN, stats: ConversionStats | None = None) -> list[Doc]:
+                    negative_len: int = NEGATIVE_LEN, stats: ConversionStats | None = None,
+                    conversion: str | None = None, decode: Decode | None = None) -> list[Doc]:
     """Merge answered tasks (last answer wins) and convert them: one Doc per input.
 
     labels: the trained labels (default: every label seen in the answers).
     predict: where fill="model" gets the base pipeline's entities (default: `nlp`'s own NER).
+    conversion, decode: how binary-only inputs are converted (see `groups_to_docs`).
     """
     check_fill(fill)
     stats = stats if stats is not None else ConversionStats()
     groups = merge_answers(tasks, stats=stats)
     label_list = list(labels) if labels is not None else answered_labels(groups)
     return groups_to_docs(nlp, groups, labels=label_list, fill=fill, predict=predict,
-                          negative_len=negative_len, stats=stats)
+                          negative_len=negative_len, stats=stats, conversion=conversion,
+                          decode=decode)
 
 
 def groups_to_docs(nlp: Language, groups: Sequence[Sequence[Task]], *, labels: list[str],
                    fill: str, predict: Predict | None, stats: ConversionStats,
-                   negative_len: int = NEGATIVE_LEN) -> list[Doc]:
-    """Convert merged groups of answers (one per input) to Docs, predicting in one batch."""
+                   negative_len: int = NEGATIVE_LEN, conversion: str | None = None,
+                   decode: Decode | None = None) -> list[Doc]:
+    """Convert merged groups of answers (one per input) to Docs, predicting in one batch.
+
+    conversion: how inputs with only binary answers become training data: "fill" (their
+        unanswered tokens per `fill`), "constrained" (the best beam analysis that agrees with
+        every answer; see `training.constrained`), or None: as each answer's meta asks
+        (`meta["conversion"]`, set by ner.teach --conversion), else "fill".
+    decode: the constrained decoder (default: `nlp`'s NER, so pass the base pipeline).
+    """
     docs = [input_doc(nlp, group) for group in groups]
     predictions: Sequence[Sequence[TokenSpan] | None] = [None] * len(docs)
     if check_fill(fill) == "model":
         predictions = _model_fill_predictor(nlp, predict)(docs)
-    out = [_convert(doc, group, labels, fill, pred, negative_len, stats)
-           for doc, group, pred in zip(docs, groups, predictions)]
+    parses = _constrained(nlp, docs, groups, labels, check_conversion(conversion), decode, stats)
+    out = [_convert(doc, group, labels, fill, pred, negative_len, stats, parse)
+           for doc, group, pred, parse in zip(docs, groups, predictions, parses)]
     return [doc for doc in out if len(doc)]
+
+
+def check_conversion(conversion: str | None) -> str | None:
+    if conversion is not None and conversion not in CONVERSIONS:
+        raise ConfigError(f"unknown conversion {conversion!r}; choose one of: {', '.join(CONVERSIONS)}")
+    return conversion
+
+
+def wants_constrained(group: Sequence[Task], conversion: str | None) -> bool:
+    """Whether an input's answers are converted by constrained decoding: binary ones only."""
+    if any(is_manual(task) and task.get(ANSWER) == ACCEPT for task in group):
+        return False
+    if conversion is not None:
+        return conversion == CONSTRAINED
+    return any(task.get(META, {}).get(CONVERSION) == CONSTRAINED for task in group)
+
+
+def _constrained(nlp: Language, docs: Sequence[Doc], groups: Sequence[Sequence[Task]],
+                 labels: list[str], conversion: str | None, decode: Decode | None,
+                 stats: ConversionStats) -> list[list[TokenSpan] | None]:
+    """Per input, the best agreeing beam analysis where constrained decoding is wanted, else None."""
+    wanted = [i for i, group in enumerate(groups) if len(docs[i]) and wants_constrained(group, conversion)]
+    out: list[list[TokenSpan] | None] = [None] * len(docs)
+    if not wanted:
+        return out
+    decode = decode or constrained_decoder(nlp)
+    for i, parse in zip(wanted, decode([docs[i] for i in wanted],
+                                       [constraints_of(docs[i], groups[i], labels) for i in wanted])):
+        out[i] = parse
+        stats.constrained_fallback += parse is None
+    return out
+
+
+def constraints_of(doc: Doc, tasks: Sequence[Task], labels: list[str]) -> Constraints:
+    """What the answers to one input require of an analysis."""
+    answers = collect_answers(doc, tasks, labels, ConversionStats())
+    return Constraints(tuple(answers.entities()), frozenset(answers.rejected),
+                       frozenset(labels) if answers.complete else frozenset())
 
 
 def eval_docs(nlp: Language, groups: Sequence[Sequence[Task]], *, labels: Sequence[str],
@@ -195,13 +255,19 @@ def _has_space(token: dict, text: str) -> bool:
 
 
 def _convert(doc: Doc, tasks: Sequence[Task], labels: list[str], fill: str,
-             predicted: Sequence[TokenSpan] | None, negative_len: int, stats: ConversionStats) -> Doc:
+             predicted: Sequence[TokenSpan] | None, negative_len: int, stats: ConversionStats,
+             parse: Sequence[TokenSpan] | None = None) -> Doc:
     if not len(doc):
         stats.skip("no_tokens", repr(doc.text[:40]))
         return doc
     answers = collect_answers(doc, tasks, labels, stats)
-    ents, outside, incorrect = token_annotation(len(doc), answers, labels=labels, fill=fill,
-                                                predicted=predicted, negative_len=negative_len)
+    if parse is not None:  # the agreeing analysis: its entities, O everywhere else
+        ents, incorrect = sorted(parse), sorted(answers.rejected)
+        outside = set(range(len(doc))) - {i for s, e, _ in ents for i in range(s, e)}
+        stats.constrained_docs += 1
+    else:
+        ents, outside, incorrect = token_annotation(len(doc), answers, labels=labels, fill=fill,
+                                                    predicted=predicted, negative_len=negative_len)
     set_annotation(doc, ents, outside, incorrect)
     stats.docs += 1
     stats.entities += len(ents)
@@ -219,6 +285,7 @@ def collect_answers(doc: Doc, tasks: Sequence[Task], labels: list[str],
         own_tokens = _same_tokens(doc, task)
         if is_manual(task) and task.get(ANSWER) == ACCEPT:
             answers.reset(wanted)
+            answers.region = asked_region(task, len(doc))
         for span in task.get(SPANS) or []:
             answer = span.get(ANSWER, task.get(ANSWER))
             if answer == IGNORE:
@@ -235,6 +302,15 @@ def collect_answers(doc: Doc, tasks: Sequence[Task], labels: list[str],
             token_span = (*located, span[LABEL])
             answers.accept(token_span, stats) if answer == ACCEPT else answers.reject(token_span)
     return answers
+
+
+def asked_region(task: Task, length: int) -> tuple[int, int] | None:
+    """The token range a subsequence question asked (`meta["asked"]`), or None for a whole sentence."""
+    asked = task.get(META, {}).get(ASKED)
+    if not isinstance(asked, (list, tuple)) or len(asked) != 2:
+        return None
+    start, end = max(0, int(asked[0])), min(length, int(asked[1]))
+    return (start, end) if (start, end) != (0, length) else None
 
 
 def _same_tokens(doc: Doc, task: Task) -> bool:
@@ -271,6 +347,10 @@ def token_annotation(length: int, answers: Answers, *, labels: Sequence[str], fi
     incorrect = set(answers.rejected)
     covered = {i for s, e, _ in ents for i in range(s, e)}
     if fill == ANSWERS_ONLY:  # evaluation gold: O only where a complete answer says so
+        if answers.region is not None:  # outside the asked tokens the model's entities stood
+            start, end = answers.region
+            ents = [ent for ent in ents if start <= ent[0] and ent[1] <= end]
+            return ents, set(range(start, end)) - covered, sorted(incorrect)
         return ents, set(range(length)) - covered if answers.complete else set(), sorted(incorrect)
     if fill == "O":
         return ents, set(range(length)) - covered, sorted(incorrect)

@@ -22,7 +22,8 @@ from ..errors import ConfigError, DatasetError, InputError
 from ..models import check_labels
 from ..types import Task
 from .base_model import base_predictor
-from .convert import DEFAULT_FILL, answered_labels, check_fill, eval_docs, groups_to_docs
+from .convert import (DEFAULT_FILL, answered_labels, check_conversion, check_fill, eval_docs,
+                      groups_to_docs)
 from .merge import ConversionStats, merge_answers
 
 TRAIN_FILE = "train.spacy"
@@ -63,14 +64,19 @@ def read_datasets(db: ExampleSource, names: Sequence[str]) -> Iterator[Task]:
 def data_to_spacy(output_dir: str | Path, datasets: Sequence[str], *, db: ExampleSource,
                   nlp: Language, labels: Sequence[str] | None = None, eval_split: float = 0.2,
                   seed: int = 0, fill: str = DEFAULT_FILL,
-                  eval_datasets: Sequence[str] | None = None) -> dict[str, Any]:
+                  eval_datasets: Sequence[str] | None = None,
+                  conversion: str | None = None) -> dict[str, Any]:
     """Write train.spacy, dev.spacy (+ dev.labels.json), labels/ner.json and stats.json; return the stats.
 
     nlp: the base pipeline (its tokenizer/vocab; its NER for fill="model").
     fill: what train.spacy's unanswered tokens become; dev.spacy takes none (evaluation gold).
     eval_datasets: take dev from these instead of a split; their inputs leave training.
+    conversion: how inputs with only binary answers are converted: "fill", "constrained" (the
+        base NER's best beam analysis agreeing with every answer), or None: as the answers' meta
+        asks (ner.teach --conversion), else "fill".
     """
     check_fill(fill)
+    check_conversion(conversion)
     train_stats, dev_stats = ConversionStats(), ConversionStats()
     train_groups = merge_answers(read_datasets(db, datasets), stats=train_stats)
     if eval_datasets:
@@ -83,10 +89,12 @@ def data_to_spacy(output_dir: str | Path, datasets: Sequence[str], *, db: Exampl
     predict = base_predictor(nlp) if fill == "model" and "ner" in nlp.pipe_names else None
     out = Path(output_dir)
     write_docbin(out / TRAIN_FILE, groups_to_docs(nlp, train_groups, labels=label_list, fill=fill,
-                                                  predict=predict, stats=train_stats))
+                                                  predict=predict, stats=train_stats,
+                                                  conversion=conversion))
     write_docbin(out / DEV_FILE, eval_docs(nlp, dev_groups, labels=label_list, stats=dev_stats))
     write_gold_labels(out / DEV_FILE, label_list)
-    summary = {"labels": label_list, "fill": fill, "seed": seed, "eval_split": eval_split,
+    summary = {"labels": label_list, "fill": fill, "conversion": conversion or "as answered",
+               "seed": seed, "eval_split": eval_split,
                "datasets": list(datasets), "eval_datasets": list(eval_datasets or []),
                "train": train_stats.to_dict(), "dev": dev_stats.to_dict()}
     (out / LABELS_FILE).parent.mkdir(parents=True, exist_ok=True)

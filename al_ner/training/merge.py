@@ -37,6 +37,8 @@ class ConversionStats:
     entities: int = 0
     incorrect_spans: int = 0
     complete_docs: int = 0
+    constrained_docs: int = 0  # converted by constrained decoding (training/constrained.py)
+    constrained_fallback: int = 0  # asked for it, but no beam parse agreed: converted by `fill`
     skipped: Counter[str] = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)
 
@@ -49,7 +51,8 @@ class ConversionStats:
     def to_dict(self) -> dict[str, object]:
         return {"tasks": self.tasks, "inputs": self.inputs, "docs": self.docs,
                 "entities": self.entities, "incorrect_spans": self.incorrect_spans,
-                "complete_docs": self.complete_docs, "skipped": dict(self.skipped),
+                "complete_docs": self.complete_docs, "constrained_docs": self.constrained_docs,
+                "constrained_fallback": self.constrained_fallback, "skipped": dict(self.skipped),
                 "skip_examples": dict(self.examples)}
 
     def messages(self) -> list[str]:
