@@ -29,6 +29,7 @@ class SessionReport:
     annotator_stats: dict[str, Any] = field(default_factory=dict)
     skipped_invalid: int = 0
     interrupted: bool = False
+    health: dict[str, Any] | None = None  # the recipe's health check, when it has one
 
 
 class Controller:
@@ -54,6 +55,9 @@ class Controller:
         self.limit = limit
         self.budget = budget
         self.exclude_by = components.get("exclude_by", "task")
+        # views a recipe mixes in: a question stamped with one of these keeps it (ner.teach's
+        # full-span control questions); every other question gets the session's view
+        self.views = set(components.get("views") or ())
         self.counts: Counter[str] = Counter()
         self.exhausted = False
         self._update = components.get("update")
@@ -100,7 +104,8 @@ class Controller:
                 task = self._next_task()
                 if task is None:
                     break
-                task = {**task, VIEW_ID: self.view_id, SESSION_ID: self.session_id}
+                view = task.get(VIEW_ID) if task.get(VIEW_ID) in self.views else self.view_id
+                task = {**task, VIEW_ID: view, SESSION_ID: self.session_id}
                 self._open[task[TASK_HASH]] = task
                 questions.append(task)
             return questions
@@ -188,13 +193,20 @@ class Controller:
             return {"dataset": self.dataset, "session_id": self.session_id,
                     "view_id": self.view_id, "answered": self.answered,
                     "total": self.limit if self.total is None else min(self.total, self.limit or self.total),
-                    "counts": {a: self.counts[a] for a in ANSWERS}, "done": self.done}
+                    "counts": {a: self.counts[a] for a in ANSWERS}, "done": self.done,
+                    **self._health()}
+
+    def _health(self) -> dict[str, Any]:
+        """{"health": ...} from the recipe's health check (control questions), if it has one."""
+        health = self.components.get("health")
+        return {"health": health()} if health is not None else {}
 
     def report(self, annotator_stats: dict[str, Any] | None = None) -> SessionReport:
         invalid = self.components.get("invalid")
         return SessionReport(self.dataset, self.session_id, self.answered,
                              {a: self.counts[a] for a in ANSWERS}, self.exhausted,
-                             dict(annotator_stats or {}), int(getattr(invalid, "count", 0) or 0))
+                             dict(annotator_stats or {}), int(getattr(invalid, "count", 0) or 0),
+                             health=self._health().get("health"))
 
     def close(self) -> None:
         on_exit = self.components.get("on_exit")

@@ -32,6 +32,7 @@ from .types import Task
 
 DEFAULT_DB = Path("~/.al_ner/db")
 SUFFIX = ".jsonl"
+SESSIONS_DIR = ".sessions"  # DB/.sessions/NAME.jsonl: one record per session of dataset NAME
 NAME_RULE = "1-200 letters, digits, '_', '-' and '.', not starting with '.'"
 _NAME_RE = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,199}")
 _HASH_KEYS = {"task": TASK_HASH, "input": INPUT_HASH}
@@ -145,6 +146,35 @@ class Database:
         key = _HASH_KEYS[by]
         return {example[key] for example in self.get_examples(name)}
 
+    def add_session(self, name: str, record: dict[str, Any]) -> None:
+        """Append one session's metadata (a JSON object) to dataset `name`'s session log.
+
+        The log is DB/.sessions/NAME.jsonl, written like a dataset (one locked, fsynced append);
+        it never lists as a dataset.
+        """
+        try:
+            payload = encode(record)
+        except (TypeError, ValueError) as err:
+            raise DatasetError(f"session metadata for {name!r} is not JSON ({err})") from None
+        path = self.path / SESSIONS_DIR / f"{check_name(name)}{SUFFIX}"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise DatasetError(f"can't create {path.parent}: {err.strerror or err}") from err
+        fd = _open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            _append_locked(fd, payload, path)
+        finally:
+            os.close(fd)
+
+    def get_sessions(self, name: str) -> list[dict[str, Any]]:
+        """The session records of dataset `name`, oldest first (none: an empty list)."""
+        path = self.path / SESSIONS_DIR / f"{check_name(name)}{SUFFIX}"
+        if not path.is_file():
+            return []
+        return [record for _n, line in _records(path) if (record := _parse_object(line)) is not None]
+
     def drop(self, name: str) -> None:
         """Delete dataset `name`, waiting for a write in progress to finish first."""
         path = self._existing(name)
@@ -155,6 +185,7 @@ class Database:
         finally:
             os.close(fd)
         _fsync_dir(self.path)
+        (self.path / SESSIONS_DIR / f"{name}{SUFFIX}").unlink(missing_ok=True)
 
     def _existing(self, name: str) -> Path:
         path = self.path_for(name)

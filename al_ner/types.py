@@ -26,6 +26,9 @@ class Components(TypedDict, total=False):
     exclude_by: str  # "task" or "input"
     total: int | None  # number of questions when the source size is known
     on_exit: Callable[[Any], Any] | None
+    invalid: Any  # the SkipCounter of records skipped as invalid, if any
+    views: list[str]  # other views some questions carry in their _view_id (mixed sessions)
+    health: Callable[[], dict[str, Any]] | None  # the health check's estimate, for progress
 
 
 class Annotator(Protocol):

@@ -193,3 +193,17 @@ def test_a_cost_budget_counts_the_answers_of_earlier_sessions(MemDB):
     budget = CostBudget(CostMeter(CostModel(), earlier), unit="sentences", target=5)
     ctrl = Controller(components(iter(tasks(10)[3:])), MemDB(), batch_size=10, budget=budget)
     assert len(ctrl.get_questions()) == 2
+
+
+def test_a_mixed_session_keeps_each_question_s_own_view(MemDB):
+    stream = [{**t, "_view_id": view} for t, view in zip(tasks(3), ["ner", "ner_manual", "ner_x"])]
+    c = Controller(components(stream, views=["ner_manual"]), MemDB(), batch_size=3)
+    assert [q["_view_id"] for q in c.get_questions()] == ["ner", "ner_manual", "ner"]
+    plain = Controller(components([{**t, "_view_id": "ner_manual"} for t in tasks(1)]), MemDB())
+    assert plain.get_questions()[0]["_view_id"] == "ner"  # no views declared: the session's
+
+
+def test_progress_and_report_carry_the_recipe_s_health_check(MemDB):
+    c = Controller(components(tasks(1), health=lambda: {"n": 0}), MemDB())
+    assert c.progress()["health"] == {"n": 0} and c.report().health == {"n": 0}
+    assert "health" not in Controller(components(tasks(1)), MemDB()).progress()

@@ -152,3 +152,16 @@ def test_latest_answers_keeps_the_last_answer_per_task(db: Database) -> None:
     assert [(eg["_task_hash"], eg["answer"]) for eg in latest] == [
         (2001, "accept"), (2003, "accept"), (2002, "accept")]
     assert latest == latest_answers(db.get_examples("ds"))
+
+
+def test_session_records_are_kept_beside_a_dataset_not_as_one(tmp_path):
+    from al_ner.storage import Database
+
+    db = Database(tmp_path)
+    db.add_examples("d", [{"text": "a", "_input_hash": 1, "_task_hash": 2, "answer": "accept"}])
+    db.add_session("d", {"session_id": "s1", "health": {"n": 3}})
+    db.add_session("d", {"session_id": "s2"})
+    assert [r["session_id"] for r in db.get_sessions("d")] == ["s1", "s2"]
+    assert db.datasets() == ["d"] and db.get_sessions("other") == []
+    db.drop("d")
+    assert db.get_sessions("d") == []
