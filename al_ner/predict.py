@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from spacy.language import Language
 from spacy.util import minibatch
 
-from .constants import LABEL, SPANS, TEXT
+from .constants import LABEL, SPANS, TEXT, VIEW_ID, VIEW_NER_MANUAL
 from .scoring._docs import task_doc
+from .stream.hashing import set_hash
 from .types import Stream, Task
 
 
@@ -23,3 +24,9 @@ def add_model_spans(nlp: Language, stream: Iterable[Task], *, labels: Iterable[s
                       "token_end": e.end - 1, LABEL: e.label_, TEXT: e.text}
                      for e in doc.ents if not wanted or e.label_ in wanted]
             yield {**task, SPANS: spans}
+
+
+def full_span_question(nlp: Language, task: Task, *, labels: Iterable[str]) -> Task:
+    """A full-span (ner_manual) question on `task`'s whole sentence, pre-highlighted with the model's entities."""
+    [with_spans] = add_model_spans(nlp, [{**task, SPANS: []}], labels=labels, batch_size=1)
+    return set_hash({**with_spans, VIEW_ID: VIEW_NER_MANUAL}, overwrite=True)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from spacy.language import Language
@@ -36,6 +37,21 @@ SorterName = Annotated[str, typer.Option(
 Bias = Annotated[float, typer.Option(
     "--bias", help="Move the centre of the uncertainty from 0.5 to 0.5 + bias (0.2: prefer "
     "scores near 0.7)")]
+StrategyName = Annotated[str, typer.Option(
+    "--strategy", help="With --order uncertain: the query strategy, a registered name or an alias "
+    "(entity, entropy, mnlp, kcenter, mmr, density, hybrid, random, epsilon, cold-start); "
+    "default: entity (beam entity uncertainty); see docs/strategies.md")]
+StrategySettings = Annotated[str, typer.Option(
+    "--strategy-settings", help='The strategy\'s settings as a JSON object, e.g. \'{"epsilon": 0.2}\'')]
+Subsequence = Annotated[bool, typer.Option(
+    "--subsequence", help="Ask only the uncertain part of each sentence; the rest keeps the "
+    "model's entities (cost: the tokens asked)")]
+Control = Annotated[float, typer.Option(
+    "--control", help="Share of questions that are random control questions answered as full "
+    "spans (0.1: one in ten), for a live estimate of the model's F1 (the health check)")]
+ControlBase = Annotated[str, typer.Option(
+    "--control-base", help="Pipeline the health check compares with (default: the model as "
+    "loaded at the start of the session)")]
 SkipInvalid = Annotated[bool, typer.Option(
     "--skip-invalid", help="Skip and count invalid records instead of stopping at the first")]
 
@@ -64,6 +80,22 @@ def check_order(order: str) -> str:
     if order not in ORDERS:
         raise ConfigError(f"unknown --order '{order}'; choose one of: {', '.join(ORDERS)}")
     return order
+
+
+def parse_settings(settings: str | dict | None) -> dict[str, Any]:
+    """--strategy-settings as a dict: a JSON object (text), a dict, or nothing."""
+    if not settings:
+        return {}
+    if isinstance(settings, dict):
+        return dict(settings)
+    try:
+        value = json.loads(settings)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise ConfigError(f"--strategy-settings must be a JSON object like '{{\"epsilon\": 0.2}}', "
+                          f"got {settings!r}")
+    return value
 
 
 def uncertainty_sorter(sorter: str, bias: float) -> Sorter:

@@ -9,24 +9,38 @@ from al_ner.stream import SkipCounter
 from al_ner.training import make_update
 from al_ner.types import Components
 
-from ._shared import (Dataset, Exclude, Labels, Loader, Model, Order, Seed, SkipInvalid, Source,
-                      Unsegmented, Window, load_sentences, split_labels, split_names)
+from ._health import HealthCheck
 from ._order import order_sentences
+from ._shared import (Control, ControlBase, Dataset, Exclude, Labels, Loader, Model, Order, Seed,
+                      SkipInvalid, Source, StrategyName, StrategySettings, Subsequence,
+                      Unsegmented, Window, load_sentences, split_labels, split_names,
+                      parse_settings)
 
 
 @recipe("ner.correct")
 def ner_correct(dataset: Dataset, spacy_model: Model, source: Source, label: Labels = "",
                 loader: Loader = None, unsegmented: Unsegmented = False, exclude: Exclude = "",
                 order: Order = "source", seed: Seed = 0, window: Window = 256,
-                update: bool = False, skip_invalid: SkipInvalid = False) -> Components:
+                update: bool = False, skip_invalid: SkipInvalid = False,
+                strategy: StrategyName = "", strategy_settings: StrategySettings = "",
+                subsequence: Subsequence = False, control: Control = 0.0,
+                control_base: ControlBase = "") -> Components:
     """Correct the model's predicted spans sentence by sentence; --update learns from each batch."""
+    settings = parse_settings(strategy_settings)
     nlp = load_model(spacy_model)
     labels = check_labels(nlp, split_labels(label), name=spacy_model)
     invalid = SkipCounter() if skip_invalid else None
+    health = HealthCheck.create(nlp, labels, share=control, seed=seed, base=control_base,
+                                highlight=True, recipe="ner.correct")
     stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid)
+    stream = health.set_aside(stream)
     stream = order_sentences(nlp, stream, order=order, seed=seed, labels=labels, window=window,
-                             predict=True)
+                             predict=True, strategy=strategy, settings=settings,
+                             subsequence=subsequence)
+    stream = health.mix(stream)
     return {"dataset": dataset, "view_id": VIEW_NER_MANUAL, "stream": stream, "labels": labels,
-            "update": make_update(nlp, labels) if update else None,
             "exclude": split_names(exclude), "exclude_by": "input", "invalid": invalid,
-            "config": {"model": spacy_model, "order": order, "seed": seed}}
+            **health.components(make_update(nlp, labels) if update else None),
+            "config": {"model": spacy_model, "order": order, "seed": seed, "strategy": strategy,
+                       "strategy_settings": settings, "subsequence": subsequence,
+                       "control": control}}

@@ -2,33 +2,65 @@
 
 from __future__ import annotations
 
-from al_ner.constants import VIEW_NER
+from functools import partial
+from typing import Annotated
+
+import typer
+
+from al_ner.constants import VIEW_NER, VIEW_NER_MANUAL
+from al_ner.errors import ConfigError
 from al_ner.models import check_labels, load_model
+from al_ner.predict import full_span_question
 from al_ner.recipe import recipe
 from al_ner.scoring import EntityScorer
 from al_ner.stream import SkipCounter
+from al_ner.stream.mix import ask_full_every, stamp, with_view
 from al_ner.training import make_update
+from al_ner.training.constrained import CONSTRAINED, CONVERSION, CONVERSIONS
 from al_ner.types import Components
 
-from ._shared import (TEACH_SORTER, Bias, Dataset, Exclude, Labels, Loader, Model, SkipInvalid,
-                      SorterName, Source, Unsegmented, load_sentences, split_labels, split_names,
-                      uncertainty_sorter)
+from ._health import HealthCheck
+from ._shared import (TEACH_SORTER, Bias, Control, ControlBase, Dataset, Exclude, Labels, Loader,
+                      Model, Seed, SkipInvalid, SorterName, Source, Unsegmented, load_sentences,
+                      split_labels, split_names, uncertainty_sorter)
+
+Conversion = Annotated[str, typer.Option(
+    "--conversion", help="How the binary answers become training data: fill (unanswered tokens "
+    "per the training fill) or constrained (the NER's best beam analysis agreeing with every "
+    "accept and reject, like ner.silver-to-gold); recorded in each answer's meta")]
+FullEvery = Annotated[int, typer.Option(
+    "--full-every", help="After every N binary questions, ask one sentence with full spans "
+    "(0: never)")]
 
 
 @recipe("ner.teach")
 def ner_teach(dataset: Dataset, spacy_model: Model, source: Source, label: Labels = "",
               loader: Loader = None, unsegmented: Unsegmented = False, exclude: Exclude = "",
               skip_invalid: SkipInvalid = False, sorter: SorterName = "ema",
-              bias: Bias = 0.0) -> Components:
+              bias: Bias = 0.0, conversion: Conversion = "fill", full_every: FullEvery = 0,
+              control: Control = 0.0, control_base: ControlBase = "", seed: Seed = 0) -> Components:
     """Accept or reject single spans the model is unsure about; the model learns as you go."""
     sort = uncertainty_sorter(sorter, bias)
+    if conversion not in CONVERSIONS:
+        raise ConfigError(f"unknown --conversion '{conversion}'; choose one of: {', '.join(CONVERSIONS)}")
     nlp = load_model(spacy_model)
     labels = check_labels(nlp, split_labels(label), name=spacy_model)
     invalid = SkipCounter() if skip_invalid else None
+    health = HealthCheck.create(nlp, labels, share=control, seed=seed, base=control_base,
+                                highlight=True, recipe="ner.teach")
     stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid)
+    stream = health.set_aside(stream)
     stream = sort(EntityScorer(nlp, labels)(stream))
+    stream = stamp(stream, **({CONVERSION: CONSTRAINED} if conversion == CONSTRAINED else {}))
+    stream = with_view(stream, VIEW_NER)
+    stream = ask_full_every(stream, every=full_every,
+                            ask=partial(full_span_question, nlp, labels=labels))
+    stream = health.mix(stream)
+    update = make_update(nlp, labels, conversion=conversion)
     return {"dataset": dataset, "view_id": VIEW_NER, "stream": stream, "labels": labels,
-            "update": make_update(nlp, labels), "exclude": split_names(exclude),
-            "exclude_by": "task", "invalid": invalid,
+            "exclude": split_names(exclude), "exclude_by": "task", "invalid": invalid,
+            **health.components(update),
+            "views": [VIEW_NER_MANUAL] if full_every or control else [],
             "config": {"model": spacy_model, "sorter": sorter, "bias": bias,
-                       "sorter_name": TEACH_SORTER}}
+                       "sorter_name": TEACH_SORTER, "conversion": conversion,
+                       "full_every": full_every, "control": control}}

@@ -149,3 +149,14 @@ def test_terminal_annotator_keys(tmp_path, monkeypatch, capsys):
     # accept, undo (re-asks the first), reject it, ignore the second, quit
     assert [r["answer"] for r in rows] == ["accept", "reject", "ignore"]
     assert rows[0]["_task_hash"] == rows[1]["_task_hash"]
+
+
+@pytest.mark.model
+def test_control_prints_the_health_check_in_the_summary(tmp_path, gold, capsys):
+    rows = PEOPLE * 10
+    source = write_jsonl(tmp_path / "many.jsonl", [{"text": f"{r['text']} {i}", "spans": r["spans"]}
+                                                  for i, r in enumerate(rows)])
+    assert run("ner.correct", "d", "en_core_web_sm", source, "--label", "ORG", "--annotator", "gold",
+               "--gold", source, "--db", tmp_path / "db", "-U", "--control", "0.3") == 0
+    out = capsys.readouterr().out
+    assert "Saved 30 answers" in out and "health check (" in out and "control answers): F1" in out
