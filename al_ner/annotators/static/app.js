@@ -184,6 +184,33 @@
     for (const kind of ["accept", "reject", "ignore"]) {
       $(`count-${kind}`).textContent = String((p.counts && p.counts[kind]) || 0);
     }
+    showHealth(p.health);  // al-ner health check (issue 9): the one line added to showProgress
+  }
+
+  // ---- health check (issue 9; kept self-contained for the web rework) -------------------
+  // progress.health comes from the recipe's --control questions (al_ner/health/monitor.py):
+  // {n, f1: {value, low, high}, base_f1: {...}, diff: {...}, level, warning}. Rendered as one
+  // header item, created on first use so index.html and style.css need no change.
+  function showHealth(h) {
+    let box = document.getElementById("health");
+    if (!h) { if (box) box.hidden = true; return; }
+    if (!box) {
+      box = document.createElement("span");
+      box.id = "health";
+      box.className = "health";
+      document.querySelector("header.bar").appendChild(box);
+    }
+    const cell = (e, sign) => {
+      const f = (x) => (sign && x >= 0 ? "+" : "") + x.toFixed(3);
+      return e.low == null ? `${f(e.value)} (too few to tell)` : `${f(e.value)} [${f(e.low)}, ${f(e.high)}]`;
+    };
+    box.hidden = false;
+    box.textContent = h.n
+      ? `F1 ${cell(h.f1)} vs base ${cell(h.base_f1)} on ${h.n} control answers`
+      : "health check: no control answers yet";
+    box.title = `${Math.round(100 * h.level)} % bootstrap intervals; difference ${cell(h.diff, true)}`;
+    box.style.color = h.warning ? "#b00020" : "";
+    if (h.warning) box.textContent = "⚠ " + box.textContent + ": worse than the base model";
   }
 
   function showMessage(text) {
