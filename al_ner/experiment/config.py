@@ -29,6 +29,15 @@ class Strategy:
     recipe: str
     rounds: bool
     args: dict[str, Any] = field(default_factory=dict)
+    first_round: dict[str, Any] = field(default_factory=dict)  # args that differ in round 0
+
+    def args_for(self, round_no: int) -> dict[str, Any]:
+        """The recipe arguments of round `round_no`: `first_round` overrides `args` in round 0.
+
+        A cold start in rounds: e.g. first_round = {order = "random"} asks the first checkpoint's
+        questions at random, before the model has learnt anything from this data.
+        """
+        return {**self.args, **self.first_round} if round_no == 0 else dict(self.args)
 
     @property
     def mode(self) -> str:
@@ -36,7 +45,8 @@ class Strategy:
         return BINARY if self.recipe in BINARY_RECIPES else MANUAL
 
     def to_dict(self) -> dict[str, Any]:
-        return {"recipe": self.recipe, "rounds": self.rounds, **dict(sorted(self.args.items()))}
+        first = {"first_round": dict(sorted(self.first_round.items()))} if self.first_round else {}
+        return {"recipe": self.recipe, "rounds": self.rounds, **dict(sorted(self.args.items())), **first}
 
     @classmethod
     def from_dict(cls, name: str, data: dict[str, Any]) -> Strategy:
@@ -46,7 +56,11 @@ class Strategy:
             raise ConfigError(f"strategy '{name}' needs a recipe, e.g. recipe = \"ner.teach\"")
         recipe = str(data.pop("recipe"))
         rounds = data.pop("rounds", recipe != "ner.manual" or data.get("order") == "uncertain")
-        return cls(name, recipe, bool(rounds), data)
+        first_round = data.pop("first_round", {}) or {}
+        if not isinstance(first_round, dict):
+            raise ConfigError(f"strategy '{name}': first_round must be a section of recipe arguments, "
+                              f"e.g. [strategies.{name}.first_round] order = \"random\"")
+        return cls(name, recipe, bool(rounds), data, dict(first_round))
 
 
 BUILTIN_STRATEGIES: dict[str, Strategy] = {

@@ -19,7 +19,8 @@ from .. import recipes  # type: ignore[attr-defined]  # al_ner.recipes is recipe
 # CLI): changing them can't change a simulated run, so they stay out of the code digest.
 NOT_IN_RUNS = ("experiment/report.py", "experiment/reporting.py", "experiment/plots.py",
                "experiment/analysis.py", "experiment/stats.py", "experiment/quote.py",
-               "experiment/publish.py", "annotators/web.py", "annotators/web_app.py",
+               "experiment/publish.py", "experiment/coverage.py", "experiment/recommend.py",
+               "annotators/web.py", "annotators/web_app.py",
                "annotators/web_guard.py", "annotators/terminal.py", "annotators/static/", "cli/")
 
 

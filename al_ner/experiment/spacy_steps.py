@@ -72,13 +72,13 @@ class SpacySteps:
         report = run_recipe(strategy.recipe, annotator="gold", annotator_options=options, db=db,
                             budget=budget, batch_size=cfg.batch_size, dataset=DATASET, spacy_model=model,
                             source=str(source), label=",".join(cfg.labels), loader="jsonl",
-                            unsegmented=True, **self._recipe_args(strategy, seed))
+                            unsegmented=True, **self._recipe_args(strategy, seed, round_no))
         answers = db.get_answers(DATASET) if db.exists(DATASET) else []
         return Annotation(answers, exhausted=report.exhausted)
 
-    def _recipe_args(self, strategy: Strategy, seed: int) -> dict[str, Any]:
-        args = dict(strategy.args)
-        if args.get("order") in ("random", "uncertain"):
+    def _recipe_args(self, strategy: Strategy, seed: int, round_no: int = 0) -> dict[str, Any]:
+        args = strategy.args_for(round_no)
+        if args.get("order") in ("random", "uncertain") or args.get("control"):
             args.setdefault("seed", seed)
         if args.get("order") == "uncertain":
             args.setdefault("window", self.config.window)
