@@ -90,7 +90,7 @@ def configure_hybrid(*, parts: Mapping[str, float] | None = None, seed: int = 0)
     """Hybrid: a weighted mean of several scoring strategies' ranks within the window.
 
     `parts` maps scoring strategies to weights (default: MNLP and information density, equal
-    weights). Each part's scores become ranks scaled to [0, 1] first, so scores of different
+    weights; both read the log-probability beam, so it runs once). Each part's scores become ranks scaled to [0, 1] first, so scores of different
     scales (entropies, log-probabilities, similarities) combine fairly. Rank aggregation of
     uncertainty with representativeness follows Shen et al. 2004, "Multi-criteria-based active
     learning for named entity recognition" (ACL) and Settles & Craven 2008.

@@ -91,9 +91,20 @@ def _question(view: Window, index: int, rank: int, *, spans: list[dict[str, Any]
     """A rehashed copy of the chosen task: its rank, the model's uncertainty when known, spans."""
     task = view.tasks[index]
     extra: dict[str, Any] = {RANK: rank, **(meta or {})}
-    if "parses" in vars(view):  # computed for this window already: free to report
-        extra[SCORE] = span_uncertainty(view.entity_probs[index].values())
+    probs = _computed_entity_probs(view)
+    if probs is not None:
+        extra[SCORE] = span_uncertainty(probs[index].values())
     changes: dict[str, Any] = {META: {**task.get(META, {}), **extra}}
     if spans is not None:
         changes[SPANS] = spans
     return set_hash({**task, **changes}, overwrite=True)
+
+
+def _computed_entity_probs(view: Window) -> list | None:
+    """Entity probabilities the strategy already had computed for this window (free to report)."""
+    computed = vars(view)  # cached_property values live in the instance dict
+    if "entity_probs" in computed:
+        return view.entity_probs
+    if "parses" in computed:
+        return view.normalized_entity_probs
+    return None
