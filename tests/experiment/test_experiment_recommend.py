@@ -1,0 +1,48 @@
+"""recommend and coverage: the choice uses the unbiased dev set only; coverage matches rounds to models."""
+
+from __future__ import annotations
+
+import pytest
+
+from al_ner.experiment.coverage import coverage
+from al_ner.experiment.recommend import first_reaching, interpolate, recommended
+from al_ner.experiment.results import Row
+from al_ner.experiment.stats import Estimate
+from al_ner.storage import Database
+
+
+def est(mean: float, low: float, high: float) -> Estimate:
+    return Estimate(mean, low, high, p=0.01 if low > 0 or high < 0 else 0.5, se=0.01, n_seeds=5, n_docs=500)
+
+
+def test_first_reaching_interpolates_and_says_when_never() -> None:
+    curve = [(0.0, 0.4), (1500.0, 0.5), (4000.0, 0.6), (8000.0, 0.7)]
+    assert first_reaching(curve, 0.65) == pytest.approx(6000.0)
+    assert first_reaching(curve, 0.4) == 0.0 and first_reaching(curve, 0.8) is None
+    assert interpolate(curve, 2750.0) == pytest.approx(0.55) and interpolate(curve, 9e9) == 0.7
+
+
+def test_the_recommendation_skips_what_hurts_on_the_unbiased_dev_set() -> None:
+    class Hurt:
+        strategy, label = "greedy", "ORG"
+        estimate = est(-0.05, -0.08, -0.02)
+    areas = {"greedy": est(0.04, 0.01, 0.07), "steady": est(0.02, -0.01, 0.05)}
+    assert recommended(areas, [Hurt()]) == "steady"
+    assert recommended({}, []) is None
+
+
+def row(strategy: str, seed: int, budget: float, eval_set: str, f: float) -> Row:
+    return Row(strategy, seed, budget, eval_set, "ORG", f, f, f, 10, 0.4, 0, 0, 0, 0.0)
+
+
+def test_round_k_is_compared_with_the_model_of_checkpoint_k_minus_1(tmp_path) -> None:
+    db = Database(tmp_path / "runs" / "full-control" / "seed0" / "db")
+    for value, low, high in [(0.45, 0.3, 0.6), (0.7, 0.55, 0.85), (0.2, None, None)]:
+        db.add_session("answers", {"health": {"n": 10, "f1": {"value": value, "low": low, "high": high}}})
+    rows = [row("base", 0, 0, "test", 0.38), row("base", 0, 0, "unbiased_dev", 0.5),
+            row("full-control", 0, 1500, "test", 0.5), row("full-control", 0, 1500, "unbiased_dev", 0.6),
+            row("full-control", 0, 4000, "test", 0.6)]
+    cov = coverage(tmp_path, rows, label="ORG", budgets=[1500, 4000])
+    assert [(c.round, c.test_f1) for c in cov.cells] == [(0, 0.38), (1, 0.5), (2, 0.6)]
+    assert [c.covers(c.test_f1) for c in cov.measured] == [True, False]
+    assert cov.rate() == 0.5 and cov.rate("unbiased_dev") == 1.0
