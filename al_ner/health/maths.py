@@ -46,21 +46,35 @@ def _diff_stat(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, base_tp: np.ndarr
     return _f1_stat(tp, fp, fn, axis=axis) - _f1_stat(base_tp, base_fp, base_fn, axis=axis)
 
 
+# A percentile bootstrap over a handful of sentences is no interval: 8 control sentences with 3
+# gold entities and no hit give [0, 0]. Below this many gold entities the answer is "too few".
+MIN_GOLD = 10
+
+
+def gold_entities(counts: np.ndarray) -> int:
+    """Gold entities in (tp, fp, fn) rows: tp + fn."""
+    rows = np.asarray(counts, dtype=float).reshape(-1, 3)
+    return int(rows[:, 0].sum() + rows[:, 2].sum())
+
+
 def f1_interval(counts: np.ndarray, *, level: float = 0.95, n_boot: int = 1000,
                 seed: int = 0) -> Interval:
-    """F1 over the sentences with a percentile bootstrap interval (sentences resampled)."""
+    """F1 over the sentences with a percentile bootstrap interval (sentences resampled).
+
+    No interval (low, high None) under MIN_GOLD gold entities.
+    """
     rows = np.asarray(counts, dtype=float).reshape(-1, 3)
-    if len(rows) < 2 or not rows.any():
+    if len(rows) < 2 or gold_entities(rows) < MIN_GOLD:
         return Interval(f1_of(rows), None, None)
     return _interval(f1_of(rows), tuple(rows.T), _f1_stat, level, n_boot, seed)
 
 
 def diff_interval(model: np.ndarray, base: np.ndarray, *, level: float = 0.95,
                   n_boot: int = 1000, seed: int = 0) -> Interval:
-    """F1(model) - F1(base) on the same sentences, resampled in pairs."""
+    """F1(model) - F1(base) on the same sentences, resampled in pairs (MIN_GOLD as above)."""
     a, b = (np.asarray(x, dtype=float).reshape(-1, 3) for x in (model, base))
     value = f1_of(a) - f1_of(b)
-    if len(a) < 2 or not (a.any() or b.any()):
+    if len(a) < 2 or gold_entities(a) < MIN_GOLD:
         return Interval(value, None, None)
     return _interval(value, (*a.T, *b.T), _diff_stat, level, n_boot, seed)
 

@@ -24,7 +24,6 @@ CONTROL = "control"  # meta key marking a control question
 PREDICTED = "predicted"  # meta: the model's entities when the question was asked [[start, end, label]]
 BASE_PREDICTED = "base_predicted"  # meta: the base model's entities on the same tokens
 WORSE = "worse"
-MIN_CONTROL = 2
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ class HealthMonitor:
         return [span for span in spans if span[2] in self.labels]
 
     def health(self) -> Health:
-        """The estimate from every control answer so far (intervals None below 2 answers)."""
+        """The estimate from every control answer so far (no intervals under MIN_GOLD gold entities)."""
         if self._cached is None:
             self._cached = estimate(np.array(self.model).reshape(-1, 3),
                                     np.array(self.base).reshape(-1, 3), level=self.level,
@@ -86,7 +85,7 @@ def estimate(model: np.ndarray, base: np.ndarray, *, level: float = 0.95, n_boot
     f1 = f1_interval(model, level=level, n_boot=n_boot, seed=seed)
     base_f1 = f1_interval(base, level=level, n_boot=n_boot, seed=seed)
     diff = diff_interval(model, base, level=level, n_boot=n_boot, seed=seed)
-    warning = WORSE if len(model) >= MIN_CONTROL and diff.high is not None and diff.high < 0 else ""
+    warning = WORSE if diff.high is not None and diff.high < 0 else ""
     return Health(len(model), f1, base_f1, diff, level, warning)
 
 

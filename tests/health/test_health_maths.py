@@ -22,6 +22,8 @@ def test_intervals_contain_the_estimate_and_narrow_with_more_sentences() -> None
     assert a.low <= a.value <= a.high and b.low <= b.value <= b.high
     assert (b.high - b.low) < (a.high - a.low)
     assert f1_interval(small[:1]).low is None  # one sentence: no interval
+    few = np.array([[0, 1, 1]] * 8)  # 8 gold entities, no hit: a bootstrap would say [0, 0]
+    assert f1_interval(few).low is None and f1_interval(np.array([[0, 1, 1]] * 10)).low == 0.0
 
 
 def test_the_paired_difference_and_the_warning() -> None:
