@@ -23,7 +23,7 @@ from ..errors import InputError
 from .config import RANDOM
 from .results import ANNOTATION_DEV, BASE, TEST, UNBIASED_DEV, Row, ordered
 from .runner import COUNTS, budget_key, counts_key, load_counts
-from .stats import (ALPHA, BETTER, CANT_TELL, HELPS, HURTS, TOO_FEW, WORSE, DocResampler, Estimate,
+from .stats import (ALPHA, BETTER, CANT_TELL, HELPS, HURTS, IDENTICAL, TOO_FEW, WORSE, DocResampler, Estimate,
                     Replicates, SeedResampler, estimate, holm)
 
 STRATEGY_ORDER = (RANDOM, "active-full", "active-binary")
@@ -435,6 +435,7 @@ def dev_story(dev: Estimate, test: Estimate, gap: Estimate) -> str:
     if dev.verdict == TOO_FEW:
         return TOO_FEW
     d, t = dev.direction, test.direction
+    d, t = (CANT_TELL if x == IDENTICAL else x for x in (d, t))
     if d == CANT_TELL:
         return NEITHER if t == CANT_TELL else DEV_CANT_TELL
     if t == CANT_TELL:

@@ -12,7 +12,7 @@ from typing import Any
 from .analysis import (AREA, DEV_CANT_TELL, NEITHER, OVERSTATES, REVERSES, SAME, UNCONFIRMED,
                        UNDERSTATES, Analysis, Comparison, budget_text)
 from .results import ANNOTATION_DEV, EVAL_SET_TITLES, TEST, UNBIASED_DEV
-from .stats import ALPHA, CANT_TELL, HELPS, HURTS, METHOD, MIN_DOCS, POWER, TOO_FEW, Estimate
+from .stats import ALPHA, CANT_TELL, HELPS, HURTS, IDENTICAL, METHOD, MIN_DOCS, POWER, TOO_FEW, Estimate
 
 UNIT_WORDS = {"answers": "answered questions", "sentences": "annotated sentences",
               "tokens": "tokens read", "minutes": "estimated minutes"}
@@ -59,6 +59,8 @@ def interval(e: Estimate, *, sign: bool = True) -> str:
     """'+0.012 [−0.004, +0.027]' (clipped to [0, 1] for an F1 itself), or the reason there is none."""
     if e.verdict == TOO_FEW:
         return f"too few sentences (n={e.n_docs})"
+    if e.verdict == IDENTICAL:
+        return f"{(signed if sign else f3)(e.mean)} (the same on every sentence)"
     fmt = signed if sign else f3
     low, high = (e.low, e.high) if sign else (max(0.0, e.low), min(1.0, e.high))
     return f"{fmt(e.mean)} [{fmt(low)}, {fmt(high)}]"
@@ -282,7 +284,9 @@ def _method(analysis: Analysis) -> str:
             f"Percentile intervals; two-sided p-values; α = {ALPHA}.\n"
             "- Verdicts: \"helps\" / \"hurts\" only where the interval excludes 0 at its (Holm-corrected) "
             "level; otherwise \"can't tell\", with the smallest difference the run could have detected "
-            f"(80 % power: (z₁₋α/2 + z₀.₈) × standard error). One seed gives no verdict.\n"
+            f"(80 % power: (z₁₋α/2 + z₀.₈) × standard error). One seed gives no verdict; splits under "
+            f"{MIN_DOCS} sentences are too few; models that agree on every sentence show no difference. "
+            "p-values can't go below one replicate in the number drawn.\n"
             "- The primary endpoint is the area: one number per run, so a strategy can't \"win\" by one lucky "
             "checkpoint. Per-checkpoint differences are one Holm family per table.\n"
             "- The held-out test was never shown to the annotator nor used for selection; the unbiased dev set "
