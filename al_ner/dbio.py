@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeGuard
 
-from .constants import (ANSWER, ANSWERS, END, INPUT_HASH, LABEL, SESSION_ID, SPANS, START,
+from .constants import (ANSWER, ANSWERS, INPUT_HASH, LABEL, SESSION_ID, SPANS,
                         TASK_HASH, TEXT, TIMESTAMP, VIEW_ID, VIEW_NER, VIEW_NER_MANUAL)
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, InvalidTaskError
 from .storage import Database, encode
 from .stream.hashing import set_hash
+from .stream.validate import check_spans, task_problem
 from .types import Task
 
 STDIO = "-"
@@ -131,31 +132,12 @@ def _reject_constant(name: str) -> None:
 
 
 def _check_text_and_spans(task: Task) -> None:
-    text = task.get(TEXT)
-    if not isinstance(text, str):
-        raise ValueError("task has no 'text' string; every task needs the text it annotates")
-    if not text.strip():
-        raise ValueError("'text' is empty; delete the task or give it its text")
-    spans = task.get(SPANS, [])
-    if not isinstance(spans, list):
-        raise ValueError(f"'spans' is {type(spans).__name__}, not a list of "
-                         "{start, end, label} objects; fix or remove the key")
-    for index, span in enumerate(spans):
-        _check_span(index, span, len(text))
-
-
-def _check_span(index: int, span: Any, length: int) -> None:
-    if not isinstance(span, dict):
-        raise ValueError(f"span {index} is not an object; give it start, end and label")
-    start, end = span.get(START), span.get(END)
-    if not (_is_int(start) and _is_int(end) and 0 <= start < end <= length):
-        raise ValueError(f"span {index} has start={start!r} end={end!r}, not a non-empty range "
-                         f"in the {length}-character text; fix its character offsets")
-    if not isinstance(span.get(LABEL), str) or not span[LABEL]:
-        raise ValueError(f"span {index} has no 'label'; give it the entity label")
-    if ANSWER in span and span[ANSWER] not in ANSWERS:
-        raise ValueError(f"span {index} has answer {span[ANSWER]!r}; "
-                         f"use one of {', '.join(ANSWERS)}")
+    """The one task/token/span validator (stream.validate); overlapping spans are kept (a
+    binary export may hold several answered proposals for one text)."""
+    problem = task_problem(task)
+    if problem is not None:
+        raise InvalidTaskError(problem)
+    check_spans(task.get(SPANS, []), task[TEXT])
 
 
 def _is_int(value: Any) -> TypeGuard[int]:

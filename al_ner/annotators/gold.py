@@ -11,6 +11,7 @@ from ..constants import (ACCEPT, ANSWER, END, IGNORE, INPUT_HASH, LABEL, REJECT,
                          TEXT, TOKENS, VIEW_ID, VIEW_NER_MANUAL)
 from ..errors import ConfigError
 from ..registry import annotators
+from ..stream.validate import token_bounds
 from ..types import Task
 
 Span = tuple[int, int, str]
@@ -138,8 +139,7 @@ def _span(task: Task, span: Span) -> dict[str, Any]:
     out: dict[str, Any] = {START: start, END: end, LABEL: label, TEXT: task[TEXT][start:end]}
     tokens = task.get(TOKENS)
     if tokens:
-        starts = {t[START]: t["id"] for t in tokens}
-        ends = {t[END]: t["id"] for t in tokens}
+        starts, ends = token_bounds(tokens)
         if start in starts and end in ends:
             out.update(token_start=starts[start], token_end=ends[end])
     return out
