@@ -18,7 +18,8 @@ Dataset = Annotated[str, typer.Argument(help="Dataset to save the answers to")]
 Model = Annotated[str, typer.Argument(help="spaCy pipeline: package name, directory or blank:en")]
 Source = Annotated[str, typer.Argument(
     help="Source: .jsonl/.json/.csv/.txt/.conll file, '-' for stdin, dataset:NAME, or a datasets id/dir")]
-Labels = Annotated[str, typer.Option("--label", "-l", help="Label(s) to annotate, comma-separated")]
+Labels = Annotated[str, typer.Option("--label", "-l", show_default=False,
+                                     help="Label(s) to annotate, comma-separated")]
 Loader = Annotated[Optional[str], typer.Option(
     "--loader", help="Loader: jsonl, json, csv, txt, conll, datasets (default: from the extension)")]
 Unsegmented = Annotated[bool, typer.Option("--unsegmented", "-U", help="Don't split texts into sentences")]
@@ -36,6 +37,8 @@ SorterName = Annotated[str, typer.Option(
 Bias = Annotated[float, typer.Option(
     "--bias", help="Move the centre of the uncertainty from 0.5 to 0.5 + bias (0.2: prefer "
     "scores near 0.7)")]
+TextColumn = Annotated[Optional[str], typer.Option(
+    "--text-column", help="CSV sources: the column holding the text (default: text)")]
 SkipInvalid = Annotated[bool, typer.Option(
     "--skip-invalid", help="Skip and count invalid records instead of stopping at the first")]
 
@@ -74,9 +77,10 @@ def uncertainty_sorter(sorter: str, bias: float) -> Sorter:
 
 
 def load_sentences(nlp: Language, source: str, *, loader: str | None, unsegmented: bool,
-                   invalid: SkipCounter | None) -> Stream:
+                   invalid: SkipCounter | None, text_column: str | None = None) -> Stream:
     """Source -> validated tasks, split into sentences unless `unsegmented`, with tokens."""
-    stream: Iterable[Task] = get_stream(source, loader=loader, on_invalid=invalid)
+    options = {"text_column": text_column} if text_column else {}
+    stream: Iterable[Task] = get_stream(source, loader=loader, on_invalid=invalid, **options)
     if not unsegmented:
         stream = split_sentences(nlp, stream)
     return add_tokens(nlp, stream, on_invalid=invalid)

@@ -8,14 +8,15 @@ from al_ner.recipe import recipe
 from al_ner.stream import SkipCounter
 from al_ner.types import Components
 
-from ._shared import (Dataset, Exclude, Labels, Loader, Model, Order, Seed, SkipInvalid, Source,
+from ._shared import (TextColumn, Dataset, Exclude, Labels, Loader, Model, Order, Seed, SkipInvalid, Source,
                       Unsegmented, Window, load_sentences, split_labels, split_names)
 from ._order import order_sentences
 
 
 @recipe("ner.manual")
-def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labels = "",
-               loader: Loader = None, unsegmented: Unsegmented = False, exclude: Exclude = "",
+def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labels,
+               loader: Loader = None, text_column: TextColumn = None,
+               unsegmented: Unsegmented = False, exclude: Exclude = "",
                order: Order = "source", seed: Seed = 0, window: Window = 256,
                skip_invalid: SkipInvalid = False) -> Components:
     """Highlight entities by hand; the model only tokenizes (and ranks, with --order uncertain)."""
@@ -24,7 +25,8 @@ def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labe
     if order == "uncertain":
         check_labels(nlp, labels, name=spacy_model)
     invalid = SkipCounter() if skip_invalid else None
-    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid)
+    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid,
+                            text_column=text_column)
     stream = order_sentences(nlp, stream, order=order, seed=seed, labels=labels, window=window,
                              predict=False)
     return {"dataset": dataset, "view_id": VIEW_NER_MANUAL, "stream": stream, "labels": labels,

@@ -362,11 +362,21 @@ def _ag_news_task(row: list[str], row_no: int, path: str, n: int, clean: bool) -
         raise InputError(f"expected an ag_news row \"class\",\"title\",\"description\" with class "
                          f"1-4, got {len(row)} fields starting {row[0][:20]!r}; fix the row, or "
                          "give the CSV a header with a 'text' column", path=path, line=n)
-    text = f"{row[1]} {row[2]}"
+    text = join_title(row[1], row[2])
     label = int(row[0])
     task = {TEXT: clean_ag_news(text) if clean else text,
             META: {"class": label, "topic": AG_NEWS_TOPICS[label], "row": row_no}}
     return _check_task(task, path, n)
+
+
+_SENTENCE_END = (".", "!", "?", '."', '?"', '!"', ".'", "...")
+
+
+def join_title(title: str, description: str) -> str:
+    """An ag_news title and description as one text, with a sentence boundary between them
+    (a full stop unless the title ends a sentence), so split_sentences separates them."""
+    title = title.rstrip()
+    return f"{title}{'' if title.endswith(_SENTENCE_END) else '.'} {description}"
 
 
 def _text_index(header: list[str], text_column: str, path: str) -> int:
@@ -375,7 +385,7 @@ def _text_index(header: list[str], text_column: str, path: str) -> int:
             return names.index(text_column)
     raise InputError(f"no '{text_column}' column in the CSV header (columns: "
                      f"{', '.join(header)}); name the text column '{text_column}' or pass "
-                     "text_column=NAME", path=path, line=1)
+                     "--text-column NAME", path=path, line=1)
 
 
 def _csv_task(row: list[str], header: list[str], index: int, path: str, n: int,
