@@ -16,7 +16,8 @@ from ..training import DEFAULT_CONFIG, LABEL_MAPS, EvalSet, eval_set_from_tasks
 from ..training import evaluate as evaluate_model
 from ..training import train as train_model
 from ..training.corpus import gold_labels_path
-from ..training.evaluate import NOT_SCORED_REASONS, read_eval_docbin
+from ..stream.loaders import get_stream, infer_loader, looks_like_conll
+from ..training.evaluate import NOT_SCORED_REASONS, label_hints, model_labels, read_eval_docbin
 from ._app import app, split_names
 
 
@@ -56,14 +57,20 @@ def evaluate_cli(
 ) -> None:
     """Per-label precision, recall and F1 of a pipeline's NER on gold data."""
     nlp = load_model(model)
-    gold = read_gold(data, nlp, loader=loader)
-    scores = evaluate_model(nlp, gold, label_map=resolve_label_map(label_map),
-                            labels=split_names(label) or None)
+    chosen = gold_loader(data, loader)
+    if chosen == "conll" and loader is None:
+        typer.echo(f"ℹ reading {data} as CoNLL columns (it looks like them; --loader to choose)")
+    gold = read_gold(data, nlp, loader=chosen)
+    mapping = resolve_label_map(label_map)
+    scores = evaluate_model(nlp, gold, label_map=mapping, labels=split_names(label) or None)
     for name, prf in [*scores["labels"].items(), ("micro", scores["micro"])]:
         typer.echo(f"{name:<10} P {prf['p']:.3f}  R {prf['r']:.3f}  F {prf['f']:.3f}  "
                    f"(support {prf['support']})")
     for line in label_lines(scores, gold, data):
         typer.echo(line)
+    for hint in label_hints(scores, gold, model_labels(nlp), label_map=mapping,
+                            requested=bool(split_names(label))):
+        typer.echo(f"ℹ {hint}")
     if output is not None:
         srsly.write_json(output, scores)
 
@@ -94,13 +101,29 @@ def resolve_label_map(value: str) -> dict[str, str] | None:
     return mapping
 
 
+def gold_loader(path: Path, loader: str | None) -> str | None:
+    """The loader to read gold data with: as given, or, for a .txt file (plain text holds no
+    gold), CoNLL when it looks like CoNLL columns; a ConfigError otherwise."""
+    if loader is not None or path.suffix == ".spacy" or not path.is_file():
+        return loader
+    if infer_loader(str(path)) != "txt":
+        return None
+    if looks_like_conll(path):
+        return "conll"
+    raise ConfigError(f"{path} reads as plain text, which holds no gold entities; pass gold data "
+                      "(.spacy, .jsonl tasks with spans, CoNLL columns) or --loader NAME")
+
+
 def read_gold(path: Path, nlp: Any, *, loader: str | None = None) -> EvalSet:
     """Gold data as an EvalSet: a DocBin (with the labels recorded beside it), or tasks (with gold
-    spans) from the stream loaders."""
+    spans) from the stream loaders; gold without a single entity is refused (nothing to score)."""
     if not path.is_file():
         raise InputError("gold data file not found; pass a .spacy, .jsonl or .conll file", path=str(path))
     if path.suffix == ".spacy" and loader is None:
         return read_eval_docbin(path, nlp.vocab)
-    from ..stream.loaders import get_stream
-
-    return eval_set_from_tasks(nlp, get_stream(str(path), loader=loader))
+    gold = eval_set_from_tasks(nlp, get_stream(str(path), loader=loader))
+    if not gold.labels():
+        raise InputError(f"no gold entities in {len(gold)} documents read with loader "
+                         f"'{loader or infer_loader(str(path))}', so nothing can be scored; check "
+                         "the file and --loader (conll for CoNLL columns)", path=str(path))
+    return gold

@@ -114,6 +114,26 @@ def infer_loader(source: str) -> str:
     return name
 
 
+_IOB_TAG = re.compile(r"O|[BI]-\S+")
+
+
+def looks_like_conll(path: str | Path, *, lines: int = 50) -> bool:
+    """Whether a text file reads like CoNLL columns: a -DOCSTART- line, or nearly every one
+    of its first non-blank `lines` a token and an IOB tag (O, B-X, I-X) in the last column."""
+    rows = []
+    with open(path, "rb") as file:
+        for raw in itertools.islice(file, lines * 4):
+            line = _decode(raw).strip()
+            if line.startswith("-DOCSTART-"):
+                return True
+            if line:
+                rows.append(line.split())
+            if len(rows) >= lines:
+                break
+    tagged = sum(1 for row in rows if len(row) >= 2 and _IOB_TAG.fullmatch(row[-1]))
+    return bool(rows) and tagged >= 0.9 * len(rows)
+
+
 def _check_options(read: Callable[..., Any], name: str, options: dict[str, Any]) -> None:
     params = inspect.signature(read).parameters
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
