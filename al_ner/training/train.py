@@ -27,7 +27,11 @@ from .corpus import read_gold_labels
 from .evaluate import annotated_ner_scorer
 
 REPO_CONFIGS = Path(__file__).resolve().parents[2] / "configs"
-DEFAULT_CONFIG = REPO_CONFIGS / "ner_finetune.cfg"
+# A wheel installs configs/ as package data of al_ner.configs; an editable install or a
+# checkout reads the repository's configs/ (what project.yml and the experiment configs name).
+PACKAGED_CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+CONFIGS = PACKAGED_CONFIGS if (PACKAGED_CONFIGS / "ner_finetune.cfg").is_file() else REPO_CONFIGS
+DEFAULT_CONFIG = CONFIGS / "ner_finetune.cfg"
 
 
 @dataclass(frozen=True)
