@@ -96,6 +96,7 @@ class Controller:
         self._prior, self._dataset_before, self._by_session = self._prior_answers()
         self._stream: Iterator[Task] = iter(set_hashes(components["stream"]))
         self._history: list[Task] = []  # with feed_overlap: every task pulled, for every feed
+        self._pulled = 0  # tasks taken from the stream
         self._session_counts: dict[str, Counter[str]] = {}
         self._shared = Feed(seen=self._prior | self._excluded)  # every session's, without overlap
         self._feeds: dict[str, Feed] = {} if self.feed_overlap else {self.session_id: self._shared}
@@ -244,6 +245,8 @@ class Controller:
             raise
         if task is None:
             self.exhausted = True
+        else:
+            self._pulled += 1
         return task
 
     # ---------------------------------------------------------------------------- answers
@@ -396,16 +399,43 @@ class Controller:
     # ---------------------------------------------------------------------------- reports
 
     def progress(self, *, session: str | None = None) -> dict[str, Any]:
+        """This session's counts, the dataset's total, and how far through the source it is:
+        `position` of `total` questions (an estimate when `estimated`; None when unknown)."""
         with self._lock:
             feed, sid = self._feed(session)
             counts = self.counts if sid == self.session_id and not self._named() else \
                 self._session_counts.get(sid, Counter())
-            total = self.limit if self.total is None else min(self.total, self.limit or self.total)
+            source_total, estimated = self._source_total()
+            limited = self.limit is not None and (source_total is None or self.limit < source_total)
             return {"dataset": self.dataset, "session_id": sid, "view_id": self.view_id,
-                    "answered": sum(counts[a] for a in ANSWERS), "total": total,
+                    "answered": sum(counts[a] for a in ANSWERS),
+                    "total": self.limit if limited else source_total,
+                    "estimated": estimated and not limited,
+                    "position": None if limited or source_total is None else self._position(feed),
                     "counts": {a: counts[a] for a in ANSWERS},
                     "dataset_total": self._dataset_before + self.answered,
                     "done": self._feed_done(feed)}
+
+    def _source_total(self) -> tuple[int | None, bool]:
+        """How many questions the source holds, and whether that is an estimate."""
+        if self.total is not None:
+            return self.total, False
+        source = self.components.get("progress")
+        records = source.total() if source is not None else None
+        if source is None or records is None:
+            return None, False
+        if source.exact:
+            return records, False
+        if self.exhausted:
+            return self._pulled, False
+        if not (source.read and self._pulled):
+            return None, False
+        return max(self._pulled, round(records * self._pulled / source.read)), True
+
+    def _position(self, feed: Feed) -> int:
+        """Questions of the source decided so far (answered, or skipped as answered before)."""
+        pulled = feed.cursor if self.feed_overlap else self._pulled
+        return max(0, pulled - len(feed.open) - len(feed.requeued))
 
     def _named(self) -> bool:
         """Whether anyone answered under a session name (counts then differ per session)."""

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Annotated, Optional
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any, Optional
 
 import typer
 from spacy.language import Language
 
 from al_ner import registry
 from al_ner.errors import ConfigError
+from al_ner.models import check_labels, get_ner
 from al_ner.sorters import ALGORITHMS
 from al_ner.stream import SkipCounter, add_tokens, get_stream, split_sentences
+from al_ner.stream.patterns import PatternMatcher, read_patterns
+from al_ner.stream.progress import SourceProgress
 from al_ner.types import Sorter, Stream, Task
 
 Dataset = Annotated[str, typer.Argument(help="Dataset to save the answers to")]
@@ -39,6 +42,9 @@ Bias = Annotated[float, typer.Option(
     "scores near 0.7)")]
 TextColumn = Annotated[Optional[str], typer.Option(
     "--text-column", help="CSV sources: the column holding the text (default: text)")]
+Patterns = Annotated[Optional[str], typer.Option(
+    "--patterns", help="JSONL match patterns (Prodigy's format: token or phrase patterns) whose "
+    "matches are pre-highlighted (ner.manual, ner.correct) or proposed (ner.teach)")]
 SkipInvalid = Annotated[bool, typer.Option(
     "--skip-invalid", help="Skip and count invalid records instead of stopping at the first")]
 
@@ -69,6 +75,50 @@ def check_order(order: str) -> str:
     return order
 
 
+def source_progress(source: str, *, loader: str | None, text_column: str | None,
+                    exact: bool) -> SourceProgress:
+    """A SourceProgress for `source`; exact when each record is one question."""
+    options = {"text_column": text_column} if text_column else {}
+    return SourceProgress(source, loader=loader, exact=exact, options=options)
+
+
+def pattern_matcher(nlp: Language, patterns: str | None,
+                    labels: list[str]) -> PatternMatcher | None:
+    """The matcher over the patterns file's patterns of `labels`, or None without a file."""
+    if not patterns:
+        return None
+    matcher = PatternMatcher(nlp, read_patterns(patterns), labels=labels)
+    if not matcher.patterns:
+        raise ConfigError(f"no pattern in {patterns} has one of the labels {', '.join(labels)}; "
+                          "check the patterns' labels or --label")
+    return matcher
+
+
+def teach_labels(nlp: Language, labels: list[str], matcher: PatternMatcher | None, *,
+                 name: str) -> list[str]:
+    """`labels`, each known to the NER or (cold start) to the patterns; the NER in memory
+    learns the patterns' new labels (the pipeline on disk is never changed)."""
+    covered = set(matcher.labels) if matcher else set()
+    ner = get_ner(nlp, name=name)
+    new = [label for label in labels if label not in ner.labels]
+    check_labels(nlp, [label for label in labels if label not in covered], name=name)
+    for label in new:
+        ner.add_label(label)
+    return labels
+
+
+def learn_both(update: Callable[[list[Task]], Any],
+               matcher: PatternMatcher | None) -> Callable[[list[Task]], Any]:
+    """The model's update, and the patterns' answer counts when there are patterns."""
+    if matcher is None:
+        return update
+
+    def both(answers: list[Task]) -> Any:
+        matcher.update(answers)
+        return update(answers)
+    return both
+
+
 def uncertainty_sorter(sorter: str, bias: float) -> Sorter:
     """TEACH_SORTER with algorithm `sorter` and `bias`, checked before any model loads."""
     if sorter not in ALGORITHMS:
@@ -77,10 +127,16 @@ def uncertainty_sorter(sorter: str, bias: float) -> Sorter:
 
 
 def load_sentences(nlp: Language, source: str, *, loader: str | None, unsegmented: bool,
-                   invalid: SkipCounter | None, text_column: str | None = None) -> Stream:
-    """Source -> validated tasks, split into sentences unless `unsegmented`, with tokens."""
+                   invalid: SkipCounter | None, text_column: str | None = None,
+                   progress: SourceProgress | None = None) -> Stream:
+    """Source -> validated tasks, split into sentences unless `unsegmented`, with tokens.
+
+    progress: counts the records read (for the web app's progress bar).
+    """
     options = {"text_column": text_column} if text_column else {}
     stream: Iterable[Task] = get_stream(source, loader=loader, on_invalid=invalid, **options)
+    if progress is not None:
+        stream = progress.wrap(stream)
     if not unsegmented:
         stream = split_sentences(nlp, stream)
     return add_tokens(nlp, stream, on_invalid=invalid)

@@ -85,6 +85,32 @@ def get_stream(source: str | Path, *, loader: str | None = None, db: Any = None,
     return read(source, on_invalid=on_invalid, **options)
 
 
+def count_records(source: str | Path, *, loader: str | None = None, **options: Any) -> int | None:
+    """How many records `source` holds (tasks of jsonl/json/txt/csv, sentences of conll), read
+    cheaply without parsing them; None for stdin, stored datasets and Hugging Face datasets."""
+    source = str(source)
+    if source == STDIN or source.startswith(DATASET_PREFIX):
+        return None
+    name = loader or infer_loader(source)
+    if name in ("jsonl", "txt"):
+        return sum(1 for _, line in _lines(source) if line.strip())
+    if name == "json":
+        return len(_read_json_list(source, source))
+    if name == "csv":
+        rows = _csv_rows(source, source, options.get("delimiter", ","))
+        first = next(rows, None)
+        if first is None:
+            return 0
+        ag_news = options.get("ag_news")
+        if ag_news is None:
+            ag_news = _looks_like_ag_news(first[1], options.get("text_column", "text"))
+        header = not ag_news
+        return sum(1 for _ in rows) + (0 if header else 1)
+    if name == "conll":
+        return sum(1 for rows in _conll_blocks(_lines(source)) if rows)
+    return None
+
+
 def get_loader(name: str) -> Callable[..., Stream]:
     """The loader registered as `name` (short or versioned), or a ConfigError listing them."""
     full = LOADERS.get(name, name)
