@@ -97,6 +97,7 @@ class Controller:
         self._stream: Iterator[Task] = iter(set_hashes(components["stream"]))
         self._history: list[Task] = []  # with feed_overlap: every task pulled, for every feed
         self._pulled = 0  # tasks taken from the stream
+        self._version = 0  # grows with every change of the counts: a tab keeps the newest
         self._session_counts: dict[str, Counter[str]] = {}
         self._shared = Feed(seen=self._prior | self._excluded)  # every session's, without overlap
         self._feeds: dict[str, Feed] = {} if self.feed_overlap else {self.session_id: self._shared}
@@ -286,6 +287,7 @@ class Controller:
         feed.answered[task_hash] = task
         self.counts[task[ANSWER]] += 1
         self._session_counts.setdefault(sid, Counter())[task[ANSWER]] += 1
+        self._version += 1
 
     def _merge_answer(self, feed: Feed, sid: str, answer: Task) -> Task:
         """The question with the annotator's answer (and spans, choices, flag), for saving."""
@@ -352,6 +354,7 @@ class Controller:
                 raise AnswerError(f"no answer of this session has _task_hash {task_hash!r} to undo")
             self.counts[task[ANSWER]] -= 1
             self._session_counts.setdefault(task.get(SESSION_ID, sid), Counter())[task[ANSWER]] -= 1
+            self._version += 1
             question = {k: v for k, v in task.items() if k not in (ANSWER, TIMESTAMP, FLAGGED, SELECTED)}
             feed.requeued.appendleft(question)
             return question
@@ -414,7 +417,7 @@ class Controller:
                     "position": None if limited or source_total is None else self._position(feed),
                     "counts": {a: counts[a] for a in ANSWERS},
                     "dataset_total": self._dataset_before + self.answered,
-                    "done": self._feed_done(feed)}
+                    "done": self._feed_done(feed), "version": self._version}
 
     def _source_total(self) -> tuple[int | None, bool]:
         """How many questions the source holds, and whether that is an estimate."""
