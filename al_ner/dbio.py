@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -13,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeGuard
 
-from .constants import (ANSWER, ANSWERS, INPUT_HASH, LABEL, SESSION_ID, SPANS,
-                        TASK_HASH, TEXT, TIMESTAMP, VIEW_ID, VIEW_NER, VIEW_NER_MANUAL)
+from .constants import (ANNOTATOR_ID, ANSWER, ANSWERS, END, IGNORE, INPUT_HASH, LABEL, SESSION_ID,
+                        SPANS, START, TASK_HASH, TEXT, TIMESTAMP, VIEW_ID, VIEW_NER, VIEW_NER_MANUAL)
 from .errors import ConfigError, InputError, InvalidTaskError
 from .storage import Database, encode
 from .stream.hashing import set_hash
@@ -187,6 +188,22 @@ class DatasetStats:
     labels: dict[str, dict[str, int]] = field(default_factory=dict)  # label -> answer -> spans
     first: int | None = None
     last: int | None = None
+    annotators: dict[str, dict[str, int]] = field(default_factory=dict)  # annotator -> answer -> n
+    agreement: Agreement | None = None
+
+
+@dataclass
+class Agreement:
+    """How often annotators gave the same answer where several answered the same question
+    (binary: the same _task_hash; manual: the same input, answer and spans). Ignores don't count.
+
+    items: questions answered by two or more annotators; unanimous: those all of them agree on;
+    pairs: per pair of annotators, (answers that agree, questions both answered).
+    """
+
+    items: int = 0
+    unanimous: int = 0
+    pairs: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
 
 NO_SESSION = "(no session)"
@@ -207,7 +224,53 @@ def dataset_stats(db: Database, dataset: str) -> DatasetStats:
     stats.sessions = dict(sessions.most_common())
     stats.unique_tasks = len(tasks)
     stats.labels = dict(sorted(stats.labels.items()))
+    stats.annotators, stats.agreement = annotator_stats(db.get_examples(dataset))
     return stats
+
+
+def annotator_of(example: Task) -> str:
+    """Who gave an answer: its _annotator_id, else its _session_id (older answers)."""
+    return str(example.get(ANNOTATOR_ID) or example.get(SESSION_ID) or NO_SESSION)
+
+
+def annotator_stats(examples: Iterable[Task]) -> tuple[dict[str, dict[str, int]], Agreement | None]:
+    """Answers per annotator, and their agreement (None unless two or more annotators)."""
+    counts: dict[str, dict[str, int]] = {}
+    decisions: dict[tuple[str, int], dict[str, Any]] = {}  # question -> annotator -> decision
+    for example in examples:
+        who = annotator_of(example)
+        counts.setdefault(who, dict.fromkeys(ANSWERS, 0))[example[ANSWER]] += 1
+        key, decision = _decision(example)
+        if example[ANSWER] != IGNORE:
+            decisions.setdefault(key, {})[who] = decision  # the latest answer of each annotator
+    if len(counts) < 2:
+        return counts, None
+    return dict(sorted(counts.items())), agreement(decisions.values())
+
+
+def _decision(example: Task) -> tuple[tuple[str, int], Any]:
+    if example.get(VIEW_ID) == VIEW_NER_MANUAL:
+        spans = frozenset((s.get(START), s.get(END), s.get(LABEL)) for s in example.get(SPANS) or []
+                          if isinstance(s, dict))
+        return ("input", example[INPUT_HASH]), (example[ANSWER], spans)
+    return ("task", example[TASK_HASH]), example[ANSWER]
+
+
+def agreement(questions: Iterable[dict[str, Any]]) -> Agreement:
+    """Agreement over questions, each {annotator: decision}."""
+    result = Agreement()
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for by_annotator in questions:
+        if len(by_annotator) < 2:
+            continue
+        result.items += 1
+        result.unanimous += len(set(map(repr, by_annotator.values()))) == 1
+        for a, b in itertools.combinations(sorted(by_annotator), 2):
+            tally = pairs.setdefault((a, b), [0, 0])
+            tally[0] += by_annotator[a] == by_annotator[b]
+            tally[1] += 1
+    result.pairs = {pair: (agree, both) for pair, (agree, both) in sorted(pairs.items())}
+    return result
 
 
 def _count_labels(labels: dict[str, dict[str, int]], example: Task) -> None:

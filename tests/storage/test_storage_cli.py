@@ -193,3 +193,24 @@ def test_db_option_falls_back_to_env(tmp_path: Path, monkeypatch: pytest.MonkeyP
     _seed(str(tmp_path / "envdb"))
     code, out = invoke("stats")
     assert code == 0 and "envdb" in out and "other" in out
+
+
+def test_stats_per_annotator_with_agreement(db_dir: str) -> None:
+    def answer(text, who, value, spans=None, view="ner_manual"):
+        task = {"text": text, "answer": value, "_annotator_id": f"ds-{who}", "_session_id": f"ds-{who}",
+                "_view_id": view, "spans": spans or []}
+        return {**set_hash({"text": text, "spans": []}), **task}
+
+    org = [{"start": 0, "end": 4, "label": "ORG"}]
+    Database(db_dir).add_examples("ds", [
+        answer("Acme rose.", "alice", "accept", org), answer("Acme rose.", "bob", "accept", org),
+        answer("Acme fell.", "alice", "accept", org), answer("Acme fell.", "bob", "accept"),
+        answer("Rain.", "alice", "accept"), answer("Rain.", "carol", "ignore"),
+        answer("Only Bob.", "bob", "reject")])
+    code, out = invoke("stats", "ds", "--db", db_dir)
+    assert code == 0
+    for expected in ("annotators 3", "ds-alice: 3 (accept 3)", "ds-bob: 3 (accept 2, reject 1)",
+                     "ds-carol: 1 (ignore 1)",
+                     "agreement  1 of 2 questions answered by two or more annotators agree (50%)",
+                     "ds-alice ~ ds-bob: 1 of 2 (50%)"):
+        assert expected in out
