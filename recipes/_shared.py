@@ -48,6 +48,12 @@ Patterns = Annotated[Optional[str], typer.Option(
 SkipInvalid = Annotated[bool, typer.Option(
     "--skip-invalid", help="Skip and count invalid records instead of stopping at the first")]
 
+DbDir = Annotated[Optional[str], typer.Option(
+    "--db", help="Database directory (default: $AL_NER_DB or ~/.al_ner/db)")]
+Datasets = Annotated[str, typer.Argument(help="Dataset(s) to read, comma-separated")]
+OptionalLabels = Annotated[Optional[str], typer.Option(
+    "--label", "-l", help="Labels the reviewer may use, comma-separated (default: any)")]
+
 ORDERS = ("source", "random", "uncertain")
 # ner.teach's sorter, recorded in its config: "ema" there is mean + sd, in .v1 it was the mean only
 TEACH_SORTER = "al_ner.prefer_uncertain.v2"
@@ -73,6 +79,17 @@ def check_order(order: str) -> str:
     if order not in ORDERS:
         raise ConfigError(f"unknown --order '{order}'; choose one of: {', '.join(ORDERS)}")
     return order
+
+
+def keep_labels(stream: Iterable[Task], labels: list[str]) -> Stream:
+    """Drop the source's spans of other labels (a CoNLL file's PER when annotating ORG): the
+    manual view shows what may be saved, and the controller refuses the other labels."""
+    wanted = set(labels)
+    for task in stream:
+        spans = task.get("spans")
+        if spans and any(span.get("label") not in wanted for span in spans):
+            task = {**task, "spans": [span for span in spans if span.get("label") in wanted]}
+        yield task
 
 
 def source_progress(source: str, *, loader: str | None, text_column: str | None,

@@ -11,8 +11,8 @@ from al_ner.types import Components
 
 from ._order import order_sentences
 from ._shared import (Dataset, Exclude, Labels, Loader, Model, Order, Patterns, Seed, SkipInvalid,
-                      Source, TextColumn, Unsegmented, Window, load_sentences, pattern_matcher,
-                      source_progress, split_labels, split_names)
+                      Source, TextColumn, Unsegmented, Window, keep_labels, load_sentences,
+                      pattern_matcher, source_progress, split_labels, split_names)
 
 INSTRUCTIONS = ("Mark every entity of the labels shown, and only those: drag over its words (or "
                 "move with the arrow keys, extend with Shift and press Enter), then accept. Reject "
@@ -35,7 +35,7 @@ def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labe
     progress = source_progress(source, loader=loader, text_column=text_column, exact=unsegmented)
     stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid,
                             text_column=text_column, progress=progress)
-    stream = order_sentences(nlp, stream, order=order, seed=seed, labels=labels, window=window,
+    stream = order_sentences(nlp, keep_labels(stream, labels), order=order, seed=seed, labels=labels, window=window,
                              predict=False)
     if matcher:
         stream = add_pattern_spans(matcher, stream)

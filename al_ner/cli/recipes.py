@@ -51,17 +51,20 @@ def _summary(report: SessionReport) -> str:
 
 def _command(name: str, func: Any) -> None:
     params = recipe_parameters(func)
+    own = {p.name for p in params}  # a recipe that reads datasets takes `db` itself: shared
     session = [inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, annotation=ann, default=default)
-               for key, (ann, default) in _SESSION_PARAMS.items()]
+               for key, (ann, default) in _SESSION_PARAMS.items() if key not in own]
 
     def command(**kwargs: Any) -> None:
-        options = {key: kwargs.pop(key) for key in _SESSION_PARAMS}
+        options = {key: kwargs[key] if key in own else kwargs.pop(key) for key in _SESSION_PARAMS}
         components = func(**kwargs)
         report = run_components(components, annotator=options["annotator"],
                                 annotator_options=_annotator_options(options), db=options["db"],
                                 limit=options["limit"], batch_size=options["batch_size"],
                                 session_id=options["session"], catch_interrupt=True)
         typer.echo(_summary(report))
+        for note in report.notes:
+            typer.echo(note)
         if report.interrupted:
             typer.echo("Interrupted: every answer given so far is saved.", err=True)
             raise typer.Exit(130)

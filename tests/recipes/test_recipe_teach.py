@@ -93,3 +93,13 @@ def test_patterns_are_highlighted_in_manual_and_proposed_in_teach_for_a_new_labe
     assert ("Zorbo", '[{"lower": "zorbo"}]') in proposed and ("Fonix 3", "Fonix 3") in proposed
     ctrl.receive_answers([{"_task_hash": q["_task_hash"], "answer": "accept"} for q in questions])
     assert ctrl.answered == len(questions)
+
+
+def test_manual_shows_only_the_source_spans_of_the_labels_asked_for(tmp_path):
+    # a CoNLL source's PER spans were pre-highlighted in an ORG session, then refused on saving
+    source = tmp_path / "src.conll"
+    source.write_text("Acme B-ORG\nhired O\nBob B-PER\n. O\n")
+    components = get_recipe("ner.manual")(dataset="m", spacy_model="blank:en", source=str(source),
+                                          label="ORG", unsegmented=True)
+    [task] = components["stream"]
+    assert [(task["text"][s["start"]:s["end"]], s["label"]) for s in task["spans"]] == [("Acme", "ORG")]
