@@ -12,13 +12,16 @@ from spacy.cli._util import parse_config_overrides
 
 from ..errors import ConfigError, InputError
 from ..models import load_model
-from ..training import DEFAULT_CONFIG, LABEL_MAPS, EvalSet, eval_set_from_tasks
+from ..storage import get_db
+from ..training import (DEFAULT_CONFIG, DEFAULT_FILL, FILLS, LABEL_MAPS, EvalSet, data_to_spacy,
+                        eval_set_from_tasks)
 from ..training import evaluate as evaluate_model
 from ..training import train as train_model
 from ..training.corpus import gold_labels_path
+from ..training.curve import Curve, SpacyCurveSteps, train_curve
 from ..stream.loaders import get_stream, infer_loader, looks_like_conll
 from ..training.evaluate import NOT_SCORED_REASONS, label_hints, model_labels, read_eval_docbin
-from ._app import app, split_names
+from ._app import DB_OPTION_HELP, app, split_names
 
 
 @app.command("train", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -38,6 +41,59 @@ def train_cli(
     result = train_model(config, output_dir, overrides=overrides, base_model=base_model,
                          use_gpu=gpu_id, stdout=sys.stdout, labels=split_names(label) or None)
     typer.echo(f"✔ Saved {result.last}" + (f" and {result.best}" if result.best else ""))
+
+
+@app.command("train-curve", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def train_curve_cli(
+    ctx: typer.Context,
+    output_dir: Annotated[Path, typer.Argument(help="Where the corpus, the models and curve.json go")],
+    ner: Annotated[str, typer.Option("--ner", help="NER dataset(s), comma-separated")],
+    db: Annotated[str | None, typer.Option("--db", help=DB_OPTION_HELP, show_default=False)] = None,
+    eval_split: Annotated[float, typer.Option("--eval-split", help="Share of inputs held out for dev")] = 0.2,
+    eval_ner: Annotated[str, typer.Option("--eval-ner", help="Dataset(s) for dev instead of a split")] = "",
+    base_model: Annotated[str, typer.Option("--base-model", help="Pipeline to fine-tune")] = "en_core_web_md",
+    config: Annotated[Path, typer.Option("--config", "-c", help="spaCy training config")] = DEFAULT_CONFIG,
+    label: Annotated[str, typer.Option("--label", help="Labels, comma-separated (default: answered)")] = "",
+    fill: Annotated[str, typer.Option("--fill", help=f"Tokens outside the answers: {', '.join(FILLS)}")] = DEFAULT_FILL,
+    shares: Annotated[str, typer.Option("--shares", help="Shares of the training data")] = "0.25,0.5,0.75,1",
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the split and of the shares' order")] = 0,
+) -> None:
+    """Train on 25/50/75/100 % of the answers and say whether the last share still helps."""
+    overrides = parse_config_overrides(ctx.args)
+    summary = data_to_spacy(output_dir / "corpus", split_names(ner), db=get_db(db),
+                            nlp=load_model(base_model), labels=split_names(label) or None,
+                            eval_split=eval_split, seed=seed, fill=fill,
+                            eval_datasets=split_names(eval_ner) or None)
+    steps = SpacyCurveSteps(config, base_model=base_model, overrides=overrides, labels=summary["labels"])
+    curve = train_curve(output_dir / "corpus" / "train.spacy", output_dir / "corpus" / "dev.spacy",
+                        output_dir, steps, shares=_shares(shares), seed=seed)
+    for line in curve_lines(curve):
+        typer.echo(line)
+    srsly.write_json(output_dir / "curve.json", [vars(point) for point in curve.points])
+
+
+def _shares(value: str) -> list[float]:
+    try:
+        return [float(part) for part in split_names(value)]
+    except ValueError:
+        raise ConfigError(f"--shares must be numbers like 0.25,0.5,0.75,1, got {value!r}") from None
+
+
+def curve_lines(curve: Curve) -> list[str]:
+    """The curve as a table, then whether the last share helped."""
+    lines, before = [], None
+    for point in curve.points:
+        change = "" if before is None else f"  ({point.f - before:+.3f})"
+        lines.append(f"{point.share:>5.0%}  {point.docs:>6} docs  F {point.f:.3f}{change}")
+        before = point.f
+    gain = curve.last_gain
+    if gain is not None and curve.still_helps:
+        lines.append(f"✔ The last share improved F by {gain:+.3f}: more annotations like these "
+                     "will likely improve the model further.")
+    elif gain is not None:
+        lines.append(f"⚠ The last share didn't improve F ({gain:+.3f}): more of the same may not "
+                     "help; look at other labels, other texts, or the answers' quality.")
+    return lines
 
 
 @app.command("evaluate")
