@@ -204,3 +204,41 @@ def test_named_sessions_with_feed_overlap_each_see_every_question(ui, serve, ope
     saved = {(t["_annotator_id"], t["_session_id"], t["answer"]) for t in web.stored(controller)}
     assert saved == {(f"{web.DATASET}-alice", f"{web.DATASET}-alice", "accept"),
                      (f"{web.DATASET}-bob", f"{web.DATASET}-bob", "reject")}
+
+
+def test_the_choice_view_of_eval_ab(ui, serve, open_page, make_controller, web):
+    text = "Globex sued Acme in Ohio ."
+    options = [{"id": 1, "spans": [{"start": 12, "end": 16, "label": "ORG"}]},
+               {"id": 2, "spans": [{"start": 0, "end": 6, "label": "ORG"}, {"start": 12, "end": 16, "label": "ORG"}]}]
+    controller = make_controller([{"text": text, "options": options, "mapping": {"1": "A", "2": "B"}}],
+                                 view_id="choice", labels=["ORG"])
+    page = open_page(serve(controller).url)
+    page.wait_for_selector("#options .option")
+    assert page.locator("#options .option").count() == 2
+    assert [m.evaluate("n => n.firstChild.textContent") for m in page.locator("#options mark").all()] == [
+        "Acme", "Globex", "Acme"]
+    assert page.text_content("#meta") == "" and page.is_hidden("#btn-accept")  # blind: no mapping shown
+    page.keyboard.press("2")
+    ui.wait_for(lambda: len(web.stored(controller)) == 1, "the saved choice")
+    saved = web.stored(controller)[0]
+    assert (saved["answer"], saved["accept"], saved["mapping"]["2"]) == ("accept", [2], "B")
+
+
+def test_review_versions_can_be_picked(ui, serve, open_page, make_controller, web):
+    text = "Tim Cook visited New York with IBM staff."
+    one = [web.span(text, "Tim Cook", "PERSON")]
+    two = one + [web.span(text, "New York", "GPE")]
+    versions = [{"answer": "accept", "spans": two, "sessions": ["ds-bob", "ds-carol"], "default": True},
+                {"answer": "accept", "spans": one, "sessions": ["ds-alice"], "default": False}]
+    controller = make_controller([{"text": text, "tokens": web.tokens(text), "spans": two,
+                                   "versions": versions}], view_id="ner_manual")
+    page = open_page(serve(controller).url)
+    ui.shows(page, "Tim Cook")
+    assert ui.marks(page) == [("Tim Cook", "PERSON"), ("New York", "GPE")]
+    assert "ds-bob, ds-carol" in page.text_content("#versions")
+    page.locator("#versions button", has_text="ds-alice").click()
+    assert ui.marks(page) == [("Tim Cook", "PERSON")]
+    page.keyboard.press("a")
+    ui.wait_for(lambda: len(web.stored(controller)) == 1, "the saved resolution")
+    saved = web.stored(controller)[0]
+    assert [s["text"] for s in saved["spans"]] == ["Tim Cook"] and len(saved["versions"]) == 2
