@@ -12,14 +12,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, TypeGuard
+from typing import IO, Any
 
 from .constants import (ANNOTATOR_ID, ANSWER, ANSWERS, END, IGNORE, INPUT_HASH, LABEL, SESSION_ID,
                         SPANS, START, TASK_HASH, TEXT, TIMESTAMP, VIEW_ID, VIEW_NER, VIEW_NER_MANUAL)
 from .errors import ConfigError, InputError, InvalidTaskError
 from .storage import Database, encode
 from .stream.hashing import set_hash
-from .stream.validate import check_spans, task_problem
+from .stream.validate import check_spans, is_int, task_problem
 from .types import Task
 
 STDIO = "-"
@@ -82,7 +82,7 @@ def normalize_task(task: Task, *, answer: str | None = None, rehash: bool = Fals
     for key, value in (defaults or {}).items():
         task.setdefault(key, value)
     for key in (INPUT_HASH, TASK_HASH):
-        if not _is_int(task[key]):
+        if not is_int(task[key]):
             raise ValueError(f"{key!r} is {task[key]!r}, not an integer; pass --rehash to "
                              "recompute the hashes")
     return task
@@ -139,10 +139,6 @@ def _check_text_and_spans(task: Task) -> None:
     if problem is not None:
         raise InvalidTaskError(problem)
     check_spans(task.get(SPANS, []), task[TEXT])
-
-
-def _is_int(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def export_lines(db: Database, dataset: str) -> Iterator[str]:

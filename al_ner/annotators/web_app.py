@@ -26,7 +26,7 @@ import threading
 import uuid
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -39,6 +39,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..constants import ANSWER, FLAGGED, SELECTED, SPANS, TASK_HASH
 from ..controller import QUESTION, SESSION_NAME, SESSION_RULE
+from ..stream.validate import is_int
 from ..errors import AlNerError, AnswerError, ConfigError
 from ..types import Task
 from .web_guard import Access, Guard
@@ -142,7 +143,7 @@ class Api:
     async def questions(self, request: Request) -> Response:
         body = await read_json(request, self.max_body_bytes)
         n = body.get("n", self.batch_size)
-        if not _is_int(n) or not 1 <= n <= MAX_QUESTIONS:
+        if not is_int(n) or not 1 <= n <= MAX_QUESTIONS:
             raise HTTPException(400, f"'n' must be an integer from 1 to {MAX_QUESTIONS}, got {n!r}")
         data = await self._call(self._questions, n, _session_name(body.get("session")))
         self._progressed(data)
@@ -172,7 +173,7 @@ class Api:
     async def undo(self, request: Request) -> Response:
         body = await read_json(request, self.max_body_bytes)
         task_hash = body.get("task_hash")
-        if not _is_int(task_hash):
+        if not is_int(task_hash):
             raise HTTPException(400, f"'task_hash' must be an integer, got {task_hash!r}")
         return JSON(await self._call(self._undo, task_hash, _session_name(body.get("session"))))
 
@@ -244,7 +245,7 @@ def _session_name(value: Any) -> str | None:
 
 def _task_hashes(body: dict[str, Any]) -> list[int]:
     hashes = body.get("task_hashes")
-    if not (isinstance(hashes, list) and len(hashes) <= MAX_ANSWERS and all(_is_int(h) for h in hashes)):
+    if not (isinstance(hashes, list) and len(hashes) <= MAX_ANSWERS and all(is_int(h) for h in hashes)):
         raise HTTPException(400, "'task_hashes' must be a list of integers")
     return hashes
 
@@ -278,7 +279,7 @@ def check_answers(answers: Any) -> list[Task]:
         raise HTTPException(400, f"'answers' must be a list of 1 to {MAX_ANSWERS} answers")
     checked = []
     for i, answer in enumerate(answers):
-        if not isinstance(answer, dict) or not _is_int(answer.get(TASK_HASH)):
+        if not isinstance(answer, dict) or not is_int(answer.get(TASK_HASH)):
             raise HTTPException(400, f"answer {i} must be an object with an integer {TASK_HASH}")
         keep = {key: answer[key] for key in _ANSWER_KEYS if key in answer}
         checked.append({**keep, ANSWER: answer.get(ANSWER)})
@@ -286,7 +287,3 @@ def check_answers(answers: Any) -> list[Task]:
 
 
 _ANSWER_KEYS = (TASK_HASH, ANSWER, SPANS, FLAGGED, SELECTED, QUESTION)
-
-
-def _is_int(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)

@@ -25,7 +25,6 @@ from spacy.util import filter_spans
 from ..constants import ACCEPT, ANSWER, END, LABEL, META, REJECT, SPANS, START, TEXT, TOKENS
 from ..errors import ConfigError, InputError
 from ..types import ScoredStream, Stream, Task
-from .preprocess import doc_tokens
 from .validate import check_spans
 
 PATTERN_KEY = "pattern"  # meta key of a proposal: the pattern that matched, as written

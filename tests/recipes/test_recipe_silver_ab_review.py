@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import spacy
 
 from al_ner.cli import main
