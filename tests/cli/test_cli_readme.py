@@ -51,16 +51,27 @@ GOLD = ["--annotator", "gold", "--gold", "corpora/news/pool.iob", "--gold-loader
 
 def runnable(line: str, db: Path) -> list[str]:
     """A README line as arguments: answered by the gold annotator, one epoch, our --db."""
+    from al_ner.recipe import load_builtin_recipes
+    from al_ner.registry import recipes
+
+    load_builtin_recipes()
     args = shlex.split(line.split(">")[0])[1:]
-    if args[0].startswith("ner."):
+    recipe = args[0] in recipes.get_all()
+    if recipe:
         args += GOLD
     if "-F" in args:
         args += ["--db", str(db)]
     if args[0] == "train":
         args += ["--training.max_epochs", "1"]
-    if args[0] in ("db-out", "stats", "data-to-spacy") or args[0].startswith("ner."):
+    if args[0] in ("db-out", "stats", "data-to-spacy") or recipe:
         args += ["--db", str(db)]
     return args
+
+
+def write_heredocs(folder: Path) -> None:
+    """The files the README's commands write with `cat > FILE <<'END'`."""
+    for name, body in re.findall(r"cat > (\S+) <<'END'\n(.*?)\nEND\n", README, flags=re.S):
+        (folder / name).write_text(body + "\n")
 
 
 def write_recipe_example(folder: Path) -> None:
@@ -78,6 +89,7 @@ def test_the_readme_commands_run_in_order(tmp_path, nlp_md, capsys, monkeypatch)
 
     (tmp_path / "corpora").symlink_to(REPO / "corpora")
     write_recipe_example(tmp_path)
+    write_heredocs(tmp_path)
     monkeypatch.setattr("sys.stdin", io.StringIO("a\nx\n"))  # the terminal annotator's keys
     monkeypatch.chdir(tmp_path)
     for line in usage_commands():
