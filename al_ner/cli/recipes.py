@@ -22,6 +22,9 @@ _SESSION_PARAMS: dict[str, tuple[Any, Any]] = {
     "limit": (Annotated[Optional[int], typer.Option(help="Stop after this many answers")], None),
     "batch_size": (Annotated[int, typer.Option(help="Questions per batch (answers saved per batch)")], 10),
     "session": (Annotated[Optional[str], typer.Option(help="Session id stored with each answer")], None),
+    "feed_overlap": (Annotated[bool, typer.Option(
+        "--feed-overlap", help="Web: every named session (?session=NAME) is asked every question "
+                               "(default: each question goes to one of them)")], False),
     "db": (Annotated[Optional[str], typer.Option(help=DB_OPTION_HELP)], None),
     "host": (Annotated[str, typer.Option(help="Web annotator: address to bind")], "127.0.0.1"),
     "port": (Annotated[int, typer.Option(help="Web annotator: port")], 8080),
@@ -58,6 +61,8 @@ def _command(name: str, func: Any) -> None:
     def command(**kwargs: Any) -> None:
         options = {key: kwargs[key] if key in own else kwargs.pop(key) for key in _SESSION_PARAMS}
         components = func(**kwargs)
+        if options["feed_overlap"]:
+            components["config"] = {**(components.get("config") or {}), "feed_overlap": True}
         report = run_components(components, annotator=options["annotator"],
                                 annotator_options=_annotator_options(options), db=options["db"],
                                 limit=options["limit"], batch_size=options["batch_size"],

@@ -192,3 +192,21 @@ def test_text_column_option_reads_a_csv_column(tmp_path, capsys, monkeypatch):
     code = run("ner.manual", "man", "blank:en", source, "--label", "ORG", "--text-column", "text",
                "--annotator", "gold", "--gold", source, "--db", db)
     assert code == 1 and "pass --text-column NAME" in capsys.readouterr().err
+
+
+def test_feed_overlap_option_reaches_the_controller(tmp_path, gold, monkeypatch):
+    import al_ner.cli.recipes as cli_recipes
+
+    seen = []
+    real = cli_recipes.run_components
+
+    def spy(components, **options):
+        seen.append(dict(components.get("config") or {}))
+        return real(components, **options)
+
+    monkeypatch.setattr(cli_recipes, "run_components", spy)
+    source = write_jsonl(tmp_path / "src.jsonl", [{"text": p["text"]} for p in PEOPLE])
+    base = ["ner.manual", "man", "blank:en", source, "--label", "ORG", "-U", "--annotator", "gold",
+            "--gold", gold, "--db", tmp_path / "db"]
+    assert run(*base, "--feed-overlap") == 0 and run(*base) == 0
+    assert [c.get("feed_overlap") for c in seen] == [True, None]
