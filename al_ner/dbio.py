@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -11,13 +12,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, TypeGuard
+from typing import IO, Any
 
-from .constants import (ANSWER, ANSWERS, END, INPUT_HASH, LABEL, SESSION_ID, SPANS, START,
-                        TASK_HASH, TEXT, TIMESTAMP, VIEW_ID, VIEW_NER, VIEW_NER_MANUAL)
-from .errors import ConfigError, InputError
+from .constants import (ANNOTATOR_ID, ANSWER, ANSWERS, END, IGNORE, INPUT_HASH, LABEL, SESSION_ID,
+                        SPANS, START, TASK_HASH, TEXT, TIMESTAMP, VIEW_ID, VIEW_NER, VIEW_NER_MANUAL)
+from .errors import ConfigError, InputError, InvalidTaskError
 from .storage import Database, encode
 from .stream.hashing import set_hash
+from .stream.validate import check_spans, is_int, task_problem
 from .types import Task
 
 STDIO = "-"
@@ -80,7 +82,7 @@ def normalize_task(task: Task, *, answer: str | None = None, rehash: bool = Fals
     for key, value in (defaults or {}).items():
         task.setdefault(key, value)
     for key in (INPUT_HASH, TASK_HASH):
-        if not _is_int(task[key]):
+        if not is_int(task[key]):
             raise ValueError(f"{key!r} is {task[key]!r}, not an integer; pass --rehash to "
                              "recompute the hashes")
     return task
@@ -131,35 +133,12 @@ def _reject_constant(name: str) -> None:
 
 
 def _check_text_and_spans(task: Task) -> None:
-    text = task.get(TEXT)
-    if not isinstance(text, str):
-        raise ValueError("task has no 'text' string; every task needs the text it annotates")
-    if not text.strip():
-        raise ValueError("'text' is empty; delete the task or give it its text")
-    spans = task.get(SPANS, [])
-    if not isinstance(spans, list):
-        raise ValueError(f"'spans' is {type(spans).__name__}, not a list of "
-                         "{start, end, label} objects; fix or remove the key")
-    for index, span in enumerate(spans):
-        _check_span(index, span, len(text))
-
-
-def _check_span(index: int, span: Any, length: int) -> None:
-    if not isinstance(span, dict):
-        raise ValueError(f"span {index} is not an object; give it start, end and label")
-    start, end = span.get(START), span.get(END)
-    if not (_is_int(start) and _is_int(end) and 0 <= start < end <= length):
-        raise ValueError(f"span {index} has start={start!r} end={end!r}, not a non-empty range "
-                         f"in the {length}-character text; fix its character offsets")
-    if not isinstance(span.get(LABEL), str) or not span[LABEL]:
-        raise ValueError(f"span {index} has no 'label'; give it the entity label")
-    if ANSWER in span and span[ANSWER] not in ANSWERS:
-        raise ValueError(f"span {index} has answer {span[ANSWER]!r}; "
-                         f"use one of {', '.join(ANSWERS)}")
-
-
-def _is_int(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
+    """The one task/token/span validator (stream.validate); overlapping spans are kept (a
+    binary export may hold several answered proposals for one text)."""
+    problem = task_problem(task)
+    if problem is not None:
+        raise InvalidTaskError(problem)
+    check_spans(task.get(SPANS, []), task[TEXT])
 
 
 def export_lines(db: Database, dataset: str) -> Iterator[str]:
@@ -205,6 +184,22 @@ class DatasetStats:
     labels: dict[str, dict[str, int]] = field(default_factory=dict)  # label -> answer -> spans
     first: int | None = None
     last: int | None = None
+    annotators: dict[str, dict[str, int]] = field(default_factory=dict)  # annotator -> answer -> n
+    agreement: Agreement | None = None
+
+
+@dataclass
+class Agreement:
+    """How often annotators gave the same answer where several answered the same question
+    (binary: the same _task_hash; manual: the same input, answer and spans). Ignores don't count.
+
+    items: questions answered by two or more annotators; unanimous: those all of them agree on;
+    pairs: per pair of annotators, (answers that agree, questions both answered).
+    """
+
+    items: int = 0
+    unanimous: int = 0
+    pairs: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
 
 NO_SESSION = "(no session)"
@@ -225,7 +220,53 @@ def dataset_stats(db: Database, dataset: str) -> DatasetStats:
     stats.sessions = dict(sessions.most_common())
     stats.unique_tasks = len(tasks)
     stats.labels = dict(sorted(stats.labels.items()))
+    stats.annotators, stats.agreement = annotator_stats(db.get_examples(dataset))
     return stats
+
+
+def annotator_of(example: Task) -> str:
+    """Who gave an answer: its _annotator_id, else its _session_id (older answers)."""
+    return str(example.get(ANNOTATOR_ID) or example.get(SESSION_ID) or NO_SESSION)
+
+
+def annotator_stats(examples: Iterable[Task]) -> tuple[dict[str, dict[str, int]], Agreement | None]:
+    """Answers per annotator, and their agreement (None unless two or more annotators)."""
+    counts: dict[str, dict[str, int]] = {}
+    decisions: dict[tuple[str, int], dict[str, Any]] = {}  # question -> annotator -> decision
+    for example in examples:
+        who = annotator_of(example)
+        counts.setdefault(who, dict.fromkeys(ANSWERS, 0))[example[ANSWER]] += 1
+        key, decision = _decision(example)
+        if example[ANSWER] != IGNORE:
+            decisions.setdefault(key, {})[who] = decision  # the latest answer of each annotator
+    if len(counts) < 2:
+        return counts, None
+    return dict(sorted(counts.items())), agreement(decisions.values())
+
+
+def _decision(example: Task) -> tuple[tuple[str, int], Any]:
+    if example.get(VIEW_ID) == VIEW_NER_MANUAL:
+        spans = frozenset((s.get(START), s.get(END), s.get(LABEL)) for s in example.get(SPANS) or []
+                          if isinstance(s, dict))
+        return ("input", example[INPUT_HASH]), (example[ANSWER], spans)
+    return ("task", example[TASK_HASH]), example[ANSWER]
+
+
+def agreement(questions: Iterable[dict[str, Any]]) -> Agreement:
+    """Agreement over questions, each {annotator: decision}."""
+    result = Agreement()
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for by_annotator in questions:
+        if len(by_annotator) < 2:
+            continue
+        result.items += 1
+        result.unanimous += len(set(map(repr, by_annotator.values()))) == 1
+        for a, b in itertools.combinations(sorted(by_annotator), 2):
+            tally = pairs.setdefault((a, b), [0, 0])
+            tally[0] += by_annotator[a] == by_annotator[b]
+            tally[1] += 1
+    result.pairs = {pair: (agree, both) for pair, (agree, both) in sorted(pairs.items())}
+    return result
 
 
 def _count_labels(labels: dict[str, dict[str, int]], example: Task) -> None:

@@ -25,7 +25,10 @@ class Components(TypedDict, total=False):
     exclude: list[str]
     exclude_by: str  # "task" or "input"
     total: int | None  # number of questions when the source size is known
-    on_exit: Callable[[Any], Any] | None
+    progress: Any  # a stream.SourceProgress: how far through the source (estimates `total`)
+    instructions: str  # what the annotator is asked to do (the web app's help overlay)
+    invalid: Any  # a stream.SkipCounter of the records skipped as invalid
+    on_exit: Callable[[Any], Any] | None  # called with the controller; may return lines to say
 
 
 class Annotator(Protocol):

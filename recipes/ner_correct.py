@@ -6,27 +6,41 @@ from al_ner.constants import VIEW_NER_MANUAL
 from al_ner.models import check_labels, load_model
 from al_ner.recipe import recipe
 from al_ner.stream import SkipCounter
+from al_ner.stream.patterns import add_pattern_spans
 from al_ner.training import make_update
 from al_ner.types import Components
 
-from ._shared import (Dataset, Exclude, Labels, Loader, Model, Order, Seed, SkipInvalid, Source,
-                      Unsegmented, Window, load_sentences, split_labels, split_names)
 from ._order import order_sentences
+from ._shared import (Dataset, Exclude, Labels, Loader, Model, Order, Patterns, Seed, SkipInvalid,
+                      Source, TextColumn, Unsegmented, Window, load_sentences, pattern_matcher,
+                      source_progress, split_labels, split_names)
+
+INSTRUCTIONS = ("The model's entities are highlighted: remove the wrong ones (click them), mark "
+                "the missing ones (drag over their words, or arrow keys and Enter), then accept.")
 
 
 @recipe("ner.correct")
-def ner_correct(dataset: Dataset, spacy_model: Model, source: Source, label: Labels = "",
-                loader: Loader = None, unsegmented: Unsegmented = False, exclude: Exclude = "",
+def ner_correct(dataset: Dataset, spacy_model: Model, source: Source, label: Labels,
+                loader: Loader = None, text_column: TextColumn = None,
+                unsegmented: Unsegmented = False, exclude: Exclude = "",
                 order: Order = "source", seed: Seed = 0, window: Window = 256,
-                update: bool = False, skip_invalid: SkipInvalid = False) -> Components:
+                update: bool = False, skip_invalid: SkipInvalid = False,
+                patterns: Patterns = None) -> Components:
     """Correct the model's predicted spans sentence by sentence; --update learns from each batch."""
     nlp = load_model(spacy_model)
     labels = check_labels(nlp, split_labels(label), name=spacy_model)
+    matcher = pattern_matcher(nlp, patterns, labels)
     invalid = SkipCounter() if skip_invalid else None
-    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid)
+    progress = source_progress(source, loader=loader, text_column=text_column, exact=unsegmented)
+    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid,
+                            text_column=text_column, progress=progress)
     stream = order_sentences(nlp, stream, order=order, seed=seed, labels=labels, window=window,
                              predict=True)
+    if matcher:
+        stream = add_pattern_spans(matcher, stream)
     return {"dataset": dataset, "view_id": VIEW_NER_MANUAL, "stream": stream, "labels": labels,
             "update": make_update(nlp, labels) if update else None,
             "exclude": split_names(exclude), "exclude_by": "input", "invalid": invalid,
-            "config": {"model": spacy_model, "order": order, "seed": seed}}
+            "progress": progress, "instructions": INSTRUCTIONS,
+            "config": {"model": spacy_model, "order": order, "seed": seed,
+                       **({"patterns": patterns} if patterns else {})}}

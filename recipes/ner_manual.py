@@ -6,27 +6,41 @@ from al_ner.constants import VIEW_NER_MANUAL
 from al_ner.models import check_labels, load_model
 from al_ner.recipe import recipe
 from al_ner.stream import SkipCounter
+from al_ner.stream.patterns import add_pattern_spans
 from al_ner.types import Components
 
-from ._shared import (Dataset, Exclude, Labels, Loader, Model, Order, Seed, SkipInvalid, Source,
-                      Unsegmented, Window, load_sentences, split_labels, split_names)
 from ._order import order_sentences
+from ._shared import (Dataset, Exclude, Labels, Loader, Model, Order, Patterns, Seed, SkipInvalid,
+                      Source, TextColumn, Unsegmented, Window, keep_labels, load_sentences,
+                      pattern_matcher, source_progress, split_labels, split_names)
+
+INSTRUCTIONS = ("Mark every entity of the labels shown, and only those: drag over its words (or "
+                "move with the arrow keys, extend with Shift and press Enter), then accept. Reject "
+                "a text you can't annotate; ignore to skip it.")
 
 
 @recipe("ner.manual")
-def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labels = "",
-               loader: Loader = None, unsegmented: Unsegmented = False, exclude: Exclude = "",
+def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labels,
+               loader: Loader = None, text_column: TextColumn = None,
+               unsegmented: Unsegmented = False, exclude: Exclude = "",
                order: Order = "source", seed: Seed = 0, window: Window = 256,
-               skip_invalid: SkipInvalid = False) -> Components:
+               skip_invalid: SkipInvalid = False, patterns: Patterns = None) -> Components:
     """Highlight entities by hand; the model only tokenizes (and ranks, with --order uncertain)."""
     nlp = load_model(spacy_model)
     labels = split_labels(label)
     if order == "uncertain":
         check_labels(nlp, labels, name=spacy_model)
+    matcher = pattern_matcher(nlp, patterns, labels)
     invalid = SkipCounter() if skip_invalid else None
-    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid)
-    stream = order_sentences(nlp, stream, order=order, seed=seed, labels=labels, window=window,
+    progress = source_progress(source, loader=loader, text_column=text_column, exact=unsegmented)
+    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid,
+                            text_column=text_column, progress=progress)
+    stream = order_sentences(nlp, keep_labels(stream, labels), order=order, seed=seed, labels=labels, window=window,
                              predict=False)
+    if matcher:
+        stream = add_pattern_spans(matcher, stream)
     return {"dataset": dataset, "view_id": VIEW_NER_MANUAL, "stream": stream, "labels": labels,
             "update": None, "exclude": split_names(exclude), "exclude_by": "input",
-            "invalid": invalid, "config": {"model": spacy_model, "order": order, "seed": seed}}
+            "invalid": invalid, "progress": progress, "instructions": INSTRUCTIONS,
+            "config": {"model": spacy_model, "order": order, "seed": seed,
+                       **({"patterns": patterns} if patterns else {})}}

@@ -7,10 +7,11 @@ import random
 from collections.abc import Iterable
 from typing import Any
 
-from ..constants import (ACCEPT, ANSWER, END, IGNORE, INPUT_HASH, LABEL, REJECT, SPANS, START,
-                         TEXT, TOKENS, VIEW_ID, VIEW_NER_MANUAL)
+from ..constants import (ACCEPT, ANSWER, END, IGNORE, INPUT_HASH, LABEL, OPTIONS, REJECT,
+                         SELECTED, SPANS, START, TEXT, TOKENS, VIEW_CHOICE, VIEW_ID, VIEW_NER_MANUAL)
 from ..errors import ConfigError
 from ..registry import annotators
+from ..stream.validate import token_bounds
 from ..types import Task
 
 Span = tuple[int, int, str]
@@ -91,6 +92,8 @@ class GoldAnnotator:
             return {**task, ANSWER: IGNORE}
         if task.get(VIEW_ID) == VIEW_NER_MANUAL:
             return self._manual(task, gold)
+        if task.get(VIEW_ID) == VIEW_CHOICE:
+            return self._choice(task, gold)
         return self._binary(task, gold)
 
     def _labels_ok(self, label: str) -> bool:
@@ -119,12 +122,28 @@ class GoldAnnotator:
         self.stats["decisions"] += 1 + _edits(task.get(SPANS, []), kept)
         return {**task, SPANS: spans, ANSWER: ACCEPT}
 
+    def _choice(self, task: Task, gold: list[Span]) -> Task:
+        """The option whose spans are closest to the gold (F1); ignore on a tie."""
+        wanted = {s for s in gold if self._labels_ok(s[2])}
+        scored = sorted(((_f1(option.get(SPANS) or [], wanted), option.get("id"))
+                         for option in task.get(OPTIONS) or []), reverse=True)
+        self.stats["decisions"] += 1
+        if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+            return {**task, ANSWER: IGNORE}
+        return {**task, ANSWER: ACCEPT, SELECTED: [scored[0][1]]}
+
     def _count(self, task: Task) -> None:
         self.stats["questions"] += 1
         if task.get(INPUT_HASH) not in self._inputs:
             self._inputs.add(task.get(INPUT_HASH))  # type: ignore[arg-type]
             self.stats["sentences"] += 1
             self.stats["tokens"] += len(task.get(TOKENS) or task[TEXT].split())
+
+
+def _f1(spans: list[dict], gold: set[Span]) -> float:
+    found = {(s[START], s[END], s[LABEL]) for s in spans}
+    tp = len(found & gold)
+    return 2 * tp / (len(found) + len(gold)) if found or gold else 1.0
 
 
 def _edits(proposed: list[dict], gold: list[Span]) -> int:
@@ -138,8 +157,7 @@ def _span(task: Task, span: Span) -> dict[str, Any]:
     out: dict[str, Any] = {START: start, END: end, LABEL: label, TEXT: task[TEXT][start:end]}
     tokens = task.get(TOKENS)
     if tokens:
-        starts = {t[START]: t["id"] for t in tokens}
-        ends = {t[END]: t["id"] for t in tokens}
+        starts, ends = token_bounds(tokens)
         if start in starts and end in ends:
             out.update(token_start=starts[start], token_end=ends[end])
     return out

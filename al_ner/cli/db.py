@@ -109,6 +109,22 @@ def _print_dataset(stats: dbio.DatasetStats) -> None:
         detail = ", ".join(f"{answer} {count}" for answer, count in counts.items() if count)
         total = sum(counts.values())
         typer.echo(f"    {label}: {total} span{'' if total == 1 else 's'} ({detail})")
+    if stats.agreement is not None:
+        _print_annotators(stats.annotators, stats.agreement)
+
+
+def _print_annotators(annotators: dict[str, dict[str, int]], agreement: dbio.Agreement) -> None:
+    typer.echo(f"  annotators {len(annotators)}")
+    for name, counts in annotators.items():
+        detail = ", ".join(f"{answer} {count}" for answer, count in counts.items() if count)
+        typer.echo(f"    {name}: {sum(counts.values())} ({detail})")
+    if not agreement.items:
+        typer.echo("  agreement  no question was answered by two annotators")
+        return
+    typer.echo(f"  agreement  {agreement.unanimous} of {agreement.items} questions answered by "
+               f"two or more annotators agree ({agreement.unanimous / agreement.items:.0%})")
+    for (a, b), (agree, both) in agreement.pairs.items():
+        typer.echo(f"    {a} ~ {b}: {agree} of {both} ({agree / both:.0%})")
 
 
 def _format_time(timestamp: int | None) -> str:

@@ -18,6 +18,7 @@ SKIP_REASONS = {
     "rejected_manual": "a rejected full-span (ner_manual) answer says nothing about the spans",
     "unknown_view": "'_view_id' is neither 'ner' nor 'ner_manual'",
     "misaligned_span": "span offsets don't fall on token boundaries",
+    "span_not_an_object": "span is not a {start, end, label} object",
     "span_without_offsets": "span has neither token nor character offsets",
     "span_out_of_range": "span offsets lie outside the text",
     "label_not_requested": "span label is not one of the labels being trained",
