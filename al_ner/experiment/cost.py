@@ -21,8 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..constants import ACCEPT, ANSWER, INPUT_HASH, SPANS, TEXT, TOKENS, VIEW_ID, VIEW_NER_MANUAL
+from ..constants import ACCEPT, ANSWER, INPUT_HASH, SPANS, TEXT, TOKENS, VIEW_NER_MANUAL
 from ..errors import ConfigError
+from ..stream.validate import answer_view
 from ..types import Task
 
 BINARY = "binary"
@@ -108,8 +109,8 @@ class Cost:
 
 
 def answer_mode(task: Task) -> str:
-    """'manual' for full-span answers (view ner_manual), else 'binary'."""
-    return MANUAL if task.get(VIEW_ID) == VIEW_NER_MANUAL else BINARY
+    """'manual' for full-span answers (view ner_manual, or a review of one), else 'binary'."""
+    return MANUAL if answer_view(task) == VIEW_NER_MANUAL else BINARY
 
 
 class CostMeter:
