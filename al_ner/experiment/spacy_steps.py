@@ -43,6 +43,16 @@ class _Answers:
         return iter(self.datasets[name])
 
 
+def recipe_args(strategy: Strategy, *, seed: int, window: int) -> dict[str, Any]:
+    """The recipe's keyword arguments for a strategy: its own, plus the seed and window its order needs."""
+    args = dict(strategy.args)
+    if args.get("order") in ("random", "uncertain"):
+        args.setdefault("seed", seed)
+    if args.get("order") == "uncertain":
+        args.setdefault("window", window)
+    return args
+
+
 def train_model(cfg: ExperimentConfig, base: Language, train_answers: list[Task],
                 dev_answers: list[Task], out_dir: Path, *, seed: int) -> Path:
     """Fine-tune the base model on answers as the experiment does: data-to-spacy, then spacy train.
@@ -94,12 +104,7 @@ class SpacySteps:
         return Annotation(answers, exhausted=report.exhausted)
 
     def _recipe_args(self, strategy: Strategy, seed: int) -> dict[str, Any]:
-        args = dict(strategy.args)
-        if args.get("order") in ("random", "uncertain"):
-            args.setdefault("seed", seed)
-        if args.get("order") == "uncertain":
-            args.setdefault("window", self.config.window)
-        return args
+        return recipe_args(strategy, seed=seed, window=self.config.window)
 
     def describe(self) -> dict[str, str]:
         """The base pipeline's name, version and the digest of its meta.json."""
