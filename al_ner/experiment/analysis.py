@@ -320,7 +320,8 @@ class Analyser:
         """'8,000 (2 of 5 seeds)'-style text for checkpoints some seed of `strategy` did not reach."""
         parts = []
         n = len({r.seed for r in self.data.rows if r.strategy == strategy})
-        for budget in self.setup["budgets"]:
+        end = self.setup.get("area_cost") or self.setup["budgets"][-1]
+        for budget in (b for b in self.setup["budgets"] if b <= end):  # what the area covers
             found = self.data.seeds(strategy, budget, TEST, label)
             short = n - sum(1 for r in found.values() if r.reached)
             if short:
@@ -474,7 +475,8 @@ def setup_of(meta: Mapping[str, Any], rows: Sequence[Row]) -> dict[str, Any]:
     labels = ordered({r.label for r in rows}, annotated)
     unit = meta.get("budget_unit") or next((r.unit for r in runs), "answers")
     # meta may name the baseline (default random) and the order of the others (compare's arms)
-    preferred = (meta["baseline"], *meta.get("strategies", ())) if "baseline" in meta else STRATEGY_ORDER
+    preferred = (tuple(dict.fromkeys((meta["baseline"], *meta.get("strategies", ()))))
+                 if "baseline" in meta else STRATEGY_ORDER)
     return {**dict(meta), "unit": unit, "annotated": annotated, "labels": labels,
             "strategies": ordered({r.strategy for r in runs}, preferred),
             "budgets": sorted({r.budget for r in runs}),
