@@ -211,12 +211,13 @@ def timestamp_seconds(answers: Sequence[Task], *, cap: float = GAP_CAP) -> list[
     interleaved sessions, count 0). Prodigy stamps a batch of answers at once, so most gaps
     are 0 and the batch's time sits in the gap before it. None if an answer has no timestamp.
     """
-    stamps = [task.get(TIMESTAMP) for task in answers]
-    if not stamps or not all(isinstance(s, (int, float)) and not isinstance(s, bool) for s in stamps):
+    stamps = [float(s) for s in (task.get(TIMESTAMP) for task in answers)
+              if isinstance(s, (int, float)) and not isinstance(s, bool)]
+    if not stamps or len(stamps) < len(answers):
         return None
     out, total = [0.0], 0.0
     for before, after in zip(stamps, stamps[1:]):
-        total += min(max(float(after) - float(before), 0.0), cap)
+        total += min(max(after - before, 0.0), cap)
         out.append(total)
     return out
 

@@ -19,6 +19,7 @@ from spacy.tokens import DocBin
 
 from ..constants import INPUT_HASH
 from ..errors import ConfigError, DatasetError, InputError
+from ..models import get_ner
 from ..types import Task
 from .base_model import base_predictor
 from .convert import DEFAULT_FILL, answered_labels, check_fill, eval_docs, groups_to_docs
@@ -122,7 +123,7 @@ def _labels(nlp: Language, labels: Sequence[str] | None, groups: list[list[Task]
 
 def new_labels(nlp: Language, labels: Sequence[str]) -> list[str]:
     """The labels the base pipeline's NER doesn't know yet (all of them without an NER)."""
-    known = set(nlp.get_pipe("ner").labels) if "ner" in nlp.pipe_names else set()
+    known = set(get_ner(nlp).labels) if "ner" in nlp.pipe_names else set()
     return [label for label in labels if label not in known]
 
 
