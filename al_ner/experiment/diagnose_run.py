@@ -60,6 +60,22 @@ class DiagnoseSpec:
         return replace(spec, **{k: v for k, v in overrides.items() if v is not None})
 
 
+    @classmethod
+    def from_experiment(cls, results: Path, corpus: Path, *, seed: int = 0) -> DiagnoseSpec:
+        """The simulated experiment's runs of one seed as arms (random's as the reference), its test set."""
+        meta = srsly.read_json(results / META)
+        answers = {name: results / "runs" / name / f"seed{seed}" / "db" / "answers.jsonl"
+                   for name in meta.get("strategies", [])}
+        found = {name: path for name, path in answers.items() if path.is_file()}
+        if "random" not in found or len(found) < 2:
+            raise InputError(f"no answers of random and another strategy for seed {seed}; run the "
+                             "experiment first (spacy project run all)", path=str(results / "runs"))
+        return cls(arms=",".join(f"{name}:{path}" for name, path in found.items()),
+                   test=str(corpus / "test.iob"), base_model=meta["base_model"],
+                   labels=tuple(meta["model_labels"]), reference="random", fill=meta["fill"],
+                   label_map=tuple(meta.get("label_map", {}).items()), seed=seed)
+
+
 def run_diagnosis(spec: DiagnoseSpec, *, analysis: Analysis | None = None) -> Diagnosis:
     """Load the arms, the test set and the reference; diagnose every arm that isn't the reference."""
     db = get_db(spec.db)
