@@ -42,8 +42,10 @@ def diagnose_cli(
 
     overrides = {"arms": arms, "test": test, "reference": reference, "base_model": base_model,
                  "labels": tuple(split_names(label)) if label else None, "fill": fill, "db": db, "seed": seed}
+    rows: list = []
     if results is not None:
-        spec, analysis = DiagnoseSpec.from_results(results, **overrides), compare_analysis(results)
+        spec = DiagnoseSpec.from_results(results, **overrides)
+        analysis, rows = compare_analysis(results)
     elif arms and test:
         spec = DiagnoseSpec(arms=arms, test=test, base_model=base_model or "en_core_web_md",
                             labels=tuple(split_names(label or "")), reference=reference or "", fill=fill or "model",
@@ -53,7 +55,7 @@ def diagnose_cli(
         raise ConfigError("pass --results DIR (a compare output folder), or --arms and --test")
     if not spec.labels:
         raise ConfigError("no labels to diagnose; pass --label ORG (the labels the arms annotate)")
-    diagnosis = run_diagnosis(spec, analysis=analysis)
+    diagnosis = run_diagnosis(spec, analysis=analysis, rows=rows)
     text = render_diagnosis(diagnosis, level=1)
     if out is None:
         typer.echo(text)

@@ -126,12 +126,13 @@ def compare_report_cli(
     diagnose: Annotated[bool, typer.Option(help="Add the diagnosis section (loads the base model)")] = True,
 ) -> None:
     """Write the compare report (verdict, checks, tables, intervals, diagnosis) and its plots."""
-    analysis = compare_analysis(results_dir, n_boot=bootstrap)
+    analysis, rows = compare_analysis(results_dir, n_boot=bootstrap)
     s = analysis.setup
     s["title"] = title or f"{' vs '.join(s['strategies'])}, {s.get('base_model', '')}"
     plots = plot_all(analysis, out_dir / "plots")
     s["plots"] = [str(p.relative_to(out_dir)) for p in plots]
-    diagnosis = run_diagnosis(DiagnoseSpec.from_results(results_dir), analysis=analysis) if diagnose else None
+    diagnosis = (run_diagnosis(DiagnoseSpec.from_results(results_dir), analysis=analysis, rows=rows)
+                 if diagnose else None)
     (out_dir / "report.md").write_text(render_compare(analysis, diagnosis), encoding="utf8")
     srsly.write_json(out_dir / RESULTS_JSON, results_document(analysis, diagnosis, name=out_dir.name))
     if diagnosis is not None:

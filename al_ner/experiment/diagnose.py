@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -382,6 +382,24 @@ class Cause:
     strength: float  # 0..1, see diagnose_report for how each is scaled
     significant: bool
     advice: str
+    kind: str = ""  # RECALL or PRECISION: the held-out error this cause would produce; "" either
+    fit: str = ""  # "fits" / "argues against": what the arm's held-out errors say of it ("" unknown)
+
+
+RECALL, PRECISION = "recall", "precision"
+
+
+@dataclass(frozen=True)
+class Errors:
+    """Held-out precision and recall of one strategy at its largest checkpoint (mean over seeds)."""
+
+    strategy: str
+    label: str
+    budget: float
+    p: float
+    r: float
+    base_p: float
+    base_r: float
 
 
 @dataclass
@@ -392,6 +410,7 @@ class Diagnosis:
     dev_vs_test: list[dict[str, Any]] = field(default_factory=list)
     forgetting: list[dict[str, Any]] = field(default_factory=list)
     base_recall: dict[str, float] = field(default_factory=dict)
+    errors: list[Errors] = field(default_factory=list)
     causes: list[Cause] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -416,13 +435,15 @@ def diagnose_arm(base: Language, name: str, answers: Sequence[Task], ref_name: s
 def diagnose(base: Language, arms: Sequence[tuple[str, Sequence[Task]]], reference: SentenceSet, *,
              labels: Sequence[str], fill: str, test_texts: Sequence[str],
              reference_answers: Sequence[Task] | None = None, analysis: Any = None,
-             base_recall: dict[str, float] | None = None, base_name: str = "", seed: int = 0) -> Diagnosis:
+             base_recall: dict[str, float] | None = None, base_name: str = "",
+             errors: Sequence[Errors] = (), seed: int = 0) -> Diagnosis:
     """Diagnose every arm against `reference` (a random sample of the same source).
 
     arms: (name, effective answers) of the arms to diagnose; reference_answers: the reference's own
     answers when it is an arm (its evidence is shown beside theirs); analysis: a compare Analysis
     for the dev-split and forgetting sections; base_recall: the base model's recall per compared
-    (gold) label on the held-out test.
+    (gold) label on the held-out test; errors: each strategy's held-out precision and recall
+    (`held_out_errors`), which decide which causes the outcome fits.
     """
     ref = profile(base, reference, labels=labels)
     test_tokens = [t.lower_ for text in test_texts for t in base.make_doc(text) if t.is_alpha]
@@ -434,11 +455,32 @@ def diagnose(base: Language, arms: Sequence[tuple[str, Sequence[Task]]], referen
     out = Diagnosis({"reference": reference.name, "labels": list(labels), "fill": fill, "seed": seed,
                      "test_sentences": len(test_texts),
                      "base_model": base_name or f"{base.meta.get('lang', '?')}_{base.meta.get('name', '?')}"},
-                    results, ref_evidence, base_recall=dict(base_recall or {}))
+                    results, ref_evidence, base_recall=dict(base_recall or {}), errors=list(errors))
     if analysis is not None:
         out.dev_vs_test, out.forgetting = dev_rows(analysis), forgetting_rows(analysis)
         out.setup["headline"] = [asdict(c) for c in analysis.headline]
     out.causes = likely_causes(out)
+    return out
+
+
+def held_out_errors(rows: Sequence[Any], labels: Sequence[str], *, upto: float | None = None) -> list[Errors]:
+    """Per strategy and label, mean held-out precision and recall at its largest checkpoint.
+
+    rows: results rows (`results.Row`) of a compare or an experiment, base rows included.
+    upto: only checkpoints up to this cost (compare's equal-cost end), so arms compare at equal cost.
+    """
+    base = {r.label: r for r in rows if r.strategy == "base" and r.eval_set == "test"}
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for r in rows:
+        if (r.strategy != "base" and r.eval_set == "test" and r.label in labels and r.label in base
+                and (upto is None or r.budget <= upto)):
+            groups.setdefault((r.strategy, r.label), []).append(r)
+    out = []
+    for (strategy, label), found in groups.items():
+        last = max(r.budget for r in found)
+        at = [r for r in found if r.budget == last]
+        out.append(Errors(strategy, label, last, float(np.mean([r.p for r in at])),
+                          float(np.mean([r.r for r in at])), base[label].p, base[label].r))
     return out
 
 
@@ -495,14 +537,73 @@ MEASURE_ADVICE = {
 }
 
 
+FIT_ORDER = {"fits": 0, "": 1, "argues against": 2}
+
+
 def likely_causes(diagnosis: Diagnosis) -> list[Cause]:
-    """Every suspect with its number, strongest evidence first (significant ones before the rest)."""
+    """Every suspect with its number, strongest evidence first.
+
+    Order: causes with evidence before the rest; among them, those the arm's held-out errors fit
+    (a cause that would cost recall, when recall is what fell) before the unknown and the
+    contradicted ones; then by strength.
+    """
     causes: list[Cause] = []
     for arm in diagnosis.arms:
         causes += _shift_cause(arm) + _pseudo_cause(arm, diagnosis) + _evidence_causes(arm, diagnosis)
         causes += [_measure_cause(arm.arm, m) for m in arm.bias]
+        causes += _error_causes(arm.arm, diagnosis)
     causes += _dev_causes(diagnosis) + _forgetting_causes(diagnosis)
-    return sorted(causes, key=lambda c: (not c.significant, -c.strength))
+    causes = [_judge(c, failure_mode(c.arm, diagnosis)) for c in causes]
+    return sorted(causes, key=lambda c: (not c.significant, FIT_ORDER[c.fit], -c.strength))
+
+
+def failure_mode(arm: str, diagnosis: Diagnosis) -> str:
+    """RECALL or PRECISION: what the arm lost most against the baseline on the held-out test ("" unknown)."""
+    baseline = diagnosis.setup.get("reference")
+    ours = [e for e in diagnosis.errors if e.strategy == arm]
+    theirs = {e.label: e for e in diagnosis.errors if e.strategy == baseline}
+    pairs = [(e, theirs[e.label]) for e in ours if e.label in theirs]
+    if not pairs:
+        return ""
+    d_p = sum(a.p - b.p for a, b in pairs) / len(pairs)
+    d_r = sum(a.r - b.r for a, b in pairs) / len(pairs)
+    if min(d_p, d_r) > -0.02:
+        return ""
+    return RECALL if d_r < d_p else PRECISION
+
+
+def _judge(cause: Cause, mode: str) -> Cause:
+    if not mode or not cause.kind:
+        return cause
+    return replace(cause, fit="fits" if cause.kind == mode else "argues against")
+
+
+def _error_causes(arm: str, diagnosis: Diagnosis) -> list[Cause]:
+    """The held-out errors themselves: what fell, recall or precision (context for the rest)."""
+    mode = failure_mode(arm, diagnosis)
+    theirs = {e.label: e for e in diagnosis.errors if e.strategy == diagnosis.setup.get("reference")}
+    out = []
+    for e in (e for e in diagnosis.errors if e.strategy == arm and e.label in theirs and mode):
+        b = theirs[e.label]
+        lost = b.r - e.r if mode == RECALL else b.p - e.p
+        out.append(Cause(arm, f"it loses held-out {mode} ({e.label})",
+                         f"held-out {e.label} precision {e.p:.3f} and recall {e.r:.3f} against {b.p:.3f} and "
+                         f"{b.r:.3f} for {b.strategy} {_at(e.budget, b.budget)} (base model {e.base_p:.3f} / "
+                         f"{e.base_r:.3f}; means over seeds)", min(1.0, lost / 0.2), True,
+                         ERROR_ADVICE[mode], kind=mode))
+    return out
+
+
+def _at(ours: float, theirs: float) -> str:
+    return f"at checkpoint {ours:,g} (both)" if ours == theirs else f"at checkpoints {ours:,g} and {theirs:,g}"
+
+
+ERROR_ADVICE = {
+    RECALL: "the model keeps missing what the base model missed: look first at the causes that teach it "
+            "'no entity' (rejects, pseudo-labels, little evidence)",
+    PRECISION: "the model over-predicts: look first at what the selection showed it too much of "
+               "(entity-dense sentences, few without entities)",
+}
 
 
 def _shift_cause(arm: ArmDiagnosis) -> list[Cause]:
@@ -529,9 +630,9 @@ def _pseudo_cause(arm: ArmDiagnosis, diagnosis: Diagnosis) -> list[Cause]:
     strength = e.pseudo_o_share * (1 - recall if recall is not None else 0.5)
     return [Cause(arm.arm, "training treats the base model's misses as facts (fill=model on partial answers)",
                   number, min(1.0, 2 * strength), e.pseudo_share >= PSEUDO_SHARE and (recall or 0) < 0.9,
-                  "for binary answers the unanswered tokens are the base model's guesses: complete them "
-                  "(ner.correct on the same sentences, or Prodigy's ner.silver-to-gold), or convert this "
-                  "arm with --fill missing so unanswered tokens teach nothing")]
+                  "complete the answers of the selected sentences (ner.correct on them, or Prodigy's "
+                  "ner.silver-to-gold) so every mention the base model missed gets its gold; --fill missing "
+                  "is no fix (on binary answers it measured worse, docs/training.md)", kind=RECALL)]
 
 
 def _evidence_causes(arm: ArmDiagnosis, diagnosis: Diagnosis) -> list[Cause]:
@@ -543,7 +644,7 @@ def _evidence_causes(arm: ArmDiagnosis, diagnosis: Diagnosis) -> list[Cause]:
                          f"of {e.answers} answers; {e.rejected_per_sentence:.2f} rejected spans per sentence",
                          e.reject_rate, e.reject_rate >= REJECT_RATE,
                          "shift the questions toward likelier entities (ner.teach --bias, or "
-                         "prefer_high_scores), or answer whole sentences (ner.manual / ner.correct)"))
+                         "prefer_high_scores), or answer whole sentences (ner.manual / ner.correct)", kind=RECALL))
     if ref is not None and ref.evidence_share > 0:
         ratio = e.evidence_share / ref.evidence_share
         out.append(Cause(arm.arm, "its answers say little per token read",
@@ -551,7 +652,7 @@ def _evidence_causes(arm: ArmDiagnosis, diagnosis: Diagnosis) -> list[Cause]:
                          f"{ref.evidence_share:.0%} for {diagnosis.setup['reference']}",
                          max(0.0, 1 - ratio), ratio <= EVIDENCE_RATIO,
                          "each binary answer speaks about one span: for the same reading time complete "
-                         "answers give far more evidence; compare the arms at equal minutes"))
+                         "answers give far more evidence; compare the arms at equal minutes", kind=RECALL))
     return out
 
 
@@ -564,8 +665,9 @@ def _measure_cause(arm: str, m: Measure) -> Cause:
     weight = 0.5 if m.name == UNCERTAIN else 1.0
     title = ("it asked about sentences the base model is unsure of (by design)" if weight < 1
              else f"selection bias in {m.name}")
+    kind = PRECISION if m.name in (DENSITY, DENSITY_ALL, EMPTY) and (m.diff > 0) == (m.name != EMPTY) else ""
     return Cause(arm, title, number, weight * m.relative, m.significant,
-                 MEASURE_ADVICE.get(m.name, "mix random sentences into the selection"))
+                 MEASURE_ADVICE.get(m.name, "mix random sentences into the selection"), kind=kind)
 
 
 def _dev_causes(diagnosis: Diagnosis) -> list[Cause]:

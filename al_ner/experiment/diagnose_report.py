@@ -43,8 +43,9 @@ def causes_list(causes: Sequence[Cause]) -> str:
     lines = []
     for i, c in enumerate(causes, start=1):
         mark = "**evidence**" if c.significant else "weak or no evidence"
-        lines.append(f"{i}. **{c.arm}: {c.title}** ({mark}, strength {c.strength:.2f}): {c.number}. "
-                     f"*Try:* {c.advice}.")
+        fit = {"fits": "; fits the held-out errors", "argues against": "; the held-out errors argue against it"}
+        lines.append(f"{i}. **{c.arm}: {c.title}** ({mark}{fit.get(c.fit, '')}, strength {c.strength:.2f}): "
+                     f"{c.number}. *Try:* {c.advice}.")
     return "\n".join(lines)
 
 
@@ -127,6 +128,8 @@ def _method(d: Diagnosis) -> str:
             "from the fill (the base model's entities, or 'no entity' where it predicts none).\n"
             "- Ranking: causes with evidence (an interval that excludes no difference, or a share past its "
             "threshold: pseudo-labels on half the tokens, 60 % rejects, half the reference's evidence) come "
-            "first, then by strength: the relative size of a difference, 2 × (AUC − 0.5), the share of "
+            "first; among them those the held-out errors fit (a cause that costs recall when recall is what "
+            "fell against the reference arm, one that costs precision when precision fell), then the others, "
+            "then those the errors argue against; within each, by strength: the relative size of a difference, 2 × (AUC − 0.5), the share of "
             "unchecked 'no entity' tokens times the base model's miss rate, or the gap / forgetting over 0.1 F1. "
             "The strengths are a heuristic order, not probabilities.")

@@ -6,6 +6,7 @@ compare output folder's meta.json, so `al-ner diagnose --results training/compar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,8 @@ from .arms import Arm, HeldOut, load_arms, load_test
 from .config import ONTONOTES_TO_CONLL
 from .corpus import read_iob
 from .demo import parse_pairs
-from .diagnose import Diagnosis, SentenceSet, diagnose
-from .results import read_rows
+from .diagnose import Diagnosis, SentenceSet, diagnose, held_out_errors
+from .results import Row, read_rows
 from .runner import META, RESULTS
 
 TEST = "test"
@@ -76,8 +77,13 @@ class DiagnoseSpec:
                    label_map=tuple(meta.get("label_map", {}).items()), seed=seed)
 
 
-def run_diagnosis(spec: DiagnoseSpec, *, analysis: Analysis | None = None) -> Diagnosis:
-    """Load the arms, the test set and the reference; diagnose every arm that isn't the reference."""
+def run_diagnosis(spec: DiagnoseSpec, *, analysis: Analysis | None = None,
+                  rows: Sequence[Row] = ()) -> Diagnosis:
+    """Load the arms, the test set and the reference; diagnose every arm that isn't the reference.
+
+    analysis, rows: a compare's (or the experiment's) analysis and results rows, for the sections
+    that need trained models (dev split, forgetting, held-out precision and recall).
+    """
     db = get_db(spec.db)
     base = load_model(spec.base_model)
     arms = load_arms(parse_pairs(spec.arms), db)
@@ -89,10 +95,11 @@ def run_diagnosis(spec: DiagnoseSpec, *, analysis: Analysis | None = None) -> Di
                           "--reference test")
     label_map = dict(spec.label_map) | {label: label for label in spec.labels if label not in dict(spec.label_map)}
     scores = test.score(base, label_map=label_map)
+    upto = analysis.setup.get("area_cost") if analysis is not None else None  # compare: the equal-cost end
     recall = {label_map[label]: scores[label_map[label]].r for label in spec.labels if label_map[label] in scores}
     return diagnose(base, diagnosed, reference, labels=spec.labels, fill=spec.fill, test_texts=test.texts(),
                     reference_answers=ref_answers, analysis=analysis, base_recall=recall,
-                    base_name=spec.base_model, seed=spec.seed)
+                    base_name=spec.base_model, errors=held_out_errors(rows, list(recall), upto=upto), seed=spec.seed)
 
 
 def reference_set(spec: DiagnoseSpec, arms: list[Arm], test: HeldOut) -> tuple[SentenceSet, list | None]:
@@ -113,7 +120,8 @@ def reference_set(spec: DiagnoseSpec, arms: list[Arm], test: HeldOut) -> tuple[S
     return SentenceSet.of_texts(f"a random sample of {path.name}", texts).sample(size, spec.seed), None
 
 
-def compare_analysis(results: Path, *, n_boot: int = 2000) -> Analysis:
-    """The Analysis of a compare output folder (the experiment's statistics)."""
+def compare_analysis(results: Path, *, n_boot: int = 2000) -> tuple[Analysis, list[Row]]:
+    """The Analysis of a compare output folder (the experiment's statistics), and its rows."""
     meta = srsly.read_json(results / META)
-    return analyse(read_rows(results / RESULTS), meta, results, n_boot=n_boot)
+    rows = read_rows(results / RESULTS)
+    return analyse(rows, meta, results, n_boot=n_boot), rows

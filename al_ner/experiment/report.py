@@ -42,7 +42,8 @@ def report_cli(
         from .diagnose_report import render_diagnosis
         from .diagnose_run import DiagnoseSpec, run_diagnosis
 
-        diagnosis = run_diagnosis(DiagnoseSpec.from_experiment(results_dir, diagnose_corpus), analysis=analysis)
+        diagnosis = run_diagnosis(DiagnoseSpec.from_experiment(results_dir, diagnose_corpus), analysis=analysis,
+                                  rows=rows)
         text += "\n" + render_diagnosis(diagnosis, level=2) + "\n"
         srsly.write_json(out_dir / "diagnosis.json", diagnosis.to_dict())
     (out_dir / "report.md").write_text(text, encoding="utf8")

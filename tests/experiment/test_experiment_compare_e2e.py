@@ -59,10 +59,11 @@ def test_compare_and_diagnose_on_conll_random_vs_teach(tmp_path: Path, conll_dir
                   db_dir=str(tmp_path / "db"))
     assert job.checks.test_order == "gold file" and not job.checks.warnings
     job.run()
-    analysis = compare_analysis(tmp_path / "out", n_boot=300)
+    analysis, rows = compare_analysis(tmp_path / "out", n_boot=300)
     assert analysis.headline and analysis.headline[0].estimate.n_docs == 300
     assert {c.label for c in analysis.forgetting} == {"PER", "LOC"}  # labels nobody annotated
-    diagnosis = run_diagnosis(DiagnoseSpec.from_results(tmp_path / "out"), analysis=analysis)
+    diagnosis = run_diagnosis(DiagnoseSpec.from_results(tmp_path / "out"), analysis=analysis, rows=rows)
+    assert {e.strategy for e in diagnosis.errors} == {"manual", "active"}
     (arm,) = diagnosis.arms
     assert arm.arm == "active" and arm.shift is not None and 0.0 <= arm.shift.auc <= 1.0
     assert arm.evidence.reject_rate > 0 and diagnosis.reference_evidence.evidence_share == 1.0

@@ -15,9 +15,10 @@ import al_ner.cli.db  # noqa: F401  (with more than one command, Typer keeps the
 import al_ner.cli.diagnose  # noqa: F401  (registers the command)
 from al_ner.cli._app import app
 from al_ner.errors import AlNerError
-from al_ner.experiment.diagnose import (ArmDiagnosis, Cause, Diagnosis, Evidence, Measure, SentenceSet,
-                                        answer_evidence, auc, fit_logistic, likely_causes, mean_difference,
-                                        shift_test)
+from al_ner.experiment.diagnose import (ArmDiagnosis, Cause, Diagnosis, Errors, Evidence, Measure,
+                                        SentenceSet, answer_evidence, auc, failure_mode, fit_logistic,
+                                        held_out_errors, likely_causes, mean_difference, shift_test)
+from al_ner.experiment.results import Row
 from al_ner.stream.hashing import set_hash
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "prodigy"
@@ -105,3 +106,22 @@ def test_al_ner_diagnose_on_prodigy_exports(tmp_path: Path, tiny_model: Path) ->
     assert srsly.read_json(out.with_suffix(".json"))["arms"][0]["arm"] == "teach"
     result = runner.invoke(app, ["diagnose", "--arms", "a:b"])
     assert isinstance(result.exception, AlNerError) and "--results DIR" in str(result.exception)
+
+
+def test_the_held_out_errors_decide_which_causes_fit() -> None:
+    def row(strategy: str, budget: float, p: float, r: float) -> Row:
+        return Row(strategy, 0, budget, "test", "ORG", 0.0, p, r, 10, 0.0, 1, 1, 1, 1.0)
+    rows = [row("base", 0, 0.45, 0.33), row("manual", 100, 0.60, 0.70), row("manual", 200, 0.62, 0.72),
+            row("active", 100, 0.63, 0.30)]
+    errors = held_out_errors(rows, ["ORG"], upto=100)
+    assert {(e.strategy, e.budget, e.r) for e in errors} == {("manual", 100, 0.70), ("active", 100, 0.30)}
+    dense = Measure("entities per sentence (base model, compared labels)", 1.0, 0.4, 0.6, 0.5, 0.7)
+    evidence = Evidence(10, {}, 0.2, 0.8, 0.0, 0.2, 0.8, 0.0, 0.3, 0.6, 0.55, 0.1, "model")
+    arm = ArmDiagnosis("active", "manual", 10, 10, [dense], {}, None, evidence)
+    d = Diagnosis({"reference": "manual"}, [arm], None, base_recall={"ORG": 0.33}, errors=errors)
+    assert failure_mode("active", d) == "recall"
+    causes = likely_causes(d)
+    assert causes[0].title == "it loses held-out recall (ORG)"
+    assert [c.fit for c in causes if "entities per sentence" in c.title] == ["argues against"]
+    assert causes[-1].title.startswith("selection bias in entities per sentence")
+    assert isinstance(errors[0], Errors)
