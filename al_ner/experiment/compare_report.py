@@ -26,6 +26,7 @@ from .stats import METHOD
 
 RESULTS_JSON = "results.json"
 DIAGNOSIS_JSON = "diagnosis.json"
+TOP_CAUSES = 5  # the causes README and docs quote
 
 
 def render_compare(analysis: Analysis, diagnosis: Diagnosis | None = None) -> str:
@@ -110,9 +111,10 @@ def method_section(analysis: Analysis) -> str:
 
 
 def results_document(analysis: Analysis, diagnosis: Diagnosis | None, *, name: str) -> dict[str, Any]:
-    pieces = snippets(analysis)
+    pieces = {**snippets(analysis), "unit": unit_line(analysis), "checks": checks_section(analysis.setup)}
     if diagnosis is not None:
         pieces["causes"] = causes_list(diagnosis.causes)
+        pieces["causes_top"] = causes_list(diagnosis.causes[:TOP_CAUSES])
     return {"name": name, "kind": "compare", "generated_by": "python -m al_ner.experiment.compare_report",
             "data": analysis.to_dict(), "diagnosis": diagnosis.to_dict() if diagnosis else None,
             "snippets": pieces}

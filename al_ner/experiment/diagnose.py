@@ -538,6 +538,7 @@ MEASURE_ADVICE = {
 
 
 FIT_ORDER = {"fits": 0, "": 1, "argues against": 2}
+MIN_STRENGTH = 0.05  # a suspect without evidence and smaller than this stays out of the list
 
 
 def likely_causes(diagnosis: Diagnosis) -> list[Cause]:
@@ -553,7 +554,8 @@ def likely_causes(diagnosis: Diagnosis) -> list[Cause]:
         causes += [_measure_cause(arm.arm, m) for m in arm.bias]
         causes += _error_causes(arm.arm, diagnosis)
     causes += _dev_causes(diagnosis) + _forgetting_causes(diagnosis)
-    causes = [_judge(c, failure_mode(c.arm, diagnosis)) for c in causes]
+    causes = [_judge(c, failure_mode(c.arm, diagnosis)) for c in causes
+              if c.significant or c.strength >= MIN_STRENGTH]  # the tables hold the rest
     return sorted(causes, key=lambda c: (not c.significant, FIT_ORDER[c.fit], -c.strength))
 
 
@@ -645,7 +647,7 @@ def _evidence_causes(arm: ArmDiagnosis, diagnosis: Diagnosis) -> list[Cause]:
                          e.reject_rate, e.reject_rate >= REJECT_RATE,
                          "shift the questions toward likelier entities (ner.teach --bias, or "
                          "prefer_high_scores), or answer whole sentences (ner.manual / ner.correct)", kind=RECALL))
-    if ref is not None and ref.evidence_share > 0:
+    if ref is not None and ref.evidence_share > e.evidence_share:
         ratio = e.evidence_share / ref.evidence_share
         out.append(Cause(arm.arm, "its answers say little per token read",
                          f"{e.evidence_share:.0%} of its tokens have any answer about them, against "
