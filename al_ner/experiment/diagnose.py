@@ -30,7 +30,7 @@ from scipy import stats as scipy_stats
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..constants import ACCEPT, ANSWER, INPUT_HASH, IGNORE, REJECT, SPANS, TEXT, TOKENS
+from ..constants import ACCEPT, ANSWER, INPUT_HASH, IGNORE, REJECT, TEXT, TOKENS
 from ..models import get_ner
 from ..scoring import SentenceScorer
 from ..training.base_model import ner_pipes, predict_entities
