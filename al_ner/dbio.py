@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -17,32 +17,62 @@ from typing import IO, Any
 from .constants import (ANNOTATOR_ID, ANSWER, ANSWERS, END, IGNORE, INPUT_HASH, LABEL, SESSION_ID,
                         SPANS, START, TASK_HASH, TEXT, TIMESTAMP, VIEW_ID, VIEW_NER, VIEW_NER_MANUAL)
 from .errors import ConfigError, InputError, InvalidTaskError
-from .storage import Database, encode
+from .storage import Database, encode, latest_answers
 from .stream.hashing import set_hash
-from .stream.validate import check_spans, is_int, task_problem
+from .stream.validate import check_spans, is_int, task_problem, textcat_problem
 from .types import Task
 
 STDIO = "-"
 _BOM = b"\xef\xbb\xbf"
 
 
-def import_file(db: Database, dataset: str, source: str | Path, *, answer: str | None = None,
-                rehash: bool = False) -> int:
-    """Import a Prodigy JSONL export (`source`, "-" for stdin) into `dataset`; return the count.
+@dataclass
+class ImportReport:
+    """What `db-in` did: tasks saved, tasks already in the dataset, invalid lines skipped."""
 
-    Every line is checked first and the tasks are saved in one batch, so a bad line saves nothing.
+    imported: int = 0
+    existing: int = 0  # same _task_hash as an example already saved in the dataset
+    invalid: int = 0  # skipped with skip_invalid (each counted once, by its first problem)
+    blank: int = 0  # of the invalid: texts that are only whitespace
+    messages: list[str] = field(default_factory=list)  # the first few skip messages
+
+    def skip(self, message: str) -> None:
+        self.invalid += 1
+        self.blank += "is blank" in message
+        if len(self.messages) < 5:
+            self.messages.append(message)
+
+
+def import_file(db: Database, dataset: str, source: str | Path, *, answer: str | None = None,
+                rehash: bool = False, skip_invalid: bool = False) -> ImportReport:
+    """Import a Prodigy JSONL export (`source`, "-" for stdin) into `dataset`.
+
+    Every line is checked first and the new tasks are saved in one batch, so a bad line saves
+    nothing, unless `skip_invalid`: then bad lines are skipped and counted. Tasks whose
+    `_task_hash` the dataset already holds are skipped and counted, so importing a file twice
+    adds nothing the second time.
     """
     db.path_for(dataset)  # a bad name fails before the file is read
     if answer is not None and answer not in ANSWERS:
         raise ConfigError(f"--answer must be one of {', '.join(ANSWERS)}, got {answer!r}")
-    tasks = read_import(source, dataset=dataset, answer=answer, rehash=rehash)
-    db.add_examples(dataset, tasks)
-    return len(tasks)
+    report = ImportReport()
+    tasks = read_import(source, dataset=dataset, answer=answer, rehash=rehash,
+                        on_invalid=report.skip if skip_invalid else None)
+    saved = db.get_hashes(dataset) if db.exists(dataset) else set()
+    new = [task for task in tasks if task[TASK_HASH] not in saved]
+    report.existing = len(tasks) - len(new)
+    if new:
+        db.add_examples(dataset, new)
+    report.imported = len(new)
+    return report
 
 
 def read_import(source: str | Path, *, dataset: str, answer: str | None = None,
-                rehash: bool = False) -> list[Task]:
-    """Read and normalise every task of `source`; InputError names FILE:LINE of a bad one."""
+                rehash: bool = False, on_invalid: Callable[[str], None] | None = None) -> list[Task]:
+    """Read and normalise every task of `source`; InputError names FILE:LINE of a bad one.
+
+    on_invalid: called with the one-line message of each bad line, which is then skipped.
+    """
     label = "<stdin>" if str(source) == STDIO else str(source)
     defaults = {SESSION_ID: f"{dataset}-{time.strftime('%Y-%m-%d_%H-%M-%S')}",
                 TIMESTAMP: int(time.time())}
@@ -53,10 +83,13 @@ def read_import(source: str | Path, *, dataset: str, answer: str | None = None,
             if task is not None:
                 tasks.append(normalize_task(task, answer=answer, rehash=rehash, defaults=defaults))
         except ValueError as err:
-            raise InputError(str(err), path=label, line=number) from err
+            error = InputError(str(err), path=label, line=number)
+            if on_invalid is None:
+                raise error from err
+            on_invalid(str(error))
     if not tasks:
-        raise InputError("no tasks found; check that this is a JSONL file with one task a line",
-                         path=label)
+        raise InputError("no tasks found; check that this is a JSONL file with one task a line"
+                         + (" (every line was invalid)" if on_invalid else ""), path=label)
     return tasks
 
 
@@ -66,6 +99,7 @@ def normalize_task(task: Task, *, answer: str | None = None, rehash: bool = Fals
 
     Fills what older or hand-made exports lack: the answer (from `answer`), the hashes, the
     view id (inferred from the spans) and the keys in `defaults` (session id, timestamp).
+    Text-classification answers are refused: they would become "no entity" NER documents.
     """
     _check_text_and_spans(task)
     task = dict(task)
@@ -133,23 +167,30 @@ def _reject_constant(name: str) -> None:
 
 
 def _check_text_and_spans(task: Task) -> None:
-    """The one task/token/span validator (stream.validate); overlapping spans are kept (a
-    binary export may hold several answered proposals for one text)."""
-    problem = task_problem(task)
+    """The one task/token/span validator (stream.validate), and text-classification exports
+    refused; overlapping spans are kept (a binary export may hold several answered proposals
+    for one text)."""
+    problem = task_problem(task) or textcat_problem(task)
     if problem is not None:
         raise InvalidTaskError(problem)
     check_spans(task.get(SPANS, []), task[TEXT])
 
 
-def export_lines(db: Database, dataset: str) -> Iterator[str]:
-    """The examples of `dataset` as JSONL lines (without newlines), every answer as saved."""
+def export_lines(db: Database, dataset: str, *, every: bool = False) -> Iterator[str]:
+    """The examples of `dataset` as JSONL lines (without newlines).
+
+    By default the effective answers: the last per `_task_hash`, as training uses them (an
+    undone answer is not exported). every=True: every saved line, superseded ones included.
+    """
     examples = db.get_examples(dataset)  # raises now, not on first use, if it's missing
+    if not every:
+        examples = iter(latest_answers(examples))
     return (encode(example).decode("utf-8")[:-1] for example in examples)
 
 
-def export_file(db: Database, dataset: str, path: str | Path) -> int:
+def export_file(db: Database, dataset: str, path: str | Path, *, every: bool = False) -> int:
     """Write `dataset` to the JSONL file `path` (replaced whole, never left half-written)."""
-    lines = export_lines(db, dataset)  # fails before any file is made if it's missing
+    lines = export_lines(db, dataset, every=every)  # fails before any file is made if it's missing
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -270,11 +311,13 @@ def agreement(questions: Iterable[dict[str, Any]]) -> Agreement:
 
 
 def _count_labels(labels: dict[str, dict[str, int]], example: Task) -> None:
+    """Count each span under its own answer when it has one (Prodigy's per-span answers)."""
     spans = example.get(SPANS) or []
     for span in spans:
         if isinstance(span, dict) and isinstance(span.get(LABEL), str):
             counts = labels.setdefault(span[LABEL], dict.fromkeys(ANSWERS, 0))
-            counts[example[ANSWER]] += 1
+            answer = span.get(ANSWER)
+            counts[answer if answer in ANSWERS else example[ANSWER]] += 1
 
 
 def _track_time(stats: DatasetStats, timestamp: Any) -> None:

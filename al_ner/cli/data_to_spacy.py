@@ -43,6 +43,9 @@ def data_to_spacy_cli(
                    f"{stats['incorrect_spans']} incorrect spans -> {output_dir / f'{part}.spacy'}")
         for message in skip_messages(stats["skipped"], stats["skip_examples"]):
             typer.echo(f"  ⚠ {message}")
+    if summary["new_labels"]:
+        typer.echo(f"  ℹ new label(s) {', '.join(summary['new_labels'])}: the base NER learns them from "
+                   "the answers (fill=model keeps its own labels)")
     typer.echo(f"  labels: {', '.join(summary['labels'])}; fill: {fill} (train only: dev.spacy holds "
                f"just what the answers say); stats: {output_dir / 'stats.json'}")
 

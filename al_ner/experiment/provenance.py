@@ -20,7 +20,9 @@ from .. import recipes  # type: ignore[attr-defined]  # al_ner.recipes is recipe
 NOT_IN_RUNS = ("experiment/report.py", "experiment/reporting.py", "experiment/plots.py",
                "experiment/analysis.py", "experiment/stats.py", "experiment/quote.py",
                "experiment/publish.py", "annotators/web.py", "annotators/web_app.py",
-               "annotators/web_guard.py", "annotators/terminal.py", "annotators/static/", "cli/")
+               "annotators/web_guard.py", "annotators/terminal.py", "annotators/static/", "cli/",
+               # compare and diagnose read real answers; no simulated run imports them
+               "experiment/compare", "experiment/arms.py", "experiment/demo.py", "experiment/diagnose")
 
 
 def file_digest(path: str | Path) -> str:

@@ -82,6 +82,11 @@ def table(header: Sequence[str], body: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
+def baseline_of(analysis: Analysis) -> str:
+    """What the other strategies are compared with (random in the simulated experiment)."""
+    return str(analysis.setup.get("baseline", "random"))
+
+
 def unit_of(analysis: Analysis) -> str:
     return str(analysis.setup["unit"])
 
@@ -106,12 +111,14 @@ def unit_line(analysis: Analysis) -> str:
 
 def headline(analysis: Analysis) -> str:
     """One line per active strategy and annotated label: the primary endpoint with its interval."""
+    baseline = baseline_of(analysis)
     if not analysis.headline:
-        return "- No active strategy shares seeds with `random`, so there is nothing to compare."
+        return f"- No active strategy shares seeds with `{baseline}`, so there is nothing to compare."
     lines = [_headline_line(analysis, c) for c in analysis.headline]
     n = len(analysis.headline)
+    end = analysis.setup.get("area_cost") or analysis.budgets[-1]
     lines.append(f"- Area = mean held-out F1 over the budget (normalized area under F1 against {unit_of(analysis)} "
-                 f"from the base model at 0 to {budget_text(analysis.budgets[-1])}), strategy minus random, "
+                 f"from the base model at 0 to {budget_text(end)}), strategy minus {baseline}, "
                  f"paired by seed; intervals and p-values from a {METHOD}, Holm-corrected over these {n} "
                  f"comparison(s).")
     lines += _dev_summary(analysis)
@@ -125,7 +132,7 @@ def _headline_line(analysis: Analysis, c: Comparison) -> str:
     if e.n_seeds < 2:
         word = f"{CANT_TELL} (one seed: training randomness unmeasured)"
     level = f"{e.level * 100:.1f} %".replace(".0 %", " %")
-    line = (f"- **{c.strategy} vs random, {c.label}: {word}**: area {interval(e)} ({level} interval, "
+    line = (f"- **{c.strategy} vs {c.baseline}, {c.label}: {word}**: area {interval(e)} ({level} interval, "
             f"Holm p = {p_cell(e)}; {seeds}). The smallest difference this run could detect "
             f"(power {POWER:.0%}) is ±{e.mde:.3f}.")
     return line + (f" Note: {c.note}." if c.note else "")
@@ -212,7 +219,7 @@ def diff_table(family: Sequence[Comparison], analysis: Analysis, label: str, eva
     rows = [c for c in family if c.label == label]
     if not rows:
         return ""
-    head = _title(f"{label} F1 minus random's on the {EVAL_SET_TITLES[eval_set]}, per checkpoint", title)
+    head = _title(f"{label} F1 minus {baseline_of(analysis)}'s on the {EVAL_SET_TITLES[eval_set]}, per checkpoint", title)
     head += (f"Paired by seed; Holm-corrected over the {len(family)} comparisons of this table (each interval "
              "at the level Holm's step-down method tests it at).\n\n")
     body = [[c.strategy, budget_text(c.budget), interval(c.estimate), f"{c.estimate.level * 100:.2f} %",

@@ -43,6 +43,33 @@ class _Answers:
         return iter(self.datasets[name])
 
 
+def recipe_args(strategy: Strategy, *, seed: int, window: int) -> dict[str, Any]:
+    """The recipe's keyword arguments for a strategy: its own, plus the seed and window its order needs."""
+    args = dict(strategy.args)
+    if args.get("order") in ("random", "uncertain"):
+        args.setdefault("seed", seed)
+    if args.get("order") == "uncertain":
+        args.setdefault("window", window)
+    return args
+
+
+def train_model(cfg: ExperimentConfig, base: Language, train_answers: list[Task],
+                dev_answers: list[Task], out_dir: Path, *, seed: int) -> Path:
+    """Fine-tune the base model on answers as the experiment does: data-to-spacy, then spacy train.
+
+    base: the loaded base pipeline (tokenizer, vocab and, for fill="model", the pseudo-labels).
+    Returns the directory of the model the config's `checkpoint` picks (last or best).
+    """
+    corpus = out_dir / "corpus"
+    (corpus / "labels").mkdir(parents=True, exist_ok=True)  # data_to_spacy writes labels/ner.json
+    data_to_spacy(corpus, [TRAIN], db=_Answers(train=train_answers, dev=dev_answers), nlp=base,
+                  labels=list(cfg.labels), seed=seed, fill=cfg.fill, eval_datasets=[DEV])
+    overrides = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "dev.spacy"),
+                 "training.max_epochs": cfg.max_epochs, "system.seed": seed}
+    result = train(cfg.train_config, out_dir / "model", overrides=overrides, base_model=cfg.base_model)
+    return result.best if cfg.checkpoint == "best" and result.best else result.last
+
+
 class SpacySteps:
     """Annotate, train and evaluate with the recipes and spaCy; the base model is loaded once."""
 
@@ -77,12 +104,7 @@ class SpacySteps:
         return Annotation(answers, exhausted=report.exhausted)
 
     def _recipe_args(self, strategy: Strategy, seed: int) -> dict[str, Any]:
-        args = dict(strategy.args)
-        if args.get("order") in ("random", "uncertain"):
-            args.setdefault("seed", seed)
-        if args.get("order") == "uncertain":
-            args.setdefault("window", self.config.window)
-        return args
+        return recipe_args(strategy, seed=seed, window=self.config.window)
 
     def describe(self) -> dict[str, str]:
         """The base pipeline's name, version and the digest of its meta.json."""
@@ -94,15 +116,7 @@ class SpacySteps:
 
     def train(self, train_answers: list[Task], dev_answers: list[Task], out_dir: Path, *,
               seed: int) -> Path:
-        cfg = self.config
-        corpus = out_dir / "corpus"
-        (corpus / "labels").mkdir(parents=True, exist_ok=True)  # data_to_spacy writes labels/ner.json
-        data_to_spacy(corpus, [TRAIN], db=_Answers(train=train_answers, dev=dev_answers), nlp=self.base,
-                      labels=list(cfg.labels), seed=seed, fill=cfg.fill, eval_datasets=[DEV])
-        overrides = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "dev.spacy"),
-                     "training.max_epochs": cfg.max_epochs, "system.seed": seed}
-        result = train(cfg.train_config, out_dir / "model", overrides=overrides, base_model=cfg.base_model)
-        return result.best if cfg.checkpoint == "best" and result.best else result.last
+        return train_model(self.config, self.base, train_answers, dev_answers, out_dir, seed=seed)
 
     def evaluate(self, model: Path | None, dev: list[Task]) -> Scores:
         nlp = self._model(model)

@@ -98,7 +98,7 @@ GOOD = {"text": "Fine.", "answer": "accept"}
     ('{"text": "unclosed', "invalid JSON (Unterminated string"),
     (b'{"text": "caf\xe9"}', "not UTF-8 (byte 0xe9 at byte 14); re-save the file as UTF-8"),
     ('{"answer": "accept"}', "task has no 'text' field"),
-    ('{"text": "  ", "answer": "accept"}', "'text' is empty"),
+    ('{"text": "  ", "answer": "accept"}', "'text' is blank (only whitespace"),
     ('{"text": "Hi"}', "task has no 'answer'; pass --answer"),
     ('{"text": "Hi", "answer": "maybe"}', "'answer' is 'maybe'; use one of accept, reject, ignore"),
     ('{"text": "Hi", "answer": "accept", "spans": [{"start": 1, "end": 9, "label": "X"}]}',

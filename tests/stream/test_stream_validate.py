@@ -18,7 +18,7 @@ def test_valid_tasks_pass():
     ({"txt": "a"}, "task has no 'text' field (keys: txt)"),
     ({"text": None}, "'text' must be a string, got NoneType None"),
     ({"text": ""}, "'text' is empty (''); remove the record or give it some text"),
-    ({"text": " \n\t"}, "'text' is empty"),
+    ({"text": " \n\t"}, "'text' is blank (only whitespace: ' \\n\\t')"),
     ({"text": "a", "meta": []}, "'meta' must be a dict, got list []"),
     ("just text", "expected a task object, got str 'just text'"),
 ])
