@@ -50,8 +50,9 @@ def ray_session(address: str | None) -> Iterator[ModuleType]:
         ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING,
                  include_dashboard=False)
     except ConnectionError as err:
-        raise BackendError(f"can't connect to the Ray cluster at {address!r}: {err}; start one with "
-                           "`ray start --head` or pass --address HOST:PORT") from None
+        raise BackendError(f"can't connect to the Ray cluster at {address or '$RAY_ADDRESS'} ({err}); is it "
+                           "running (`ray start --head`), and if it uses token authentication (Ray's "
+                           "default), are RAY_AUTH_MODE=token and its token set here?") from None
     try:
         yield ray
     finally:

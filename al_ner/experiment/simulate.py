@@ -45,7 +45,7 @@ def simulate_cli(
     cfg = load_config(config, base_model=base_model, labels=labels, strategies=strategies,
                       budget_unit=budget_unit, budgets=budgets, seeds=seeds, pool_share=pool_share,
                       noise=noise, fill=fill, max_epochs=max_epochs, dev_share=dev_share)
-    runs_on = ray_backend(cfg, corpus_dir, address, cpus_per_run, gpus_per_run) if backend == RAY else None
+    runs_on = ray_backend(cfg, corpus_dir, address or None, cpus_per_run, gpus_per_run) if backend == RAY else None
     say(f"ℹ {cfg.base_model}, labels {','.join(cfg.labels)}: {len(cfg.strategies)} strategies x "
         f"{len(cfg.seeds)} seeds x {len(cfg.budgets)} checkpoints in {cfg.budget_unit}, backend {backend}")
     experiment = Experiment(cfg, corpus_dir, out_dir, SpacySteps(cfg, corpus_dir), backend=runs_on,
