@@ -9,8 +9,8 @@ from al_ner.stream import SkipCounter
 from al_ner.training import make_update
 from al_ner.types import Components
 
-from ._shared import (Dataset, Exclude, Labels, Loader, Model, Order, Seed, SkipInvalid, Source,
-                      Unsegmented, Window, load_sentences, split_labels, split_names)
+from ._shared import (Dataset, Exclude, Labels, Loader, Model, Order, PreScored, Seed, SkipInvalid,
+                      Source, Unsegmented, Window, load_sentences, split_labels, split_names)
 from ._order import order_sentences
 
 
@@ -18,15 +18,19 @@ from ._order import order_sentences
 def ner_correct(dataset: Dataset, spacy_model: Model, source: Source, label: Labels = "",
                 loader: Loader = None, unsegmented: Unsegmented = False, exclude: Exclude = "",
                 order: Order = "source", seed: Seed = 0, window: Window = 256,
-                update: bool = False, skip_invalid: SkipInvalid = False) -> Components:
+                pre_scored: PreScored = False, update: bool = False,
+                skip_invalid: SkipInvalid = False) -> Components:
     """Correct the model's predicted spans sentence by sentence; --update learns from each batch."""
     nlp = load_model(spacy_model)
     labels = check_labels(nlp, split_labels(label), name=spacy_model)
     invalid = SkipCounter() if skip_invalid else None
-    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid)
+    # a pre-scored source holds the sentences its scores are about: don't split them again
+    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented or pre_scored,
+                            invalid=invalid)
     stream = order_sentences(nlp, stream, order=order, seed=seed, labels=labels, window=window,
-                             predict=True)
+                             predict=True, pre_scored=pre_scored)
     return {"dataset": dataset, "view_id": VIEW_NER_MANUAL, "stream": stream, "labels": labels,
             "update": make_update(nlp, labels) if update else None,
             "exclude": split_names(exclude), "exclude_by": "input", "invalid": invalid,
-            "config": {"model": spacy_model, "order": order, "seed": seed}}
+            "config": {"model": spacy_model, "order": order, "seed": seed,
+                       "pre_scored": pre_scored}}
