@@ -13,6 +13,7 @@ module holds only the bookkeeping: checkpoints, rounds, splits, costs, rows, tim
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -28,7 +29,8 @@ from typing import Any, Protocol
 import numpy as np
 import srsly
 
-from ..errors import BackendError
+from ..constants import META as TASK_META, SCORE, TEXT
+from ..errors import BackendError, ConfigError, InputError
 from ..types import Task
 from .config import ExperimentConfig, Strategy
 from .corpus import read_iob, write_tasks
@@ -46,6 +48,7 @@ META = "meta.json"
 COUNTS = "counts.npz"
 RUN_RECORD = "run.json"
 Scores = dict[str, dict[str, Score]]  # eval set -> gold label -> score
+PRE_SCORED = "pre_scored"  # strategy argument: while the base model asks, rank by the scored pool
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ class Experiment:
     progress: Callable[[int], Progress] = lambda total: Silent()
     timer: Timer = field(default_factory=Timer)
     backend: Backend | None = None  # None: LocalBackend(steps), one run after the other here
+    scored_pool: Path | None = None  # `al-ner score` of the pool, for strategies with pre_scored = true
 
     def run(self) -> list[Row]:
         """Run every seed x strategy (reusing identical finished runs); write results and meta."""
@@ -220,8 +224,27 @@ class Experiment:
 
     def job(self, strategy: Strategy, seed: int, source: Path) -> RunJob:
         """What one strategy x seed needs to run anywhere, and the settings its record keeps."""
+        if strategy.args.get(PRE_SCORED):
+            source = self.with_scores(source, strategy)
         run_dir = self.out_dir / "runs" / strategy.name / f"seed{seed}"
         return RunJob(self.config, strategy, seed, source, run_dir, self.run_settings(strategy, seed))
+
+    def with_scores(self, pool: Path, strategy: Strategy) -> Path:
+        """A copy of a seed's pool whose tasks carry their `scored_pool` scores (meta.score)."""
+        if self.scored_pool is None:
+            raise ConfigError(f"strategy '{strategy.name}' ranks a pre-scored pool: pass --scored-pool FILE, "
+                              f"from al-ner score {self.corpus_dir / POOL_GOLD} {self.config.base_model} --loader "
+                              f"conll -U --label {','.join(self.config.labels)} --out FILE")
+        scores = pool_scores(self.scored_pool)
+        path = pool.with_name(f"{pool.stem}.scored.jsonl")
+        with path.open("w", encoding="utf8") as handle:
+            for task in srsly.read_jsonl(pool):
+                if task[TEXT] not in scores:
+                    raise InputError(f"no score for the pool sentence {task[TEXT][:60]!r}; score the corpus's "
+                                     f"{POOL_GOLD} again", path=str(self.scored_pool))
+                task[TASK_META] = {**task.get(TASK_META, {}), SCORE: scores[task[TEXT]]}
+                handle.write(json.dumps(task, ensure_ascii=False) + "\n")  # floats exact, unlike srsly's
+        return path
 
     def run_strategy(self, strategy: Strategy, seed: int, source: Path, bar: Progress) -> RunResult:
         """All checkpoints of one strategy and seed, or the stored ones of an identical finished run."""
@@ -242,6 +265,8 @@ class Experiment:
                 if k not in ("seeds", "strategies", "strategy_defs", "cost_model")}
         files = {name: file_digest(self.corpus_dir / name) for name in (POOL_GOLD, DEV_GOLD, TEST_GOLD)}
         files["train_config"] = file_digest(self.config.train_config)
+        if strategy.args.get(PRE_SCORED) and self.scored_pool is not None:
+            files["scored_pool"] = file_digest(self.scored_pool)
         return {**meta, "strategy": strategy.name, "strategy_def": strategy.to_dict(), "seed": seed,
                 "files": files, "environment": self.environment()}
 
@@ -362,6 +387,19 @@ def _write_json_atomic(path: Path, data: Any) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     srsly.write_json(tmp, data)
     os.replace(tmp, path)
+
+
+def pool_scores(path: Path) -> dict[str, float]:
+    """Text -> meta.score of what `al-ner score` wrote (read with the standard library: exact floats)."""
+    if not path.is_file():
+        raise InputError("scored pool not found; write it with al-ner score", path=str(path))
+    scores = {}
+    with path.open(encoding="utf8") as handle:
+        for line in handle:
+            if line.strip():
+                task = json.loads(line)
+                scores[task[TEXT]] = float(task[TASK_META][SCORE])
+    return scores
 
 
 def budget_key(budget: float) -> str:

@@ -35,6 +35,7 @@ def simulate_cli(
     address: Annotated[Optional[str], typer.Option(envvar="RAY_ADDRESS", help="With --backend ray: the cluster, e.g. 10.0.0.1:6379 (default: $RAY_ADDRESS, else the local cluster or a new one)")] = None,
     cpus_per_run: Annotated[float, typer.Option(help="With --backend ray: CPUs each run reserves")] = 1.0,
     gpus_per_run: Annotated[float, typer.Option(help="With --backend ray: GPUs each run reserves (for steps that use one)")] = 0.0,
+    scored_pool: Annotated[Optional[Path], typer.Option(help="al-ner score's output for the corpus's pool.iob (base model, labels): strategies with pre_scored = true rank by it while the base model asks")] = None,
 ) -> None:
     """Simulate annotation with each strategy through the recipes, fine-tune at each budget, score."""
     from tqdm import tqdm
@@ -49,6 +50,7 @@ def simulate_cli(
     say(f"ℹ {cfg.base_model}, labels {','.join(cfg.labels)}: {len(cfg.strategies)} strategies x "
         f"{len(cfg.seeds)} seeds x {len(cfg.budgets)} checkpoints in {cfg.budget_unit}, backend {backend}")
     experiment = Experiment(cfg, corpus_dir, out_dir, SpacySteps(cfg, corpus_dir), backend=runs_on,
+                            scored_pool=scored_pool,
                             progress=lambda total: tqdm(total=total, file=sys.stderr, unit="ckpt",
                                                         dynamic_ncols=True))
     rows = experiment.run()
