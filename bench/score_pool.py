@@ -10,7 +10,9 @@ the news corpus when CoNLL is absent) as pre-split JSONL, then scores each with 
 runs in a fresh process so its peak RSS is its own; the Ray time includes staging the pool in the
 object store and starting the actors. For each size it prints seconds, sentences/s, peak RSS of
 the process that runs `score_pool` (for Ray: the driver; each actor holds one pipeline) and the
-output's bytes. Last line: `ratio: X.XX` = Ray throughput / local throughput at the largest size.
+output's bytes; then a CPU-time estimate of the ratio on an idle machine (other jobs on a shared
+machine take the cores the actors need). Last line: `ratio: X.XX` = Ray throughput / local
+throughput (wall clock) at the largest size.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from itertools import cycle, islice
@@ -53,8 +56,37 @@ def measure(pool: Path, out: Path, model: str, label: str, backend: str, address
     count = write_scored(out, score_pool(str(pool), model, labels=[label], unsegmented=True, backend=backend,
                                          address=address, workers=workers))
     seconds = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {"seconds": seconds, "sentences": count, "bytes": out.stat().st_size,
-            "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "rss_mib": usage.ru_maxrss / 1024, "cpu": usage.ru_utime + usage.ru_stime}
+
+
+class ActorCPU(threading.Thread):
+    """Samples the CPU seconds of this machine's Ray Data actor processes until stopped."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.seen: dict[int, float] = {}
+        self.done = threading.Event()
+        self.start()
+
+    def run(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        while not self.done.wait(0.1):
+            for stat in Path("/proc").glob("[0-9]*/stat"):
+                try:
+                    if not (stat.parent / "cmdline").read_bytes().startswith(b"ray::MapWorker"):
+                        continue
+                    fields = stat.read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                self.seen[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+
+    def stop(self) -> float:
+        """Their CPU seconds in all (up to the last sample, 0.1 s before each ended)."""
+        self.done.set()
+        self.join()
+        return sum(self.seen.values())
 
 
 def in_child(args: argparse.Namespace, pool: Path, out: Path, backend: str, address: str | None) -> dict:
@@ -73,9 +105,11 @@ def rows(args: argparse.Namespace, address: str, tmp: Path) -> Iterator[tuple[in
         pool = tmp / f"pool{size}.jsonl"
         write_pool(pool, texts, size)
         local = in_child(args, pool, tmp / "local.jsonl", "local", None)
+        sampler = ActorCPU()
         remote = in_child(args, pool, tmp / "ray.jsonl", "ray", address)
+        actors = sampler.stop()
         same = (tmp / "local.jsonl").read_bytes() == (tmp / "ray.jsonl").read_bytes()
-        yield size, local, {**remote, "same": same, "input_mib": pool.stat().st_size / 2**20}
+        yield size, local, {**remote, "same": same, "input_mib": pool.stat().st_size / 2**20, "actors_cpu": actors}
 
 
 def report(size: int, name: str, m: dict) -> str:
@@ -118,7 +152,13 @@ def main(argv: Iterable[str] | None = None) -> None:
     finally:
         ray.shutdown()
     local, remote = results[-1]
-    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    # With a core each and nothing else running, wall time ~ CPU time: local takes its CPU time,
+    # ray the driver's plus one actor's share (they score side by side).
+    idle = local["cpu"] / (remote["cpu"] + remote["actors_cpu"] / args.workers)
+    print(f"largest pool: local {local['cpu']:.1f}s CPU; ray driver {remote['cpu']:.1f}s CPU, actors "
+          f"{remote['actors_cpu']:.1f}s CPU in all")
+    print(f"load average after: {os.getloadavg()[0]:.2f}; CPU-time estimate of the ratio on an idle "
+          f"machine: {idle:.2f}")
     print(f"ratio: {(remote['sentences'] / remote['seconds']) / (local['sentences'] / local['seconds']):.2f}")
 
 
