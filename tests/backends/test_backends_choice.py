@@ -48,3 +48,15 @@ def test_simulate_with_backend_ray_and_no_ray_prints_one_line(no_ray: Path, tmp_
     assert done.stderr.strip().splitlines() == ['✘ the ray backend needs Ray, which is not installed: '
                                                 'pip install "al-ner[ray]"']
     assert not (tmp_path / "out").exists()
+
+
+def test_a_worker_that_cannot_see_the_experiments_files_says_so(tmp_path: Path) -> None:
+    from al_ner.experiment.config import load_config
+    from al_ner.experiment.ray_backend import run_on_worker
+    from al_ner.experiment.runner import RunJob, execute_run
+
+    cfg = load_config(None)
+    job = RunJob(cfg, cfg.strategy("random"), 0, Path("pools/pool_s0.jsonl"), tmp_path / "run", {})
+    with pytest.raises(BackendError, match="pool_s0.jsonl is not on .*at the same paths \\(a shared filesystem\\)"):
+        run_on_worker([None], execute_run, job, str(tmp_path))
+    assert not (tmp_path / "run").exists()
