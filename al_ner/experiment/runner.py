@@ -9,6 +9,8 @@ questions with the model trained at this checkpoint. Each seed draws its own sha
 
 The work is done by a `Steps` object (the real one drives spaCy; tests pass a fake), so this
 module holds only the bookkeeping: checkpoints, rounds, splits, costs, rows, timings and reuse.
+Where the runs that aren't reused compute is a `Backend`: `LocalBackend` runs them one after the
+other here, `ray_backend.RayBackend` as Ray tasks; either calls `execute_run` for each `RunJob`.
 """
 
 from __future__ import annotations
@@ -193,7 +195,7 @@ class Experiment:
             todo = [i for i, result in enumerate(results) if result is None]
             backend = self.backend or LocalBackend(self.steps)
             done = backend.map_runs(execute_run, [jobs[i] for i in todo], bar) if todo else []
-            for i, result in zip(todo, done):
+            for i, result in zip(todo, done, strict=True):  # a backend returns one result per job
                 results[i] = result
             return [result for result in results if result is not None]
         finally:
