@@ -45,6 +45,9 @@ TextColumn = Annotated[Optional[str], typer.Option(
 Patterns = Annotated[Optional[str], typer.Option(
     "--patterns", help="JSONL match patterns (Prodigy's format: token or phrase patterns) whose "
     "matches are pre-highlighted (ner.manual, ner.correct) or proposed (ner.teach)")]
+PreScored = Annotated[bool, typer.Option(
+    "--pre-scored", help="With --order uncertain: SOURCE holds sentences `al-ner score` wrote; rank them "
+    "by their meta.score instead of scoring here")]
 SkipInvalid = Annotated[bool, typer.Option(
     "--skip-invalid", help="Skip and count invalid records instead of stopping at the first")]
 
@@ -75,9 +78,12 @@ def split_names(names: str | Iterable[str] | None) -> list[str]:
     return [name.strip() for name in items if name.strip()]
 
 
-def check_order(order: str) -> str:
+def check_order(order: str, *, pre_scored: bool = False) -> str:
     if order not in ORDERS:
         raise ConfigError(f"unknown --order '{order}'; choose one of: {', '.join(ORDERS)}")
+    if pre_scored and order != "uncertain":
+        raise ConfigError(f"--pre-scored ranks by the scores al-ner score wrote, so it goes with --order "
+                          f"uncertain, not --order {order}")
     return order
 
 

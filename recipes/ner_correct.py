@@ -11,7 +11,7 @@ from al_ner.training import make_update
 from al_ner.types import Components
 
 from ._order import order_sentences
-from ._shared import (Dataset, Exclude, Labels, Loader, Model, Order, Patterns, Seed, SkipInvalid,
+from ._shared import (Dataset, Exclude, Labels, Loader, Model, Order, Patterns, PreScored, Seed, SkipInvalid,
                       Source, TextColumn, Unsegmented, Window, load_sentences, pattern_matcher,
                       source_progress, split_labels, split_names)
 
@@ -24,23 +24,24 @@ def ner_correct(dataset: Dataset, spacy_model: Model, source: Source, label: Lab
                 loader: Loader = None, text_column: TextColumn = None,
                 unsegmented: Unsegmented = False, exclude: Exclude = "",
                 order: Order = "source", seed: Seed = 0, window: Window = 256,
-                update: bool = False, skip_invalid: SkipInvalid = False,
-                patterns: Patterns = None) -> Components:
+                pre_scored: PreScored = False, update: bool = False,
+                skip_invalid: SkipInvalid = False, patterns: Patterns = None) -> Components:
     """Correct the model's predicted spans sentence by sentence; --update learns from each batch."""
     nlp = load_model(spacy_model)
     labels = check_labels(nlp, split_labels(label), name=spacy_model)
     matcher = pattern_matcher(nlp, patterns, labels)
     invalid = SkipCounter() if skip_invalid else None
-    progress = source_progress(source, loader=loader, text_column=text_column, exact=unsegmented)
-    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid,
+    # a pre-scored source holds the sentences its scores are about: don't split them again
+    progress = source_progress(source, loader=loader, text_column=text_column, exact=unsegmented or pre_scored)
+    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented or pre_scored, invalid=invalid,
                             text_column=text_column, progress=progress)
     stream = order_sentences(nlp, stream, order=order, seed=seed, labels=labels, window=window,
-                             predict=True)
+                             predict=True, pre_scored=pre_scored)
     if matcher:
         stream = add_pattern_spans(matcher, stream)
     return {"dataset": dataset, "view_id": VIEW_NER_MANUAL, "stream": stream, "labels": labels,
             "update": make_update(nlp, labels) if update else None,
             "exclude": split_names(exclude), "exclude_by": "input", "invalid": invalid,
             "progress": progress, "instructions": INSTRUCTIONS,
-            "config": {"model": spacy_model, "order": order, "seed": seed,
+            "config": {"model": spacy_model, "order": order, "seed": seed, "pre_scored": pre_scored,
                        **({"patterns": patterns} if patterns else {})}}

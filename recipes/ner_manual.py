@@ -10,7 +10,7 @@ from al_ner.stream.patterns import add_pattern_spans
 from al_ner.types import Components
 
 from ._order import order_sentences
-from ._shared import (Dataset, Exclude, Labels, Loader, Model, Order, Patterns, Seed, SkipInvalid,
+from ._shared import (Dataset, Exclude, Labels, Loader, Model, Order, Patterns, PreScored, Seed, SkipInvalid,
                       Source, TextColumn, Unsegmented, Window, keep_labels, load_sentences,
                       pattern_matcher, source_progress, split_labels, split_names)
 
@@ -24,7 +24,8 @@ def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labe
                loader: Loader = None, text_column: TextColumn = None,
                unsegmented: Unsegmented = False, exclude: Exclude = "",
                order: Order = "source", seed: Seed = 0, window: Window = 256,
-               skip_invalid: SkipInvalid = False, patterns: Patterns = None) -> Components:
+               pre_scored: PreScored = False, skip_invalid: SkipInvalid = False,
+               patterns: Patterns = None) -> Components:
     """Highlight entities by hand; the model only tokenizes (and ranks, with --order uncertain)."""
     nlp = load_model(spacy_model)
     labels = split_labels(label)
@@ -32,15 +33,16 @@ def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labe
         check_labels(nlp, labels, name=spacy_model)
     matcher = pattern_matcher(nlp, patterns, labels)
     invalid = SkipCounter() if skip_invalid else None
-    progress = source_progress(source, loader=loader, text_column=text_column, exact=unsegmented)
-    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid,
+    # a pre-scored source holds the sentences its scores are about: don't split them again
+    progress = source_progress(source, loader=loader, text_column=text_column, exact=unsegmented or pre_scored)
+    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented or pre_scored, invalid=invalid,
                             text_column=text_column, progress=progress)
     stream = order_sentences(nlp, keep_labels(stream, labels), order=order, seed=seed, labels=labels, window=window,
-                             predict=False)
+                             predict=False, pre_scored=pre_scored)
     if matcher:
         stream = add_pattern_spans(matcher, stream)
     return {"dataset": dataset, "view_id": VIEW_NER_MANUAL, "stream": stream, "labels": labels,
             "update": None, "exclude": split_names(exclude), "exclude_by": "input",
             "invalid": invalid, "progress": progress, "instructions": INSTRUCTIONS,
-            "config": {"model": spacy_model, "order": order, "seed": seed,
+            "config": {"model": spacy_model, "order": order, "seed": seed, "pre_scored": pre_scored,
                        **({"patterns": patterns} if patterns else {})}}

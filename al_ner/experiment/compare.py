@@ -40,7 +40,7 @@ from .demo import parse_pairs
 from .evaluation import AnswerSet, score_answers
 from .provenance import environment, file_digest, git_revision
 from .results import ANNOTATION_DEV, TEST, Row, read_rows, write_rows
-from .runner import (COUNTS, META, RESULTS, RUN_RECORD, Progress, Scores, Timer, _finished, _Silent,
+from .runner import (COUNTS, META, RESULTS, RUN_RECORD, Progress, Scores, Timer, _finished, Silent,
                      base_rows, budget_key, checkpoint_counts, checkpoint_rows, counts_key, save_counts)
 from .spacy_steps import train_model
 from .splits import split_answers
@@ -99,7 +99,7 @@ class Compare:
     time: str = "auto"
     gap_cap: float = GAP_CAP
     db: str | None = None  # where the arms' datasets live (recorded for diagnose and the report)
-    progress: Callable[[int], Progress] = lambda total: _Silent()
+    progress: Callable[[int], Progress] = lambda total: Silent()
     timer: Timer = field(default_factory=Timer)
 
     def run(self) -> list[Row]:

@@ -27,7 +27,7 @@ from .corpus import read_iob
 from .evaluation import AnswerSet, eval_set, score_answers, score_gold
 from .results import ANNOTATION_DEV, TEST, UNBIASED_DEV
 from .provenance import file_digest
-from .runner import DEV_GOLD, POOL_GOLD, TEST_GOLD, Annotation, Checkpoint, Scores
+from .runner import DEV_GOLD, POOL_GOLD, PRE_SCORED, TEST_GOLD, Annotation, Checkpoint, Scores
 
 DATASET = "answers"
 TRAIN, DEV = "train", "dev"
@@ -99,12 +99,15 @@ class SpacySteps:
         report = run_recipe(strategy.recipe, annotator="gold", annotator_options=options, db=db,
                             budget=budget, batch_size=cfg.batch_size, dataset=DATASET, spacy_model=model,
                             source=str(source), label=",".join(cfg.labels), loader="jsonl",
-                            unsegmented=True, **self._recipe_args(strategy, seed))
+                            unsegmented=True, **self._recipe_args(strategy, seed, model))
         answers = db.get_answers(DATASET) if db.exists(DATASET) else []
         return Annotation(answers, exhausted=report.exhausted)
 
-    def _recipe_args(self, strategy: Strategy, seed: int) -> dict[str, Any]:
-        return recipe_args(strategy, seed=seed, window=self.config.window)
+    def _recipe_args(self, strategy: Strategy, seed: int, model: str) -> dict[str, Any]:
+        args = recipe_args(strategy, seed=seed, window=self.config.window)
+        if args.get(PRE_SCORED) and model != self.config.base_model:
+            args[PRE_SCORED] = False  # the pool's scores are the base model's, not this round's model's
+        return args
 
     def describe(self) -> dict[str, str]:
         """The base pipeline's name, version and the digest of its meta.json."""
