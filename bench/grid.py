@@ -16,6 +16,7 @@ ratio on an idle machine, and, last, `ratio: X.XX` = local wall-clock / ray wall
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import tempfile
@@ -72,6 +73,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument("--max-epochs", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--model", default="en_core_web_sm")
+    parser.add_argument("--results", type=Path, default=None, help="write a docs results file (JSON) here")
     args = parser.parse_args(list(argv) if argv is not None else None)
     import ray
 
@@ -80,7 +82,8 @@ def main(argv: Iterable[str] | None = None) -> None:
     runs = len(cfg.strategies) * len(cfg.seeds)
     print(f"grid: {runs} runs ({args.strategies} x {args.seeds} seeds), budgets {args.budgets} tokens, "
           f"{args.max_epochs} epochs, {args.model}, news corpus; {os.cpu_count()} CPUs")
-    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    load_before = os.getloadavg()[0]
+    print(f"load average before: {load_before:.2f}")
     with tempfile.TemporaryDirectory() as tmp:
         local, local_cpu = timed_run(cfg, Path(tmp) / "local", None)
         start = time.perf_counter()
@@ -103,6 +106,30 @@ def main(argv: Iterable[str] | None = None) -> None:
     print(f"load average after: {os.getloadavg()[0]:.2f}; CPU-time estimate of the ratio on an idle "
           f"machine: {idle:.2f}")
     print(f"ratio: {local / remote:.2f}")
+    if args.results is not None:
+        data = {"runs": runs, "strategies": args.strategies, "seeds": args.seeds, "budgets": args.budgets,
+                "max_epochs": args.max_epochs, "model": args.model, "workers": args.workers,
+                "cpus": os.cpu_count(), "load_before": load_before, "load_after": os.getloadavg()[0],
+                "local_wall": local, "local_cpu": local_cpu, "ray_wall": remote, "ray_start": started,
+                "driver_cpu": driver_cpu, "workers_cpu": workers, "identical": results[0] == results[1],
+                "idle_estimate": idle}
+        args.results.write_text(json.dumps(results_document(data), indent=2) + "\n", encoding="utf8")
+
+
+def results_document(data: dict) -> dict:
+    """The docs results file: the measurements and the sentence docs/ray.md quotes."""
+    return {"name": "bench_grid", "generated_by": "python bench/grid.py --results docs/results/bench_grid.json",
+            "data": data, "snippets": {"summary": render_summary(data)}}
+
+
+def render_summary(d: dict) -> str:
+    return (f"{d['runs']} runs ({d['strategies']} × {d['seeds']} seeds, checkpoints {d['budgets']} tokens, "
+            f"{d['max_epochs']} epochs, {d['model']}, news corpus) on {d['cpus']} CPUs, load average "
+            f"{d['load_before']:.2f} before and {d['load_after']:.2f} after: local {d['local_wall']:.1f} s wall "
+            f"({d['local_cpu']:.1f} s CPU), Ray with {d['workers']} workers {d['ray_wall']:.1f} s wall (cluster "
+            f"start {d['ray_start']:.1f} s not included); identical results.jsonl: {d['identical']}. "
+            f"**ratio: {d['local_wall'] / d['ray_wall']:.2f}** by wall clock; CPU-time estimate on an idle "
+            f"machine {d['idle_estimate']:.2f}.")
 
 
 if __name__ == "__main__":

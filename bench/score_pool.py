@@ -129,6 +129,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument("--pool", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--address", help=argparse.SUPPRESS)
+    parser.add_argument("--results", type=Path, default=None, help="write a docs results file (JSON) here")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.child:
         print(json.dumps(measure(args.pool, args.out, args.model, args.label, args.child, args.address,
@@ -139,9 +140,10 @@ def main(argv: Iterable[str] | None = None) -> None:
     ray.init(address="local", num_cpus=args.workers, include_dashboard=False, log_to_driver=False,
              logging_level=logging.WARNING)
     address = ray.get_runtime_context().gcs_address
+    load_before = os.getloadavg()[0]
     print(f"{args.model}, label {args.label}, beam 16, batch 64; Ray Data with {args.workers} actors; "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
-    results = []
+          f"{os.cpu_count()} CPUs, load average {load_before:.2f}")
+    results, sizes = [], []
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for size, local, remote in rows(args, address, Path(tmp)):
@@ -149,6 +151,7 @@ def main(argv: Iterable[str] | None = None) -> None:
                 print(report(size, "ray", remote) + f"  identical: {remote['same']}, "
                       f"staged in the object store {remote['input_mib']:.1f} MiB")
                 results.append((local, remote))
+                sizes.append(size)
     finally:
         ray.shutdown()
     local, remote = results[-1]
@@ -160,6 +163,40 @@ def main(argv: Iterable[str] | None = None) -> None:
     print(f"load average after: {os.getloadavg()[0]:.2f}; CPU-time estimate of the ratio on an idle "
           f"machine: {idle:.2f}")
     print(f"ratio: {(remote['sentences'] / remote['seconds']) / (local['sentences'] / local['seconds']):.2f}")
+    if args.results is not None:
+        data = {"model": args.model, "label": args.label, "workers": args.workers, "cpus": os.cpu_count(),
+                "load_before": load_before, "load_after": os.getloadavg()[0], "idle_estimate": idle,
+                "sizes": [{"size": size, "local": local, "ray": remote}
+                          for size, (local, remote) in zip(sizes, results)]}
+        args.results.write_text(json.dumps(results_document(data), indent=2) + "\n", encoding="utf8")
+
+
+def results_document(data: dict) -> dict:
+    """The docs results file: the measurements and the table docs/ray.md quotes."""
+    return {"name": "bench_score_pool",
+            "generated_by": "python bench/score_pool.py --results docs/results/bench_score_pool.json",
+            "data": data, "snippets": {"table": render_table(data), "summary": render_summary(data)}}
+
+
+def render_table(d: dict) -> str:
+    lines = ["| sentences | local | Ray (" + str(d["workers"]) + " actors) | peak RSS, local / Ray driver "
+             "| output | staged in the object store | identical |", "|---|---|---|---|---|---|---|"]
+    for row in d["sizes"]:
+        local, ray = row["local"], row["ray"]
+        lines.append(f"| {row['size']:,} | {local['seconds']:.1f} s, {local['sentences'] / local['seconds']:,.0f}/s | "
+                     f"{ray['seconds']:.1f} s, {ray['sentences'] / ray['seconds']:,.0f}/s | "
+                     f"{local['rss_mib']:,.0f} / {ray['rss_mib']:,.0f} MiB | {local['bytes'] / 2**20:.1f} MiB | "
+                     f"{ray['input_mib']:.1f} MiB | {ray['same']} |")
+    return "\n".join(lines) + "\n"
+
+
+def render_summary(d: dict) -> str:
+    last = d["sizes"][-1]
+    local, ray = last["local"], last["ray"]
+    ratio = (ray["sentences"] / ray["seconds"]) / (local["sentences"] / local["seconds"])
+    return (f"{d['model']}, label {d['label']}, on {d['cpus']} CPUs, load average {d['load_before']:.2f} before "
+            f"and {d['load_after']:.2f} after: at {last['size']:,} sentences **ratio: {ratio:.2f}** (Ray / local "
+            f"throughput, wall clock); CPU-time estimate on an idle machine {d['idle_estimate']:.2f}.")
 
 
 if __name__ == "__main__":
