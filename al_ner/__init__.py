@@ -12,12 +12,12 @@ from . import constants, registry, scoring, sorters
 from .annotators.gold import GoldAnnotator, GoldIndex, make_gold_annotator
 from .annotators.terminal import TerminalAnnotator
 from .controller import Controller, SessionReport, make_annotator, run_components, run_recipe
-from .errors import (AlNerError, AnswerError, ConfigError, DatasetError, EmptyPoolError,
+from .errors import (AlNerError, AnswerError, BackendError, ConfigError, DatasetError, EmptyPoolError,
                      InputError, InvalidTaskError, ModelError, RecipeError, UnknownLabelError)
 from .models import check_labels, get_ner, load_model, model_path
 from .predict import add_model_spans
 from .recipe import get_recipe, recipe
-from .scoring import EntityScorer, SentenceScorer, uncertainty
+from .scoring import EntityScorer, SentenceScorer, score_pool, stored_scores, uncertainty, write_scored
 from .sorters import (prefer_high_scores, prefer_low_scores, prefer_top, prefer_uncertain,
                       shuffle)
 from .storage import Database, get_db, latest_answers
@@ -31,7 +31,7 @@ from .types import Annotator, Components, ScoredStream, Stream, Task
 __version__ = "0.1.0"
 
 __all__ = [
-    "ONTONOTES_TO_CONLL", "AlNerError", "Annotator", "AnswerError", "Components", "ConfigError",
+    "ONTONOTES_TO_CONLL", "AlNerError", "Annotator", "AnswerError", "BackendError", "Components", "ConfigError",
     "Controller", "Database", "DatasetError", "EmptyPoolError", "EntityScorer", "GoldAnnotator",
     "GoldIndex", "InputError", "InvalidTaskError", "ModelError", "RecipeError", "ScoredStream",
     "SentenceScorer", "SessionReport", "SkipCounter", "Stream", "Task", "TerminalAnnotator",
@@ -41,6 +41,6 @@ __all__ = [
     "make_gold_annotator", "make_update", "merge_answers", "model_path", "prefer_high_scores",
     "prefer_low_scores", "prefer_top", "prefer_uncertain", "read_conll", "read_csv",
     "read_datasets", "read_json", "read_jsonl", "read_txt", "recipe", "registry", "run_components",
-    "run_recipe", "set_hash", "set_hashes", "shuffle", "split_sentences", "train", "uncertainty",
-    "validate_task",
+    "run_recipe", "score_pool", "set_hash", "set_hashes", "shuffle", "split_sentences", "stored_scores",
+    "train", "uncertainty", "validate_task", "write_scored",
 ]

@@ -11,7 +11,13 @@ INPUT_HASH = "_input_hash"
 TASK_HASH = "_task_hash"
 VIEW_ID = "_view_id"
 SESSION_ID = "_session_id"
+ANNOTATOR_ID = "_annotator_id"
 TIMESTAMP = "_timestamp"
+
+FLAGGED = "flagged"  # an answer the annotator marked for a second look (the flag key)
+OPTIONS = "options"  # the choices of a "choice" task (ner.eval-ab)
+SELECTED = "accept"  # the ids of the options chosen, as Prodigy's choice view saves them
+VERSIONS = "versions"  # the answers a "review" task merges, each with the sessions that gave it
 
 # span and token keys
 START = "start"
@@ -39,6 +45,7 @@ ASKED = "asked"
 # view ids
 VIEW_NER = "ner"
 VIEW_NER_MANUAL = "ner_manual"
+VIEW_CHOICE = "choice"
 
 # span group that data-to-spacy fills with rejected spans (spaCy's NER reads it)
 INCORRECT_SPANS_KEY = "incorrect_spans"

@@ -1,20 +1,35 @@
-"""Drive one annotation session: questions out, answers in, to the dataset, then `update`."""
+"""Drive one annotation session: questions out, answers in, to the dataset, then `update`.
+
+Several people may answer one session in the browser, each under a name (``?session=alice``):
+their answers carry ``_session_id`` and ``_annotator_id`` "DATASET-alice", as in Prodigy. The
+recipe's ``config["feed_overlap"]`` decides whether every named session is asked every question
+(True) or each question goes to one of them (False, the default: one shared queue).
+"""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .constants import (ANSWER, ANSWERS, INPUT_HASH, LABEL, SESSION_ID, SPANS, TASK_HASH,
-                        TEXT, TIMESTAMP, VIEW_ID, VIEW_NER_MANUAL)
-from .errors import AnswerError, ConfigError
-from .stream.hashing import set_hashes
+from .constants import (ANNOTATOR_ID, ANSWER, ANSWERS, END, FLAGGED, INPUT_HASH, LABEL, OPTIONS,
+                        SELECTED, SESSION_ID, SPANS, START, TASK_HASH, TEXT, TIMESTAMP, TOKEN_END,
+                        TOKEN_START, TOKENS, VIEW_CHOICE, VIEW_ID, VIEW_NER_MANUAL)
+from .errors import AnswerError, ConfigError, InvalidTaskError
+from .stream.hashing import set_hash, set_hashes
+from .stream.validate import check_spans, is_int, task_problem
 from .types import Budget, Components, Task
+
+QUESTION = "question"  # an answer may carry its question, so a restarted server can check it
+SESSION_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+SESSION_RULE = "1-64 letters, digits, '_', '-' or '.'"
+# what an answer adds to its question: left out when a question sent back is rehashed
+_ANSWER_KEYS = (ANSWER, TIMESTAMP, SESSION_ID, ANNOTATOR_ID, VIEW_ID, FLAGGED, SELECTED)
 
 
 @dataclass
@@ -30,16 +45,32 @@ class SessionReport:
     skipped_invalid: int = 0
     interrupted: bool = False
     health: dict[str, Any] | None = None  # the recipe's health check, when it has one
+    notes: list[str] = field(default_factory=list)  # what the recipe's on_exit had to say
+
+
+@dataclass
+class Feed:
+    """One queue of questions: the keys it never asks (again), the questions open (with the time
+    each was handed out or renewed), those given back, and the answers that can be undone."""
+
+    seen: set[int]
+    open: dict[int, Task] = field(default_factory=dict)
+    leased: dict[int, float] = field(default_factory=dict)
+    requeued: deque[Task] = field(default_factory=deque)
+    answered: dict[int, Task] = field(default_factory=dict)
+    cursor: int = 0  # with feed_overlap: the next position in the shared history
 
 
 class Controller:
     """Hands out each question once, checks and stores answers, and calls the recipe's `update`.
 
-    Thread-safe: a web server's handlers and a terminal loop use the same methods.
+    Thread-safe: a web server's handlers and a terminal loop use the same methods. `session`
+    arguments name a person's session (the web app's ``?session=NAME``); None is the default one.
     """
 
     def __init__(self, components: Components, db: Any, *, session_id: str | None = None,
-                 batch_size: int = 10, limit: int | None = None, budget: Budget | None = None) -> None:
+                 batch_size: int = 10, limit: int | None = None, budget: Budget | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         if batch_size < 1:
             raise ConfigError(f"batch size must be at least 1, got {batch_size}")
         if limit is not None and limit < 1:
@@ -58,28 +89,77 @@ class Controller:
         # views a recipe mixes in: a question stamped with one of these keeps it (ner.teach's
         # full-span control questions); every other question gets the session's view
         self.views = set(components.get("views") or ())
+        self.feed_overlap = bool((components.get("config") or {}).get("feed_overlap", False))
         self.counts: Counter[str] = Counter()
         self.exhausted = False
+        self.failed: BaseException | None = None
         self._update = components.get("update")
         self._lock = threading.RLock()
-        self._seen = self._seen_hashes()
+        self._clock = clock
+        self._excluded = self._excluded_hashes()
+        self._prior, self._dataset_before, self._by_session = self._prior_answers()
         self._stream: Iterator[Task] = iter(set_hashes(components["stream"]))
-        self._requeued: deque[Task] = deque()
-        self._open: dict[int, Task] = {}
-        self._answered: dict[int, Task] = {}
+        self._history: list[Task] = []  # with feed_overlap: every task pulled, for every feed
+        self._pulled = 0  # tasks taken from the stream
+        self._version = 0  # grows with every change of the counts: a tab keeps the newest
+        self._session_counts: dict[str, Counter[str]] = {}
+        self._shared = Feed(seen=self._prior | self._excluded)  # every session's, without overlap
+        self._feeds: dict[str, Feed] = {} if self.feed_overlap else {self.session_id: self._shared}
 
-    def _seen_hashes(self) -> set[int]:
-        """Hashes already answered in the target dataset and the --exclude datasets."""
-        names = [self.dataset, *self.components.get("exclude", [])]
+    # ------------------------------------------------------------------ what was answered
+
+    def _excluded_hashes(self) -> set[int]:
+        """Hashes the --exclude datasets answer."""
         seen: set[int] = set()
-        for name in names:
-            if name == self.dataset and not self.db.exists(name):
-                continue
+        for name in self.components.get("exclude", []):
             seen |= self.db.get_hashes(name, by=self.exclude_by)
         return seen
 
+    def _prior_answers(self) -> tuple[set[int], int, dict[str, set[int]]]:
+        """The target dataset's keys, its size, and (feed_overlap) each session's keys."""
+        keys: set[int] = set()
+        by_session: dict[str, set[int]] = {}
+        count = 0
+        if self.db.exists(self.dataset):
+            for example in self.db.get_examples(self.dataset):
+                key = self._key(example)
+                keys.add(key)
+                count += 1
+                if self.feed_overlap:
+                    by_session.setdefault(str(example.get(SESSION_ID)), set()).add(key)
+        return keys, count, by_session
+
     def _key(self, task: Task) -> int:
         return task[INPUT_HASH] if self.exclude_by == "input" else task[TASK_HASH]
+
+    def session_for(self, name: str | None) -> str:
+        """The session id of the person called `name` ("DATASET-name"), or the default one."""
+        if name is None:
+            return self.session_id
+        if not isinstance(name, str) or not SESSION_NAME.fullmatch(name):
+            raise ConfigError(f"invalid session name {name!r}: use {SESSION_RULE}")
+        return f"{self.dataset}-{name}"
+
+    def _feed(self, session: str | None) -> tuple[Feed, str]:
+        sid = self.session_for(session)
+        if not self.feed_overlap:
+            return self._shared, sid
+        if sid not in self._feeds:
+            self._feeds[sid] = Feed(seen=self._by_session.get(sid, set()) | self._excluded)
+        return self._feeds[sid], sid
+
+    # the default feed, by the names tests and older callers know
+    @property
+    def _open(self) -> dict[int, Task]:
+        return self._shared.open
+
+    @property
+    def _requeued(self) -> deque[Task]:
+        return self._shared.requeued
+
+    @property
+    def _answered(self) -> dict[int, Task]:
+        return self._shared.answered
 
     @property
     def answered(self) -> int:
@@ -89,49 +169,105 @@ class Controller:
     def done(self) -> bool:
         """No question left to hand out (limit or budget reached, stream exhausted) and none open."""
         with self._lock:
-            at_limit = self.limit is not None and self.answered >= self.limit
-            spent = self.budget is not None and not self.budget.allows([])
-            return (at_limit or spent or self.exhausted) and not self._open and not self._requeued
+            return all(self._feed_done(feed) for feed in self._unique_feeds())
 
-    def get_questions(self, n: int | None = None) -> list[Task]:
+    def _feed_done(self, feed: Feed) -> bool:
+        at_limit = self.limit is not None and self.answered >= self.limit
+        spent = self.budget is not None and not self.budget.allows([])
+        drained = self.exhausted and (not self.feed_overlap or feed.cursor >= len(self._history))
+        return (at_limit or spent or drained) and not feed.open and not feed.requeued
+
+    def _unique_feeds(self) -> list[Feed]:
+        feeds = list({id(feed): feed for feed in self._feeds.values()}.values())
+        return feeds or [self._shared]
+
+    def _all_open(self) -> list[Task]:
+        return [task for feed in self._unique_feeds() for task in feed.open.values()]
+
+    # -------------------------------------------------------------------------- questions
+
+    def get_questions(self, n: int | None = None, *, session: str | None = None) -> list[Task]:
         """The next `n` questions (default: the batch size), never one already handed out."""
         with self._lock:
+            feed, sid = self._feed(session)
             n = self.batch_size if n is None else n
             if self.limit is not None:
-                n = min(n, self.limit - self.answered - len(self._open))
+                n = min(n, self.limit - self.answered - len(self._all_open()))
             questions: list[Task] = []
             while len(questions) < n and self._budget_allows():
-                task = self._next_task()
+                task = self._next_task(feed)
                 if task is None:
                     break
                 view = task.get(VIEW_ID) if task.get(VIEW_ID) in self.views else self.view_id
-                task = {**task, VIEW_ID: view, SESSION_ID: self.session_id}
-                self._open[task[TASK_HASH]] = task
+                task = {**task, VIEW_ID: view, SESSION_ID: sid}
+                feed.open[task[TASK_HASH]] = task
+                feed.leased[task[TASK_HASH]] = self._clock()
                 questions.append(task)
             return questions
 
+    def prime(self) -> None:
+        """Read the first question now, so that a broken source fails before anyone is asked
+        (the web annotator calls this before it prints its address). The order is unchanged."""
+        with self._lock:
+            if self.feed_overlap:
+                if not self._history and (task := self._next_from_stream()) is not None:
+                    self._history.append(task)
+            elif not self._shared.requeued and (task := self._next_task(self._shared)) is not None:
+                self._shared.requeued.appendleft(task)
+
     def _budget_allows(self) -> bool:
         """Whether the budget (if any) allows one more question beside the open ones."""
-        return self.budget is None or self.budget.allows(list(self._open.values()))
+        return self.budget is None or self.budget.allows(self._all_open())
 
-    def _next_task(self) -> Task | None:
-        if self._requeued:
-            return self._requeued.popleft()
-        for task in self._stream:
-            if self._key(task) in self._seen or task[TASK_HASH] in self._open:
+    def _next_task(self, feed: Feed) -> Task | None:
+        if feed.requeued:
+            return feed.requeued.popleft()
+        while (task := self._pull(feed)) is not None:
+            if self._key(task) in feed.seen or task[TASK_HASH] in feed.open:
                 continue
-            self._seen.add(self._key(task))
+            feed.seen.add(self._key(task))
             return task
-        self.exhausted = True
         return None
 
-    def receive_answers(self, answers: Iterable[Task]) -> list[Task]:
+    def _pull(self, feed: Feed) -> Task | None:
+        """The feed's next task from the stream (through the shared history with feed_overlap)."""
+        if self.feed_overlap and feed.cursor < len(self._history):
+            feed.cursor += 1
+            return self._history[feed.cursor - 1]
+        task = self._next_from_stream()
+        if task is not None and self.feed_overlap:
+            self._history.append(task)
+            feed.cursor += 1
+        return task
+
+    def _next_from_stream(self) -> Task | None:
+        """The stream's next task; a source that failed once fails on every later call too."""
+        if self.failed is not None:
+            raise self.failed
+        try:
+            task = next(self._stream, None)
+        except Exception as err:
+            self.failed = err
+            raise
+        if task is None:
+            self.exhausted = True
+        else:
+            self._pulled += 1
+        return task
+
+    # ---------------------------------------------------------------------------- answers
+
+    def receive_answers(self, answers: Iterable[Task], *, session: str | None = None) -> list[Task]:
         """Check answers against the open questions, save them, then run `update` on them.
 
-        Nothing is saved unless every answer in the batch is valid. Returns the stored tasks.
+        Nothing is saved unless every answer in the batch is valid. An answer to a question
+        that isn't open (a tab that outlived a server restart, or whose lease ran out) is taken
+        when it carries its question (``"question"``) and that question's hashes check out.
+        Returns the stored tasks.
         """
         with self._lock:
-            stored = [self._merge_answer(answer) for answer in answers]
+            feed, sid = self._feed(session)
+            stored = [self._merge_answer(feed, sid, answer) for answer in answers]
             hashes = [task[TASK_HASH] for task in stored]
             if len(set(hashes)) != len(hashes):
                 raise AnswerError("the same question is answered twice in one batch; send each once")
@@ -139,67 +275,185 @@ class Controller:
                 return []
             self.db.add_examples(self.dataset, stored)
             for task in stored:
-                self._open.pop(task[TASK_HASH], None)
-                self._answered[task[TASK_HASH]] = task
-                self.counts[task[ANSWER]] += 1
+                self._record(feed, sid, task)
             if self.budget is not None:
                 self.budget.add(stored)
             if self._update is not None:
                 self._update(stored)
             return stored
 
-    def _merge_answer(self, answer: Task) -> Task:
-        """The open question with the annotator's answer (and, for manual views, spans)."""
+    def _record(self, feed: Feed, sid: str, task: Task) -> None:
+        task_hash = task[TASK_HASH]
+        feed.open.pop(task_hash, None)
+        feed.leased.pop(task_hash, None)
+        if any(q[TASK_HASH] == task_hash for q in feed.requeued):
+            feed.requeued = deque(q for q in feed.requeued if q[TASK_HASH] != task_hash)
+        feed.seen.add(self._key(task))
+        feed.answered[task_hash] = task
+        self.counts[task[ANSWER]] += 1
+        self._session_counts.setdefault(sid, Counter())[task[ANSWER]] += 1
+        self._version += 1
+
+    def _merge_answer(self, feed: Feed, sid: str, answer: Task) -> Task:
+        """The question with the annotator's answer (and spans, choices, flag), for saving."""
         task_hash = answer.get(TASK_HASH) if isinstance(answer, dict) else None
-        question = self._open.get(task_hash) if isinstance(task_hash, int) else None
+        question = feed.open.get(task_hash) if is_int(task_hash) else None
         if question is None:
-            raise AnswerError(f"no open question has _task_hash {task_hash!r}; "
-                              "answer only questions this session handed out")
+            question = self._sent_back(answer, task_hash)
         value = answer.get(ANSWER)
         if value not in ANSWERS:
             raise AnswerError(f"answer {value!r} for task {task_hash} is invalid; "
                               f"use one of: {', '.join(ANSWERS)}")
-        merged = {**question, ANSWER: value, TIMESTAMP: int(time.time())}
+        merged = {**question, ANSWER: value, TIMESTAMP: int(time.time()), SESSION_ID: sid,
+                  ANNOTATOR_ID: sid}
         if question[VIEW_ID] == VIEW_NER_MANUAL and SPANS in answer:
-            merged[SPANS] = check_spans(question, answer[SPANS], self.labels)
+            merged[SPANS] = self._answer_spans(question, answer[SPANS])
+        if question[VIEW_ID] == VIEW_CHOICE and SELECTED in answer:
+            merged[SELECTED] = _choices(question, answer[SELECTED])
+        if answer.get(FLAGGED) is True:
+            merged[FLAGGED] = True
         return merged
 
-    def undo(self, task_hash: int) -> Task:
+    def _sent_back(self, answer: Any, task_hash: Any) -> Task:
+        """The question an answer carries, if its hashes and spans check out (else AnswerError)."""
+        question = answer.get(QUESTION) if isinstance(answer, dict) else None
+        if not (is_int(task_hash) and isinstance(question, dict) and self._verified(question, task_hash)):
+            raise AnswerError(f"no open question has _task_hash {task_hash!r}; answer only questions "
+                              "this session handed out")
+        plain = {k: v for k, v in question.items() if k not in _ANSWER_KEYS}
+        return {**plain, VIEW_ID: self.view_id, SESSION_ID: self.session_id}
+
+    def _verified(self, question: Task, task_hash: int) -> bool:
+        """Whether `question` is a valid task of this view whose hashes are its own."""
+        if question.get(TASK_HASH) != task_hash or question.get(VIEW_ID, self.view_id) != self.view_id:
+            return False
+        if task_problem(question) is not None:
+            return False
+        try:
+            check_spans(question.get(SPANS, []), question[TEXT], tokens=question.get(TOKENS) or None,
+                        labels=self.labels or None)
+        except InvalidTaskError:
+            return False
+        rehashed = set_hash({k: v for k, v in question.items() if k not in _ANSWER_KEYS},
+                            overwrite=True)
+        return rehashed[INPUT_HASH] == question.get(INPUT_HASH) and rehashed[TASK_HASH] == task_hash
+
+    def _answer_spans(self, question: Task, spans: Any) -> list[dict[str, Any]]:
+        """A manual answer's spans, checked by the one span validator (no overlaps)."""
+        text = question[TEXT]
+        try:
+            checked = check_spans(spans, text, tokens=question.get(TOKENS) or None,
+                                  labels=self.labels or None, overlap=False)
+        except InvalidTaskError as err:
+            raise AnswerError(str(err)) from err
+        return [_plain_span(span, text) for span in checked]
+
+    # ----------------------------------------------------------------- undo, release, leases
+
+    def undo(self, task_hash: int, *, session: str | None = None) -> Task:
         """Ask an answered question again; its next answer supersedes the stored one."""
         with self._lock:
-            task = self._answered.pop(task_hash, None)
+            feed, sid = self._feed(session)
+            task = feed.answered.pop(task_hash, None)
             if task is None:
                 raise AnswerError(f"no answer of this session has _task_hash {task_hash!r} to undo")
             self.counts[task[ANSWER]] -= 1
-            question = {k: v for k, v in task.items() if k not in (ANSWER, TIMESTAMP)}
-            self._requeued.appendleft(question)
+            self._session_counts.setdefault(task.get(SESSION_ID, sid), Counter())[task[ANSWER]] -= 1
+            self._version += 1
+            question = {k: v for k, v in task.items() if k not in (ANSWER, TIMESTAMP, FLAGGED, SELECTED)}
+            feed.requeued.appendleft(question)
             return question
 
-    def last_answered(self) -> int | None:
+    def last_answered(self, *, session: str | None = None) -> int | None:
         """The task hash of this session's most recent answer still in force, if any."""
         with self._lock:
-            return next(reversed(self._answered), None)
+            return next(reversed(self._feed(session)[0].answered), None)
 
-    def release(self, task_hashes: Iterable[int]) -> None:
+    def release(self, task_hashes: Iterable[int], *, session: str | None = None) -> None:
         """Give open questions back (a closed tab), so they are asked again."""
         with self._lock:
+            feed, _ = self._feed(session)
             for task_hash in task_hashes:
-                task = self._open.pop(task_hash, None)
+                task = feed.open.pop(task_hash, None)
+                feed.leased.pop(task_hash, None)
                 if task is not None:
-                    self._requeued.append(task)
+                    feed.requeued.append(task)
 
-    def progress(self) -> dict[str, Any]:
+    def renew(self, task_hashes: Iterable[int], *, session: str | None = None) -> int:
+        """Renew the leases of open questions a live tab still holds; returns how many."""
         with self._lock:
-            return {"dataset": self.dataset, "session_id": self.session_id,
-                    "view_id": self.view_id, "answered": self.answered,
-                    "total": self.limit if self.total is None else min(self.total, self.limit or self.total),
-                    "counts": {a: self.counts[a] for a in ANSWERS}, "done": self.done,
+            feed, _ = self._feed(session)
+            now = self._clock()
+            held = [h for h in task_hashes if h in feed.open]
+            for task_hash in held:
+                feed.leased[task_hash] = now
+            return len(held)
+
+    def reclaim(self, older_than: float) -> int:
+        """Give back every open question whose lease is older than `older_than` seconds (a tab
+        that died without saying so), first in line; returns how many."""
+        with self._lock:
+            now = self._clock()
+            count = 0
+            for feed in self._unique_feeds():
+                expired = sorted((t, h) for h, t in feed.leased.items() if now - t > older_than)
+                tasks = [feed.open.pop(h) for _, h in expired if h in feed.open]
+                for _, task_hash in expired:
+                    feed.leased.pop(task_hash, None)
+                feed.requeued.extendleft(reversed(tasks))
+                count += len(tasks)
+            return count
+
+    # ---------------------------------------------------------------------------- reports
+
+    def progress(self, *, session: str | None = None) -> dict[str, Any]:
+        """This session's counts, the dataset's total, and how far through the source it is:
+        `position` of `total` questions (an estimate when `estimated`; None when unknown)."""
+        with self._lock:
+            feed, sid = self._feed(session)
+            counts = self.counts if sid == self.session_id and not self._named() else \
+                self._session_counts.get(sid, Counter())
+            source_total, estimated = self._source_total()
+            limited = self.limit is not None and (source_total is None or self.limit < source_total)
+            return {"dataset": self.dataset, "session_id": sid, "view_id": self.view_id,
+                    "answered": sum(counts[a] for a in ANSWERS),
+                    "total": self.limit if limited else source_total,
+                    "estimated": estimated and not limited,
+                    "position": None if limited or source_total is None else self._position(feed),
+                    "counts": {a: counts[a] for a in ANSWERS},
+                    "dataset_total": self._dataset_before + self.answered,
+                    "done": self._feed_done(feed), "version": self._version,
                     **self._health()}
 
     def _health(self) -> dict[str, Any]:
         """{"health": ...} from the recipe's health check (control questions), if it has one."""
         health = self.components.get("health")
         return {"health": health()} if health is not None else {}
+
+    def _source_total(self) -> tuple[int | None, bool]:
+        """How many questions the source holds, and whether that is an estimate."""
+        if self.total is not None:
+            return self.total, False
+        source = self.components.get("progress")
+        records = source.total() if source is not None else None
+        if source is None or records is None:
+            return None, False
+        if source.exact:
+            return records, False
+        if self.exhausted:
+            return self._pulled, False
+        if not (source.read and self._pulled):
+            return None, False
+        return max(self._pulled, round(records * self._pulled / source.read)), True
+
+    def _position(self, feed: Feed) -> int:
+        """Questions of the source decided so far (answered, or skipped as answered before)."""
+        pulled = feed.cursor if self.feed_overlap else self._pulled
+        return max(0, pulled - len(feed.open) - len(feed.requeued))
+
+    def _named(self) -> bool:
+        """Whether anyone answered under a session name (counts then differ per session)."""
+        return any(sid != self.session_id for sid in self._session_counts)
 
     def report(self, annotator_stats: dict[str, Any] | None = None) -> SessionReport:
         invalid = self.components.get("invalid")
@@ -208,38 +462,32 @@ class Controller:
                              dict(annotator_stats or {}), int(getattr(invalid, "count", 0) or 0),
                              health=self._health().get("health"))
 
-    def close(self) -> None:
+    def close(self) -> list[str]:
+        """Run the recipe's on_exit; returns the lines it has to say (an A/B result, say)."""
         on_exit = self.components.get("on_exit")
-        if on_exit is not None:
-            on_exit(self)
+        if on_exit is None:
+            return []
+        said = on_exit(self)
+        if said is None:
+            return []
+        return [said] if isinstance(said, str) else [str(line) for line in said]
 
 
-def check_spans(question: Task, spans: Any, labels: list[str]) -> list[dict[str, Any]]:
-    """Validate spans sent for a manual question: inside the text, on tokens, known label."""
-    if not isinstance(spans, list):
-        raise AnswerError("'spans' must be a list of {start, end, label} objects")
-    text = question[TEXT]
-    starts = {t["start"]: t["id"] for t in question.get("tokens", [])}
-    ends = {t["end"]: t["id"] for t in question.get("tokens", [])}
-    return [_check_span(i, span, text, starts, ends, labels) for i, span in enumerate(spans)]
-
-
-def _check_span(i: int, span: Any, text: str, starts: dict[int, int], ends: dict[int, int],
-                labels: list[str]) -> dict[str, Any]:
-    if not isinstance(span, dict):
-        raise AnswerError(f"span {i} is not an object; send {{start, end, label}}")
-    start, end, label = span.get("start"), span.get("end"), span.get(LABEL)
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
-        raise AnswerError(f"span {i} has offsets start={start!r} end={end!r} outside the text "
-                          f"(length {len(text)}); send 0 <= start < end <= length")
-    if starts and (start not in starts or end not in ends):
-        raise AnswerError(f"span {i} ({start}-{end}) is not on token boundaries; select whole tokens")
-    if labels and label not in labels:
-        raise AnswerError(f"span {i} has label {label!r}; choose one of: {', '.join(labels)}")
-    out = {"start": start, "end": end, LABEL: label, "text": text[start:end]}
-    if starts:
-        out.update(token_start=starts[start], token_end=ends[end])
+def _plain_span(span: dict[str, Any], text: str) -> dict[str, Any]:
+    """The keys a saved manual span has: offsets, label, its text and token offsets if known."""
+    out = {START: span[START], END: span[END], LABEL: span[LABEL], TEXT: text[span[START]:span[END]]}
+    if TOKEN_START in span:
+        out.update({TOKEN_START: span[TOKEN_START], TOKEN_END: span[TOKEN_END]})
     return out
+
+
+def _choices(question: Task, selected: Any) -> list[Any]:
+    """The option ids a choice answer selects, each one of the question's options."""
+    ids = [option.get("id") for option in question.get(OPTIONS) or [] if isinstance(option, dict)]
+    if not (isinstance(selected, list) and all(choice in ids for choice in selected)):
+        raise AnswerError(f"'{SELECTED}' must be a list of option ids ({', '.join(map(repr, ids))}), "
+                          f"got {selected!r}")
+    return list(dict.fromkeys(selected))
 
 
 ANNOTATORS = {"gold": "al_ner.gold.v1", "terminal": "al_ner.terminal.v1", "web": "al_ner.web.v1"}
@@ -290,9 +538,10 @@ def run_components(components: Components, *, annotator: str = "gold",
             raise
         interrupted = True
     finally:
-        controller.close()
+        notes = controller.close()
     report = controller.report(getattr(driver, "stats", None))
     report.interrupted = interrupted
+    report.notes = notes
     return report
 
 

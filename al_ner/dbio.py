@@ -2,45 +2,77 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, TypeGuard
+from typing import IO, Any
 
-from .constants import (ANSWER, ANSWERS, END, INPUT_HASH, LABEL, SESSION_ID, SPANS, START,
-                        TASK_HASH, TEXT, TIMESTAMP, VIEW_ID, VIEW_NER, VIEW_NER_MANUAL)
-from .errors import ConfigError, InputError
-from .storage import Database, encode
+from .constants import (ANNOTATOR_ID, ANSWER, ANSWERS, END, IGNORE, INPUT_HASH, LABEL, SESSION_ID,
+                        SPANS, START, TASK_HASH, TEXT, TIMESTAMP, VIEW_ID, VIEW_NER, VIEW_NER_MANUAL)
+from .errors import ConfigError, InputError, InvalidTaskError
+from .storage import Database, encode, latest_answers
 from .stream.hashing import set_hash
+from .stream.validate import check_spans, is_int, task_problem, textcat_problem
 from .types import Task
 
 STDIO = "-"
 _BOM = b"\xef\xbb\xbf"
 
 
-def import_file(db: Database, dataset: str, source: str | Path, *, answer: str | None = None,
-                rehash: bool = False) -> int:
-    """Import a Prodigy JSONL export (`source`, "-" for stdin) into `dataset`; return the count.
+@dataclass
+class ImportReport:
+    """What `db-in` did: tasks saved, tasks already in the dataset, invalid lines skipped."""
 
-    Every line is checked first and the tasks are saved in one batch, so a bad line saves nothing.
+    imported: int = 0
+    existing: int = 0  # same _task_hash as an example already saved in the dataset
+    invalid: int = 0  # skipped with skip_invalid (each counted once, by its first problem)
+    blank: int = 0  # of the invalid: texts that are only whitespace
+    messages: list[str] = field(default_factory=list)  # the first few skip messages
+
+    def skip(self, message: str) -> None:
+        self.invalid += 1
+        self.blank += "is blank" in message
+        if len(self.messages) < 5:
+            self.messages.append(message)
+
+
+def import_file(db: Database, dataset: str, source: str | Path, *, answer: str | None = None,
+                rehash: bool = False, skip_invalid: bool = False) -> ImportReport:
+    """Import a Prodigy JSONL export (`source`, "-" for stdin) into `dataset`.
+
+    Every line is checked first and the new tasks are saved in one batch, so a bad line saves
+    nothing, unless `skip_invalid`: then bad lines are skipped and counted. Tasks whose
+    `_task_hash` the dataset already holds are skipped and counted, so importing a file twice
+    adds nothing the second time.
     """
     db.path_for(dataset)  # a bad name fails before the file is read
     if answer is not None and answer not in ANSWERS:
         raise ConfigError(f"--answer must be one of {', '.join(ANSWERS)}, got {answer!r}")
-    tasks = read_import(source, dataset=dataset, answer=answer, rehash=rehash)
-    db.add_examples(dataset, tasks)
-    return len(tasks)
+    report = ImportReport()
+    tasks = read_import(source, dataset=dataset, answer=answer, rehash=rehash,
+                        on_invalid=report.skip if skip_invalid else None)
+    saved = db.get_hashes(dataset) if db.exists(dataset) else set()
+    new = [task for task in tasks if task[TASK_HASH] not in saved]
+    report.existing = len(tasks) - len(new)
+    if new:
+        db.add_examples(dataset, new)
+    report.imported = len(new)
+    return report
 
 
 def read_import(source: str | Path, *, dataset: str, answer: str | None = None,
-                rehash: bool = False) -> list[Task]:
-    """Read and normalise every task of `source`; InputError names FILE:LINE of a bad one."""
+                rehash: bool = False, on_invalid: Callable[[str], None] | None = None) -> list[Task]:
+    """Read and normalise every task of `source`; InputError names FILE:LINE of a bad one.
+
+    on_invalid: called with the one-line message of each bad line, which is then skipped.
+    """
     label = "<stdin>" if str(source) == STDIO else str(source)
     defaults = {SESSION_ID: f"{dataset}-{time.strftime('%Y-%m-%d_%H-%M-%S')}",
                 TIMESTAMP: int(time.time())}
@@ -51,10 +83,13 @@ def read_import(source: str | Path, *, dataset: str, answer: str | None = None,
             if task is not None:
                 tasks.append(normalize_task(task, answer=answer, rehash=rehash, defaults=defaults))
         except ValueError as err:
-            raise InputError(str(err), path=label, line=number) from err
+            error = InputError(str(err), path=label, line=number)
+            if on_invalid is None:
+                raise error from err
+            on_invalid(str(error))
     if not tasks:
-        raise InputError("no tasks found; check that this is a JSONL file with one task a line",
-                         path=label)
+        raise InputError("no tasks found; check that this is a JSONL file with one task a line"
+                         + (" (every line was invalid)" if on_invalid else ""), path=label)
     return tasks
 
 
@@ -64,6 +99,7 @@ def normalize_task(task: Task, *, answer: str | None = None, rehash: bool = Fals
 
     Fills what older or hand-made exports lack: the answer (from `answer`), the hashes, the
     view id (inferred from the spans) and the keys in `defaults` (session id, timestamp).
+    Text-classification answers are refused: they would become "no entity" NER documents.
     """
     _check_text_and_spans(task)
     task = dict(task)
@@ -80,7 +116,7 @@ def normalize_task(task: Task, *, answer: str | None = None, rehash: bool = Fals
     for key, value in (defaults or {}).items():
         task.setdefault(key, value)
     for key in (INPUT_HASH, TASK_HASH):
-        if not _is_int(task[key]):
+        if not is_int(task[key]):
             raise ValueError(f"{key!r} is {task[key]!r}, not an integer; pass --rehash to "
                              "recompute the hashes")
     return task
@@ -131,46 +167,30 @@ def _reject_constant(name: str) -> None:
 
 
 def _check_text_and_spans(task: Task) -> None:
-    text = task.get(TEXT)
-    if not isinstance(text, str):
-        raise ValueError("task has no 'text' string; every task needs the text it annotates")
-    if not text.strip():
-        raise ValueError("'text' is empty; delete the task or give it its text")
-    spans = task.get(SPANS, [])
-    if not isinstance(spans, list):
-        raise ValueError(f"'spans' is {type(spans).__name__}, not a list of "
-                         "{start, end, label} objects; fix or remove the key")
-    for index, span in enumerate(spans):
-        _check_span(index, span, len(text))
+    """The one task/token/span validator (stream.validate), and text-classification exports
+    refused; overlapping spans are kept (a binary export may hold several answered proposals
+    for one text)."""
+    problem = task_problem(task) or textcat_problem(task)
+    if problem is not None:
+        raise InvalidTaskError(problem)
+    check_spans(task.get(SPANS, []), task[TEXT])
 
 
-def _check_span(index: int, span: Any, length: int) -> None:
-    if not isinstance(span, dict):
-        raise ValueError(f"span {index} is not an object; give it start, end and label")
-    start, end = span.get(START), span.get(END)
-    if not (_is_int(start) and _is_int(end) and 0 <= start < end <= length):
-        raise ValueError(f"span {index} has start={start!r} end={end!r}, not a non-empty range "
-                         f"in the {length}-character text; fix its character offsets")
-    if not isinstance(span.get(LABEL), str) or not span[LABEL]:
-        raise ValueError(f"span {index} has no 'label'; give it the entity label")
-    if ANSWER in span and span[ANSWER] not in ANSWERS:
-        raise ValueError(f"span {index} has answer {span[ANSWER]!r}; "
-                         f"use one of {', '.join(ANSWERS)}")
+def export_lines(db: Database, dataset: str, *, every: bool = False) -> Iterator[str]:
+    """The examples of `dataset` as JSONL lines (without newlines).
 
-
-def _is_int(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def export_lines(db: Database, dataset: str) -> Iterator[str]:
-    """The examples of `dataset` as JSONL lines (without newlines), every answer as saved."""
+    By default the effective answers: the last per `_task_hash`, as training uses them (an
+    undone answer is not exported). every=True: every saved line, superseded ones included.
+    """
     examples = db.get_examples(dataset)  # raises now, not on first use, if it's missing
+    if not every:
+        examples = iter(latest_answers(examples))
     return (encode(example).decode("utf-8")[:-1] for example in examples)
 
 
-def export_file(db: Database, dataset: str, path: str | Path) -> int:
+def export_file(db: Database, dataset: str, path: str | Path, *, every: bool = False) -> int:
     """Write `dataset` to the JSONL file `path` (replaced whole, never left half-written)."""
-    lines = export_lines(db, dataset)  # fails before any file is made if it's missing
+    lines = export_lines(db, dataset, every=every)  # fails before any file is made if it's missing
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -205,6 +225,22 @@ class DatasetStats:
     labels: dict[str, dict[str, int]] = field(default_factory=dict)  # label -> answer -> spans
     first: int | None = None
     last: int | None = None
+    annotators: dict[str, dict[str, int]] = field(default_factory=dict)  # annotator -> answer -> n
+    agreement: Agreement | None = None
+
+
+@dataclass
+class Agreement:
+    """How often annotators gave the same answer where several answered the same question
+    (binary: the same _task_hash; manual: the same input, answer and spans). Ignores don't count.
+
+    items: questions answered by two or more annotators; unanimous: those all of them agree on;
+    pairs: per pair of annotators, (answers that agree, questions both answered).
+    """
+
+    items: int = 0
+    unanimous: int = 0
+    pairs: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
 
 NO_SESSION = "(no session)"
@@ -225,15 +261,63 @@ def dataset_stats(db: Database, dataset: str) -> DatasetStats:
     stats.sessions = dict(sessions.most_common())
     stats.unique_tasks = len(tasks)
     stats.labels = dict(sorted(stats.labels.items()))
+    stats.annotators, stats.agreement = annotator_stats(db.get_examples(dataset))
     return stats
 
 
+def annotator_of(example: Task) -> str:
+    """Who gave an answer: its _annotator_id, else its _session_id (older answers)."""
+    return str(example.get(ANNOTATOR_ID) or example.get(SESSION_ID) or NO_SESSION)
+
+
+def annotator_stats(examples: Iterable[Task]) -> tuple[dict[str, dict[str, int]], Agreement | None]:
+    """Answers per annotator, and their agreement (None unless two or more annotators)."""
+    counts: dict[str, dict[str, int]] = {}
+    decisions: dict[tuple[str, int], dict[str, Any]] = {}  # question -> annotator -> decision
+    for example in examples:
+        who = annotator_of(example)
+        counts.setdefault(who, dict.fromkeys(ANSWERS, 0))[example[ANSWER]] += 1
+        key, decision = _decision(example)
+        if example[ANSWER] != IGNORE:
+            decisions.setdefault(key, {})[who] = decision  # the latest answer of each annotator
+    if len(counts) < 2:
+        return counts, None
+    return dict(sorted(counts.items())), agreement(decisions.values())
+
+
+def _decision(example: Task) -> tuple[tuple[str, int], Any]:
+    if example.get(VIEW_ID) == VIEW_NER_MANUAL:
+        spans = frozenset((s.get(START), s.get(END), s.get(LABEL)) for s in example.get(SPANS) or []
+                          if isinstance(s, dict))
+        return ("input", example[INPUT_HASH]), (example[ANSWER], spans)
+    return ("task", example[TASK_HASH]), example[ANSWER]
+
+
+def agreement(questions: Iterable[dict[str, Any]]) -> Agreement:
+    """Agreement over questions, each {annotator: decision}."""
+    result = Agreement()
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for by_annotator in questions:
+        if len(by_annotator) < 2:
+            continue
+        result.items += 1
+        result.unanimous += len(set(map(repr, by_annotator.values()))) == 1
+        for a, b in itertools.combinations(sorted(by_annotator), 2):
+            tally = pairs.setdefault((a, b), [0, 0])
+            tally[0] += by_annotator[a] == by_annotator[b]
+            tally[1] += 1
+    result.pairs = {pair: (agree, both) for pair, (agree, both) in sorted(pairs.items())}
+    return result
+
+
 def _count_labels(labels: dict[str, dict[str, int]], example: Task) -> None:
+    """Count each span under its own answer when it has one (Prodigy's per-span answers)."""
     spans = example.get(SPANS) or []
     for span in spans:
         if isinstance(span, dict) and isinstance(span.get(LABEL), str):
             counts = labels.setdefault(span[LABEL], dict.fromkeys(ANSWERS, 0))
-            counts[example[ANSWER]] += 1
+            answer = span.get(ANSWER)
+            counts[answer if answer in ANSWERS else example[ANSWER]] += 1
 
 
 def _track_time(stats: DatasetStats, timestamp: Any) -> None:

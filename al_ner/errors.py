@@ -60,3 +60,7 @@ class AnswerError(AlNerError, ValueError):
 
 class LeakageError(AlNerError):
     """An evaluation set shares sentences with the pool or another evaluation set."""
+
+
+class BackendError(AlNerError):
+    """A compute backend is missing, can't be reached, or lost work (a worker died)."""

@@ -116,9 +116,8 @@ class Database:
         payload = b"".join(_encode_checked(name, i, eg) for i, eg in enumerate(examples))
         self._make_dir()
         created = not path.exists()
-        fd = _open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
+        fd = _lock(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
             _append_locked(fd, payload, path)
         finally:
             os.close(fd)  # also releases the lock
@@ -178,9 +177,8 @@ class Database:
     def drop(self, name: str) -> None:
         """Delete dataset `name`, waiting for a write in progress to finish first."""
         path = self._existing(name)
-        fd = _open(path, os.O_RDONLY)
+        fd = _lock(path, os.O_RDONLY)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
             path.unlink()
         finally:
             os.close(fd)
@@ -217,6 +215,36 @@ def _open(path: Path, flags: int) -> int:
     except OSError as err:
         raise DatasetError(f"can't open {path}: {err.strerror or err}; check the permissions "
                            f"of the database directory or pass another --db DIR") from err
+
+
+_LOCK_TRIES = 100
+
+
+def _lock(path: Path, flags: int) -> int:
+    """An fd on the file at `path` under an exclusive lock, the file still being the one there.
+
+    A `drop` can unlink the file between our open and our lock: writing then would go to a
+    file nobody can read (the batch lost silently). So after taking the lock, check that the
+    path still names the inode we hold, and open again if not.
+    """
+    for _ in range(_LOCK_TRIES):
+        fd = _open(path, flags)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if _same_file(fd, path):
+            return fd
+        os.close(fd)
+        if not flags & os.O_CREAT and not path.exists():
+            raise DatasetError(f"dataset file {path} was removed by another process")
+    raise DatasetError(f"{path} kept being replaced by another process; retry")
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        on_disk = os.stat(path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (on_disk.st_dev, on_disk.st_ino)
 
 
 def _append_locked(fd: int, payload: bytes, path: Path) -> None:

@@ -25,8 +25,10 @@ class Components(TypedDict, total=False):
     exclude: list[str]
     exclude_by: str  # "task" or "input"
     total: int | None  # number of questions when the source size is known
-    on_exit: Callable[[Any], Any] | None
-    invalid: Any  # the SkipCounter of records skipped as invalid, if any
+    progress: Any  # a stream.SourceProgress: how far through the source (estimates `total`)
+    instructions: str  # what the annotator is asked to do (the web app's help overlay)
+    invalid: Any  # a stream.SkipCounter of the records skipped as invalid
+    on_exit: Callable[[Any], Any] | None  # called with the controller; may return lines to say
     views: list[str]  # other views some questions carry in their _view_id (mixed sessions)
     health: Callable[[], dict[str, Any]] | None  # the health check's estimate, for progress
 

@@ -13,7 +13,9 @@ answers are converted in different ways, and scores each model on CoNLL test (la
   binary/nokey    binary/missing with the NER's incorrect_spans_key left unset (control)
 
 Usage: python bench/conversion.py [--n 1000] [--epochs 5] [--only NAME,NAME] [--out DIR]
-Prints one line per run and writes results.json to --out.
+       [--results docs/results/conversion.json]
+Prints one line per run and writes results.json to --out; --results also writes the results file
+(data plus the table README.md and docs/training.md quote).
 """
 
 from __future__ import annotations
@@ -137,6 +139,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--only", default="")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--results", type=Path, default=None, help="write the docs results file here")
     args = parser.parse_args()
     spacy.util.fix_random_seed(args.seed)
     nlp = load_model("en_core_web_md")
@@ -167,8 +170,42 @@ def main() -> int:
         print(line(result), flush=True)
         results.append(result)
     (out_dir / "results.json").write_text(json.dumps(results, indent=2))
+    if args.results is not None:
+        args.results.write_text(json.dumps(results_document(results, args), indent=2) + "\n")
     print(f"results: {out_dir / 'results.json'}", file=sys.stderr)
     return 0
+
+
+DESCRIPTIONS = {
+    "base": "base en_core_web_md (zero-shot)",
+    "manual/O": "manual / `O`: other tokens are \"no entity\"",
+    "manual/missing": "manual / `missing` + \"not ORG\" incorrect spans",
+    "manual/missing-noneg": "manual / plain missing: no negative evidence",
+    "manual/model": "manual / `model` (default): the base model's own predictions for the other labels",
+    "binary/missing": "binary / `missing` (rejects as incorrect spans)",
+    "binary/model": "binary / `model`",
+    "binary/nokey": "binary / `missing`, incorrect-spans key unset (rejects ignored)",
+}
+
+
+def results_document(results: list[dict], args: argparse.Namespace) -> dict:
+    """The docs results file: every run's scores and the table rendered from them."""
+    data = {"n": args.n, "epochs": args.epochs, "seed": args.seed,
+            "runs": [{"name": r["name"], "scores": r["scores"]["labels"], "micro": r["scores"]["micro"],
+                      "docs": r.get("docs"), "tasks": r.get("tasks"), "seconds": r.get("seconds", {})}
+                     for r in results]}
+    return {"name": "conversion", "generated_by": "python bench/conversion.py --results docs/results/conversion.json",
+            "data": data, "snippets": {"table": render_table(data)}}
+
+
+def render_table(data: dict) -> str:
+    lines = ["| answers / fill | ORG P | ORG R | ORG F1 | PER F1 | LOC F1 | micro F1 |",
+             "|---|---|---|---|---|---|---|"]
+    for run in data["runs"]:
+        s = run["scores"]
+        lines.append(f"| {DESCRIPTIONS.get(run['name'], run['name'])} | {s['ORG']['p']:.3f} | {s['ORG']['r']:.3f} | "
+                     f"{s['ORG']['f']:.3f} | {s['PER']['f']:.3f} | {s['LOC']['f']:.3f} | {run['micro']['f']:.3f} |")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Benchmark: memory while streaming a million lines, and the ner.teach stream's memory over time.
 
 Usage: python bench/memory.py [--lines 1000000] [--model en_core_web_md] [--teach-lines 20000]
+       [--out docs/results/bench_memory.json]
 
 (a) get_stream over a generated JSONL of --lines lines, RSS sampled every 10% of the way;
     (a') + add_tokens, where spaCy's own vocab grows with every new word; (a'') the loader +
@@ -8,6 +9,7 @@ Usage: python bench/memory.py [--lines 1000000] [--model en_core_web_md] [--teac
 (b) the full ner.teach stream (EntityScorer beam 16 + prefer_uncertain, --model) over the first
     --teach-lines lines of the same file: RSS sampled every 10%.
 Prints the samples and, last, `rss growth: X.XX` (last sample / first sample of (a)); flat is ~1.
+With --out, also writes a results file (the samples and the sentence README.md quotes).
 """
 
 from __future__ import annotations
@@ -55,25 +57,50 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--model", default="en_core_web_md")
     parser.add_argument("--teach-lines", type=int, default=20_000)
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
+    data: dict = {"lines": args.lines, "model": args.model, "teach_lines": args.teach_lines}
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "lines.jsonl"
         write_lines(source, args.lines)
         blank = load_model("blank:en")
         print(f"(a) the JSONL loader over {args.lines:,} lines")
-        flat = sample(get_stream(str(source)), args.lines, "loader")
+        flat = data["loader"] = sample(get_stream(str(source)), args.lines, "loader")
         print("(a') + add_tokens (blank:en): every line has a new word, so spaCy's vocab grows")
-        sample(add_tokens(blank, get_stream(str(source))), args.lines, "tokens")
-        print(f"     strings in the vocab afterwards: {len(blank.vocab.strings):,}")
+        data["tokens"] = sample(add_tokens(blank, get_stream(str(source))), args.lines, "tokens")
+        data["strings"] = len(blank.vocab.strings)
+        print(f"     strings in the vocab afterwards: {data['strings']:,}")
         print("(a'') + filter_duplicates (keeps one 32-bit hash per distinct input)")
         stream = filter_duplicates(get_stream(str(source)), by_input=True)
-        sample(stream, args.lines, "dedup")
+        data["dedup"] = sample(stream, args.lines, "dedup")
         nlp = load_model(args.model)
         print(f"(b) ner.teach stream ({args.model}, beam 16) over {args.teach_lines:,} lines")
         teach = prefer_uncertain(EntityScorer(nlp, ["ORG"])(
             add_tokens(nlp, islice(get_stream(str(source)), args.teach_lines))))
-        sample(islice(teach, args.teach_lines // 4), args.teach_lines // 4, "teach questions")
+        data["teach"] = sample(islice(teach, args.teach_lines // 4), args.teach_lines // 4, "teach questions")
+        data["questions"] = args.teach_lines // 4
+    if args.out is not None:
+        args.out.write_text(json.dumps(results(data), indent=2) + "\n", encoding="utf8")
     print(f"rss growth (loader): {flat[-1] / flat[0]:.2f}")
+
+
+def results(data: dict) -> dict:
+    """The results file: the RSS samples and the sentences README.md quotes, rendered from them."""
+    return {"name": "bench_memory", "generated_by": "python bench/memory.py --out docs/results/bench_memory.json",
+            "data": data, "snippets": {"summary": render_summary(data)}}
+
+
+def render_summary(d: dict) -> str:
+    loader, tokens, dedup, teach = d["loader"], d["tokens"], d["dedup"], d["teach"]
+    low, high = f"{min(loader):,.0f}", f"{max(loader):,.0f}"
+    return (f"Streaming a generated {d['lines']:,}-line JSONL, the loader alone stays at "
+            f"{low if low == high else low + '–' + high} MiB RSS from the first tenth to the last "
+            f"(growth {loader[-1] / loader[0]:.2f}). "
+            f"Two things do grow, by design: `add_tokens` adds every new word to spaCy's vocab (this file has "
+            f"a new word on every line: {d['strings']:,} strings, {tokens[-1]:,.0f} MiB at the end), and "
+            f"`filter_duplicates` keeps one hash per distinct input ({dedup[0]:,.0f} → {dedup[-1]:,.0f} MiB). "
+            f"The ner.teach stream over {d['model']} stays at {min(teach):,.0f}–{max(teach):,.0f} MiB across "
+            f"{len(teach)} samples of {d['questions']:,} questions.")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Benchmark: the ner.teach stream (beam scoring + prefer_uncertain) against plain nlp.pipe.
 
 Usage: python bench/scoring.py [--conll PATH] [--model NAME] [--n 2000] [--label ORG]
-       [--repeats 3]
+       [--repeats 3] [--out docs/results/bench_scoring.json]
 
 Loads the model once, reads the first N CoNLL sentences, then times in one process
 (a) nlp.pipe with tok2vec + ner and (b) EntityScorer(beam 16) + prefer_uncertain consumed to
@@ -9,13 +9,16 @@ the end, best of --repeats interleaved runs each. Also times the first question 
 100,000-line text source. Throughputs are given in wall-clock and in process-CPU time; the
 last line, `ratio: X.XX` (teach stream / nlp.pipe throughput), uses CPU time because the
 benchmark machine is shared and wall time there mostly measures the other processes (both
-contenders run single-threaded, so CPU time is the wall time of an idle machine).
+contenders run single-threaded, so CPU time is the wall time of an idle machine). With --out,
+the figures also go to a results file (data plus the sentence README.md quotes).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import platform
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -82,6 +85,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--label", default="ORG")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=None, help="write a results file (JSON) here")
     args = parser.parse_args(list(argv) if argv is not None else None)
 
     nlp = load_model(args.model)
@@ -105,8 +109,29 @@ def main(argv: Iterable[str] | None = None) -> None:
           f"sentences/s wall, {teach_cpu:,.0f} CPU, {asked} questions "
           f"(wall runs: {_runs(teach_runs)})")
     print(f"first question from a 100,000-line text source: {first * 1000:.0f} ms")
+    data = {"model": args.model, "sentences": n, "label": args.label, "repeats": args.repeats,
+            "pipe_wall": pipe_wall, "pipe_cpu": pipe_cpu, "teach_wall": teach_wall, "teach_cpu": teach_cpu,
+            "questions": asked, "first_question_ms": first * 1000, "machine": platform.machine(),
+            "cpus": os.cpu_count()}
+    if args.out is not None:
+        args.out.write_text(json.dumps(results(data), indent=2) + "\n", encoding="utf8")
     print(f"wall-clock ratio: {teach_wall / pipe_wall:.2f}")
     print(f"ratio: {teach_cpu / pipe_cpu:.2f}")
+
+
+def results(data: dict[str, Any]) -> dict[str, Any]:
+    """The results file: the measurements and the sentence README.md quotes, rendered from them."""
+    return {"name": "bench_scoring", "generated_by": "python bench/scoring.py --out docs/results/bench_scoring.json",
+            "data": data, "snippets": {"summary": render_summary(data)}}
+
+
+def render_summary(d: dict[str, Any]) -> str:
+    return (f"Measured with {d['model']} on {d['sentences']:,} CoNLL sentences ({d['cpus']} cores, best of "
+            f"{d['repeats']} interleaved runs): `nlp.pipe` {d['pipe_cpu']:,.0f} sentences/s and the teach "
+            f"stream {d['teach_cpu']:,.0f}/s by CPU time ({d['pipe_wall']:,.0f} and {d['teach_wall']:,.0f} by "
+            f"wall clock; {d['questions']:,} questions from {d['sentences']:,} sentences), **ratio: "
+            f"{d['teach_cpu'] / d['pipe_cpu']:.2f}**; the first question from a 100,000-line source arrives "
+            f"{d['first_question_ms']:,.0f} ms after the model is loaded.")
 
 
 def _runs(runs: list[Timing]) -> str:

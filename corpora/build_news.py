@@ -1,4 +1,5 @@
-"""Build the embedded news corpus: corpora/src/*.txt (inline markup) -> corpora/news/{pool,dev,test}.iob.
+"""Build the embedded news corpus: corpora/src/*.txt (inline markup) -> corpora/news/{pool,dev,test}.iob,
+and pool.txt (the pool's sentences as plain text, one a line, to try the recipes on).
 
 Markup: one sentence per line, entities as ``[entity text|LABEL]``, '#' starts a comment line.
 Tokens come from spaCy's English tokenizer; every entity must fall on token boundaries.
@@ -68,16 +69,20 @@ def write_iob(path: Path, sentences: list[list[tuple[str, str]]]) -> None:
     path.write_text("\n\n".join(blocks) + "\n", encoding="utf8")
 
 
+def key(sentence: list[tuple[str, str]]) -> tuple[str, ...]:
+    return tuple(token for token, _ in sentence)
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else HERE / "news"
     nlp = spacy.blank("en")
-    sentences = [to_iob(nlp, line) for line in read_sources(HERE / "src")]
-    seen: set[tuple[str, ...]] = set()
-    for sent in sentences:
-        key = tuple(token for token, _ in sent)
-        if key in seen:
-            raise ValueError(f"duplicate sentence: {' '.join(key)}")
-        seen.add(key)
+    lines = read_sources(HERE / "src")
+    sentences = [to_iob(nlp, line) for line in lines]
+    texts: dict[tuple[str, ...], str] = {}
+    for line, sent in zip(lines, sentences):
+        if key(sent) in texts:
+            raise ValueError(f"duplicate sentence: {' '.join(key(sent))}")
+        texts[key(sent)] = parse_line(line)[0]
     random.Random(SEED).shuffle(sentences)
     start = 0
     out.mkdir(parents=True, exist_ok=True)
@@ -85,6 +90,8 @@ def main(argv: list[str]) -> int:
         write_iob(out / f"{name}.iob", sentences[start:start + size])
         start += size
     write_iob(out / "pool.iob", sentences[start:])
+    pool_texts = [texts[key(sent)] for sent in sentences[start:]]
+    (out / "pool.txt").write_text("".join(f"{text}\n" for text in pool_texts), encoding="utf8")
     print(f"{len(sentences)} sentences -> {out} (test {SPLITS['test']}, dev {SPLITS['dev']}, "
           f"pool {len(sentences) - start})", file=sys.stderr)
     return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, Optional
 
 import typer
@@ -11,15 +11,19 @@ from spacy.language import Language
 
 from al_ner import registry
 from al_ner.errors import ConfigError
+from al_ner.models import check_labels, get_ner
 from al_ner.sorters import ALGORITHMS
 from al_ner.stream import SkipCounter, add_tokens, get_stream, split_sentences
+from al_ner.stream.patterns import PatternMatcher, read_patterns
+from al_ner.stream.progress import SourceProgress
 from al_ner.types import Sorter, Stream, Task
 
 Dataset = Annotated[str, typer.Argument(help="Dataset to save the answers to")]
 Model = Annotated[str, typer.Argument(help="spaCy pipeline: package name, directory or blank:en")]
 Source = Annotated[str, typer.Argument(
     help="Source: .jsonl/.json/.csv/.txt/.conll file, '-' for stdin, dataset:NAME, or a datasets id/dir")]
-Labels = Annotated[str, typer.Option("--label", "-l", help="Label(s) to annotate, comma-separated")]
+Labels = Annotated[str, typer.Option("--label", "-l", show_default=False,
+                                     help="Label(s) to annotate, comma-separated")]
 Loader = Annotated[Optional[str], typer.Option(
     "--loader", help="Loader: jsonl, json, csv, txt, conll, datasets (default: from the extension)")]
 Unsegmented = Annotated[bool, typer.Option("--unsegmented", "-U", help="Don't split texts into sentences")]
@@ -52,8 +56,22 @@ Control = Annotated[float, typer.Option(
 ControlBase = Annotated[str, typer.Option(
     "--control-base", help="Pipeline the health check compares with (default: the model as "
     "loaded at the start of the session)")]
+TextColumn = Annotated[Optional[str], typer.Option(
+    "--text-column", help="CSV sources: the column holding the text (default: text)")]
+Patterns = Annotated[Optional[str], typer.Option(
+    "--patterns", help="JSONL match patterns (Prodigy's format: token or phrase patterns) whose "
+    "matches are pre-highlighted (ner.manual, ner.correct) or proposed (ner.teach)")]
+PreScored = Annotated[bool, typer.Option(
+    "--pre-scored", help="With --order uncertain: SOURCE holds sentences `al-ner score` wrote; rank them "
+    "by their meta.score instead of scoring here")]
 SkipInvalid = Annotated[bool, typer.Option(
     "--skip-invalid", help="Skip and count invalid records instead of stopping at the first")]
+
+DbDir = Annotated[Optional[str], typer.Option(
+    "--db", help="Database directory (default: $AL_NER_DB or ~/.al_ner/db)")]
+Datasets = Annotated[str, typer.Argument(help="Dataset(s) to read, comma-separated")]
+OptionalLabels = Annotated[Optional[str], typer.Option(
+    "--label", "-l", help="Labels the reviewer may use, comma-separated (default: any)")]
 
 ORDERS = ("source", "random", "uncertain")
 # ner.teach's sorter, recorded in its config: "ema" there is mean + sd, in .v1 it was the mean only
@@ -76,9 +94,12 @@ def split_names(names: str | Iterable[str] | None) -> list[str]:
     return [name.strip() for name in items if name.strip()]
 
 
-def check_order(order: str) -> str:
+def check_order(order: str, *, pre_scored: bool = False) -> str:
     if order not in ORDERS:
         raise ConfigError(f"unknown --order '{order}'; choose one of: {', '.join(ORDERS)}")
+    if pre_scored and order != "uncertain":
+        raise ConfigError(f"--pre-scored ranks by the scores al-ner score wrote, so it goes with --order "
+                          f"uncertain, not --order {order}")
     return order
 
 
@@ -98,6 +119,61 @@ def parse_settings(settings: str | dict | None) -> dict[str, Any]:
     return value
 
 
+def keep_labels(stream: Iterable[Task], labels: list[str]) -> Stream:
+    """Drop the source's spans of other labels (a CoNLL file's PER when annotating ORG): the
+    manual view shows what may be saved, and the controller refuses the other labels."""
+    wanted = set(labels)
+    for task in stream:
+        spans = task.get("spans")
+        if spans and any(span.get("label") not in wanted for span in spans):
+            task = {**task, "spans": [span for span in spans if span.get("label") in wanted]}
+        yield task
+
+
+def source_progress(source: str, *, loader: str | None, text_column: str | None,
+                    exact: bool) -> SourceProgress:
+    """A SourceProgress for `source`; exact when each record is one question."""
+    options = {"text_column": text_column} if text_column else {}
+    return SourceProgress(source, loader=loader, exact=exact, options=options)
+
+
+def pattern_matcher(nlp: Language, patterns: str | None,
+                    labels: list[str]) -> PatternMatcher | None:
+    """The matcher over the patterns file's patterns of `labels`, or None without a file."""
+    if not patterns:
+        return None
+    matcher = PatternMatcher(nlp, read_patterns(patterns), labels=labels)
+    if not matcher.patterns:
+        raise ConfigError(f"no pattern in {patterns} has one of the labels {', '.join(labels)}; "
+                          "check the patterns' labels or --label")
+    return matcher
+
+
+def teach_labels(nlp: Language, labels: list[str], matcher: PatternMatcher | None, *,
+                 name: str) -> list[str]:
+    """`labels`, each known to the NER or (cold start) to the patterns; the NER in memory
+    learns the patterns' new labels (the pipeline on disk is never changed)."""
+    covered = set(matcher.labels) if matcher else set()
+    ner = get_ner(nlp, name=name)
+    new = [label for label in labels if label not in ner.labels]
+    check_labels(nlp, [label for label in labels if label not in covered], name=name)
+    for label in new:
+        ner.add_label(label)
+    return labels
+
+
+def learn_both(update: Callable[[list[Task]], Any],
+               matcher: PatternMatcher | None) -> Callable[[list[Task]], Any]:
+    """The model's update, and the patterns' answer counts when there are patterns."""
+    if matcher is None:
+        return update
+
+    def both(answers: list[Task]) -> Any:
+        matcher.update(answers)
+        return update(answers)
+    return both
+
+
 def uncertainty_sorter(sorter: str, bias: float) -> Sorter:
     """TEACH_SORTER with algorithm `sorter` and `bias`, checked before any model loads."""
     if sorter not in ALGORITHMS:
@@ -106,9 +182,16 @@ def uncertainty_sorter(sorter: str, bias: float) -> Sorter:
 
 
 def load_sentences(nlp: Language, source: str, *, loader: str | None, unsegmented: bool,
-                   invalid: SkipCounter | None) -> Stream:
-    """Source -> validated tasks, split into sentences unless `unsegmented`, with tokens."""
-    stream: Iterable[Task] = get_stream(source, loader=loader, on_invalid=invalid)
+                   invalid: SkipCounter | None, text_column: str | None = None,
+                   progress: SourceProgress | None = None) -> Stream:
+    """Source -> validated tasks, split into sentences unless `unsegmented`, with tokens.
+
+    progress: counts the records read (for the web app's progress bar).
+    """
+    options = {"text_column": text_column} if text_column else {}
+    stream: Iterable[Task] = get_stream(source, loader=loader, on_invalid=invalid, **options)
+    if progress is not None:
+        stream = progress.wrap(stream)
     if not unsegmented:
         stream = split_sentences(nlp, stream)
     return add_tokens(nlp, stream, on_invalid=invalid)

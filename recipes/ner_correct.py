@@ -6,22 +6,28 @@ from al_ner.constants import VIEW_NER_MANUAL
 from al_ner.models import check_labels, load_model
 from al_ner.recipe import recipe
 from al_ner.stream import SkipCounter
+from al_ner.stream.patterns import add_pattern_spans
 from al_ner.training import make_update
 from al_ner.types import Components
 
 from ._health import HealthCheck
 from ._order import order_sentences
-from ._shared import (Control, ControlBase, Dataset, Exclude, Labels, Loader, Model, Order, Seed,
-                      SkipInvalid, Source, StrategyName, StrategySettings, Subsequence,
-                      Unsegmented, Window, load_sentences, split_labels, split_names,
-                      parse_settings)
+from ._shared import (Control, ControlBase, Dataset, Exclude, Labels, Loader, Model, Order, Patterns,
+                      PreScored, Seed, SkipInvalid, Source, StrategyName, StrategySettings,
+                      Subsequence, TextColumn, Unsegmented, Window, load_sentences, parse_settings,
+                      pattern_matcher, source_progress, split_labels, split_names)
+
+INSTRUCTIONS = ("The model's entities are highlighted: remove the wrong ones (click them), mark "
+                "the missing ones (drag over their words, or arrow keys and Enter), then accept.")
 
 
 @recipe("ner.correct")
-def ner_correct(dataset: Dataset, spacy_model: Model, source: Source, label: Labels = "",
-                loader: Loader = None, unsegmented: Unsegmented = False, exclude: Exclude = "",
+def ner_correct(dataset: Dataset, spacy_model: Model, source: Source, label: Labels,
+                loader: Loader = None, text_column: TextColumn = None,
+                unsegmented: Unsegmented = False, exclude: Exclude = "",
                 order: Order = "source", seed: Seed = 0, window: Window = 256,
-                update: bool = False, skip_invalid: SkipInvalid = False,
+                pre_scored: PreScored = False, update: bool = False,
+                skip_invalid: SkipInvalid = False, patterns: Patterns = None,
                 strategy: StrategyName = "", strategy_settings: StrategySettings = "",
                 subsequence: Subsequence = False, control: Control = 0.0,
                 control_base: ControlBase = "") -> Components:
@@ -29,18 +35,26 @@ def ner_correct(dataset: Dataset, spacy_model: Model, source: Source, label: Lab
     settings = parse_settings(strategy_settings)
     nlp = load_model(spacy_model)
     labels = check_labels(nlp, split_labels(label), name=spacy_model)
+    matcher = pattern_matcher(nlp, patterns, labels)
     invalid = SkipCounter() if skip_invalid else None
     health = HealthCheck.create(nlp, labels, share=control, seed=seed, base=control_base,
                                 highlight=True, recipe="ner.correct")
-    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid)
+    # a pre-scored source holds the sentences its scores are about: don't split them again
+    progress = source_progress(source, loader=loader, text_column=text_column, exact=unsegmented or pre_scored)
+    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented or pre_scored, invalid=invalid,
+                            text_column=text_column, progress=progress)
     stream = health.set_aside(stream)
     stream = order_sentences(nlp, stream, order=order, seed=seed, labels=labels, window=window,
                              predict=True, strategy=strategy, settings=settings,
-                             subsequence=subsequence)
+                             subsequence=subsequence, pre_scored=pre_scored)
+    if matcher:
+        stream = add_pattern_spans(matcher, stream)
     stream = health.mix(stream)
     return {"dataset": dataset, "view_id": VIEW_NER_MANUAL, "stream": stream, "labels": labels,
             "exclude": split_names(exclude), "exclude_by": "input", "invalid": invalid,
             **health.components(make_update(nlp, labels) if update else None),
-            "config": {"model": spacy_model, "order": order, "seed": seed, "strategy": strategy,
-                       "strategy_settings": settings, "subsequence": subsequence,
-                       "control": control}}
+            "progress": progress, "instructions": INSTRUCTIONS,
+            "config": {"model": spacy_model, "order": order, "seed": seed, "pre_scored": pre_scored,
+                       "strategy": strategy, "strategy_settings": settings,
+                       "subsequence": subsequence, "control": control,
+                       **({"patterns": patterns} if patterns else {})}}

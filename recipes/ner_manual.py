@@ -6,20 +6,28 @@ from al_ner.constants import VIEW_NER_MANUAL
 from al_ner.models import check_labels, load_model
 from al_ner.recipe import recipe
 from al_ner.stream import SkipCounter
+from al_ner.stream.patterns import add_pattern_spans
 from al_ner.types import Components
 
 from ._health import HealthCheck
 from ._order import order_sentences
-from ._shared import (Control, ControlBase, Dataset, Exclude, Labels, Loader, Model, Order, Seed,
-                      SkipInvalid, Source, StrategyName, StrategySettings, Unsegmented, Window,
-                      load_sentences, parse_settings, split_labels, split_names)
+from ._shared import (Control, ControlBase, Dataset, Exclude, Labels, Loader, Model, Order, Patterns,
+                      PreScored, Seed, SkipInvalid, Source, StrategyName, StrategySettings,
+                      TextColumn, Unsegmented, Window, keep_labels, load_sentences, parse_settings,
+                      pattern_matcher, source_progress, split_labels, split_names)
+
+INSTRUCTIONS = ("Mark every entity of the labels shown, and only those: drag over its words (or "
+                "move with the arrow keys, extend with Shift and press Enter), then accept. Reject "
+                "a text you can't annotate; ignore to skip it.")
 
 
 @recipe("ner.manual")
-def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labels = "",
-               loader: Loader = None, unsegmented: Unsegmented = False, exclude: Exclude = "",
+def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labels,
+               loader: Loader = None, text_column: TextColumn = None,
+               unsegmented: Unsegmented = False, exclude: Exclude = "",
                order: Order = "source", seed: Seed = 0, window: Window = 256,
-               skip_invalid: SkipInvalid = False, strategy: StrategyName = "",
+               pre_scored: PreScored = False, skip_invalid: SkipInvalid = False,
+               patterns: Patterns = None, strategy: StrategyName = "",
                strategy_settings: StrategySettings = "", control: Control = 0.0,
                control_base: ControlBase = "") -> Components:
     """Highlight entities by hand; the model only tokenizes (and ranks, with --order uncertain)."""
@@ -28,16 +36,24 @@ def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labe
     labels = split_labels(label)
     if order == "uncertain" or control:
         check_labels(nlp, labels, name=spacy_model)
+    matcher = pattern_matcher(nlp, patterns, labels)
     invalid = SkipCounter() if skip_invalid else None
     health = HealthCheck.create(nlp, labels, share=control, seed=seed, base=control_base,
                                 highlight=False, recipe="ner.manual")
-    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid)
-    stream = health.set_aside(stream)
+    # a pre-scored source holds the sentences its scores are about: don't split them again
+    progress = source_progress(source, loader=loader, text_column=text_column, exact=unsegmented or pre_scored)
+    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented or pre_scored, invalid=invalid,
+                            text_column=text_column, progress=progress)
+    stream = health.set_aside(keep_labels(stream, labels))
     stream = order_sentences(nlp, stream, order=order, seed=seed, labels=labels, window=window,
-                             predict=False, strategy=strategy, settings=settings)
+                             predict=False, strategy=strategy, settings=settings, pre_scored=pre_scored)
+    if matcher:
+        stream = add_pattern_spans(matcher, stream)
     stream = health.mix(stream)
     return {"dataset": dataset, "view_id": VIEW_NER_MANUAL, "stream": stream, "labels": labels,
             "exclude": split_names(exclude), "exclude_by": "input", "invalid": invalid,
             **health.components(None),
-            "config": {"model": spacy_model, "order": order, "seed": seed, "strategy": strategy,
-                       "strategy_settings": settings, "control": control}}
+            "progress": progress, "instructions": INSTRUCTIONS,
+            "config": {"model": spacy_model, "order": order, "seed": seed, "pre_scored": pre_scored,
+                       "strategy": strategy, "strategy_settings": settings, "control": control,
+                       **({"patterns": patterns} if patterns else {})}}

@@ -9,20 +9,26 @@ import typer
 
 from al_ner.constants import VIEW_NER, VIEW_NER_MANUAL
 from al_ner.errors import ConfigError
-from al_ner.models import check_labels, load_model
+from al_ner.models import load_model
 from al_ner.predict import full_span_question
 from al_ner.recipe import recipe
 from al_ner.scoring import EntityScorer
 from al_ner.stream import SkipCounter
 from al_ner.stream.mix import ask_full_every, stamp, with_view
+from al_ner.stream.patterns import combine
 from al_ner.training import make_update
 from al_ner.training.constrained import CONSTRAINED, CONVERSION, CONVERSIONS
 from al_ner.types import Components
 
 from ._health import HealthCheck
 from ._shared import (TEACH_SORTER, Bias, Control, ControlBase, Dataset, Exclude, Labels, Loader,
-                      Model, Seed, SkipInvalid, SorterName, Source, Unsegmented, load_sentences,
-                      split_labels, split_names, uncertainty_sorter)
+                      Model, Patterns, Seed, SkipInvalid, SorterName, Source, TextColumn,
+                      Unsegmented, learn_both, load_sentences, pattern_matcher, source_progress,
+                      split_labels, split_names, teach_labels, uncertainty_sorter)
+
+INSTRUCTIONS = ("Is the highlighted span an entity of that label, exactly these words? Accept if "
+                "it is, reject if not (wrong label or wrong boundaries), ignore when you can't "
+                "tell. Proposals of a pattern show the pattern under the text.")
 
 Conversion = Annotated[str, typer.Option(
     "--conversion", help="How the binary answers become training data: fill (unanswered tokens "
@@ -34,33 +40,41 @@ FullEvery = Annotated[int, typer.Option(
 
 
 @recipe("ner.teach")
-def ner_teach(dataset: Dataset, spacy_model: Model, source: Source, label: Labels = "",
-              loader: Loader = None, unsegmented: Unsegmented = False, exclude: Exclude = "",
+def ner_teach(dataset: Dataset, spacy_model: Model, source: Source, label: Labels,
+              loader: Loader = None, text_column: TextColumn = None,
+              unsegmented: Unsegmented = False, exclude: Exclude = "",
               skip_invalid: SkipInvalid = False, sorter: SorterName = "ema",
-              bias: Bias = 0.0, conversion: Conversion = "fill", full_every: FullEvery = 0,
-              control: Control = 0.0, control_base: ControlBase = "", seed: Seed = 0) -> Components:
+              bias: Bias = 0.0, patterns: Patterns = None, conversion: Conversion = "fill",
+              full_every: FullEvery = 0, control: Control = 0.0, control_base: ControlBase = "",
+              seed: Seed = 0) -> Components:
     """Accept or reject single spans the model is unsure about; the model learns as you go."""
     sort = uncertainty_sorter(sorter, bias)
     if conversion not in CONVERSIONS:
         raise ConfigError(f"unknown --conversion '{conversion}'; choose one of: {', '.join(CONVERSIONS)}")
     nlp = load_model(spacy_model)
-    labels = check_labels(nlp, split_labels(label), name=spacy_model)
+    matcher = pattern_matcher(nlp, patterns, split_labels(label))
+    labels = teach_labels(nlp, split_labels(label), matcher, name=spacy_model)
     invalid = SkipCounter() if skip_invalid else None
     health = HealthCheck.create(nlp, labels, share=control, seed=seed, base=control_base,
                                 highlight=True, recipe="ner.teach")
-    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid)
+    progress = source_progress(source, loader=loader, text_column=text_column, exact=False)
+    stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid,
+                            text_column=text_column, progress=progress)
     stream = health.set_aside(stream)
-    stream = sort(EntityScorer(nlp, labels)(stream))
+    scorer = EntityScorer(nlp, labels)
+    stream = sort(combine(scorer, matcher, stream) if matcher else scorer(stream))
     stream = stamp(stream, **({CONVERSION: CONSTRAINED} if conversion == CONSTRAINED else {}))
     stream = with_view(stream, VIEW_NER)
     stream = ask_full_every(stream, every=full_every,
                             ask=partial(full_span_question, nlp, labels=labels))
     stream = health.mix(stream)
-    update = make_update(nlp, labels, conversion=conversion)
+    update = learn_both(make_update(nlp, labels, conversion=conversion), matcher)
     return {"dataset": dataset, "view_id": VIEW_NER, "stream": stream, "labels": labels,
             "exclude": split_names(exclude), "exclude_by": "task", "invalid": invalid,
             **health.components(update),
             "views": [VIEW_NER_MANUAL] if full_every or control else [],
+            "progress": progress, "instructions": INSTRUCTIONS,
             "config": {"model": spacy_model, "sorter": sorter, "bias": bias,
                        "sorter_name": TEACH_SORTER, "conversion": conversion,
-                       "full_every": full_every, "control": control}}
+                       "full_every": full_every, "control": control,
+                       **({"patterns": patterns} if patterns else {})}}

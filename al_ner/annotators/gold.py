@@ -7,10 +7,12 @@ import random
 from collections.abc import Iterable
 from typing import Any
 
-from ..constants import (ACCEPT, ANSWER, ASKED, END, IGNORE, INPUT_HASH, LABEL, META, REJECT,
-                         SPANS, START, TEXT, TOKENS, VIEW_ID, VIEW_NER_MANUAL)
+from ..constants import (ACCEPT, ANSWER, ASKED, END, IGNORE, INPUT_HASH, LABEL, META, OPTIONS,
+                         REJECT, SELECTED, SPANS, START, TEXT, TOKENS, VIEW_CHOICE, VIEW_ID,
+                         VIEW_NER_MANUAL)
 from ..errors import ConfigError
 from ..registry import annotators
+from ..stream.validate import token_bounds
 from ..types import Task
 
 Span = tuple[int, int, str]
@@ -91,6 +93,8 @@ class GoldAnnotator:
             return {**task, ANSWER: IGNORE}
         if task.get(VIEW_ID) == VIEW_NER_MANUAL:
             return self._manual(task, gold)
+        if task.get(VIEW_ID) == VIEW_CHOICE:
+            return self._choice(task, gold)
         return self._binary(task, gold)
 
     def _labels_ok(self, label: str) -> bool:
@@ -126,6 +130,16 @@ class GoldAnnotator:
         self.stats["decisions"] += 1 + _edits(proposed, kept)
         return {**task, SPANS: sorted(spans, key=lambda s: s[START]), ANSWER: ACCEPT}
 
+    def _choice(self, task: Task, gold: list[Span]) -> Task:
+        """The option whose spans are closest to the gold (F1); ignore on a tie."""
+        wanted = {s for s in gold if self._labels_ok(s[2])}
+        scored = sorted(((_f1(option.get(SPANS) or [], wanted), option.get("id"))
+                         for option in task.get(OPTIONS) or []), reverse=True)
+        self.stats["decisions"] += 1
+        if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+            return {**task, ANSWER: IGNORE}
+        return {**task, ANSWER: ACCEPT, SELECTED: [scored[0][1]]}
+
     def _count(self, task: Task) -> None:
         self.stats["questions"] += 1
         if task.get(INPUT_HASH) not in self._inputs:
@@ -155,6 +169,12 @@ def _outside(proposed: list[dict], kept: list[Span], region: tuple[int, int]) ->
             and not any(k[0] < s[END] and s[START] < k[1] for k in kept)]
 
 
+def _f1(spans: list[dict], gold: set[Span]) -> float:
+    found = {(s[START], s[END], s[LABEL]) for s in spans}
+    tp = len(found & gold)
+    return 2 * tp / (len(found) + len(gold)) if found or gold else 1.0
+
+
 def _edits(proposed: list[dict], gold: list[Span]) -> int:
     """Spans the annotator has to add or remove, starting from the pre-highlighted ones."""
     before = {(s[START], s[END], s[LABEL]) for s in proposed}
@@ -166,8 +186,7 @@ def _span(task: Task, span: Span) -> dict[str, Any]:
     out: dict[str, Any] = {START: start, END: end, LABEL: label, TEXT: task[TEXT][start:end]}
     tokens = task.get(TOKENS)
     if tokens:
-        starts = {t[START]: t["id"] for t in tokens}
-        ends = {t[END]: t["id"] for t in tokens}
+        starts, ends = token_bounds(tokens)
         if start in starts and end in ends:
             out.update(token_start=starts[start], token_end=ends[end])
     return out

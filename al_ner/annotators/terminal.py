@@ -6,7 +6,9 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from ..constants import ACCEPT, ANSWER, END, IGNORE, LABEL, REJECT, SPANS, START, TASK_HASH, TEXT
+from ..constants import (ACCEPT, ANSWER, END, IGNORE, LABEL, REJECT, SPANS, START, TASK_HASH, TEXT,
+                         VIEW_NER, VIEW_NER_MANUAL)
+from ..errors import ConfigError
 from ..registry import annotators
 from ..types import Task
 
@@ -14,15 +16,25 @@ KEYS = {"a": ACCEPT, "x": REJECT, " ": IGNORE}
 HELP = "[a]ccept  [x] reject  [space] ignore  [u]ndo  [q]uit"
 
 
-def render(task: Task) -> str:
-    """The text with each span marked as [[span text]](LABEL), and the model's score if any."""
+Mark = Callable[[str, str], str]
+
+
+def plain_mark(text: str, label: str) -> str:
+    return f"[[{text}]]({label})"
+
+
+def render(task: Task, mark: Mark = plain_mark, *, score: bool = True) -> str:
+    """The text with each span marked (by default as [[span text]](LABEL)), and the model's
+    score if any. Spans overlapping an earlier one are left out."""
     text, out, at = task[TEXT], [], 0
-    for span in sorted(task.get(SPANS, []), key=lambda s: s[START]):
-        out += [text[at:span[START]], f"[[{text[span[START]:span[END]]}]]({span[LABEL]})"]
+    for span in sorted(task.get(SPANS) or [], key=lambda s: (s[START], -s[END])):
+        if span[START] < at:
+            continue
+        out += [text[at:span[START]], mark(text[span[START]:span[END]], str(span[LABEL]))]
         at = span[END]
     out.append(text[at:])
-    score = task.get("meta", {}).get("score")
-    suffix = f"   (score {score:.2f})" if isinstance(score, float) else ""
+    value = (task.get("meta") or {}).get("score")
+    suffix = f"   (score {value:.2f})" if score and isinstance(value, float) else ""
     return "".join(out) + suffix
 
 
@@ -58,6 +70,9 @@ class TerminalAnnotator:
         self.read = read
 
     def __call__(self, controller: Any) -> None:
+        if controller.view_id not in (VIEW_NER, VIEW_NER_MANUAL):
+            raise ConfigError(f"the terminal annotator answers ner and ner_manual questions, not "
+                              f"{controller.view_id!r} ones; use --annotator web")
         self._say(f"Dataset '{controller.dataset}'. {HELP}")
         while True:
             questions = controller.get_questions(1)

@@ -19,7 +19,7 @@ import uvicorn
 
 from ..errors import ConfigError
 from ..registry import annotators
-from .web_app import MAX_BODY_BYTES, create_app
+from .web_app import LEASE_SECONDS, MAX_BODY_BYTES, create_app
 from .web_guard import AUTH_ENV_VAR, TOKEN_ENV_VAR, TOKEN_PARAM, Access, access_from
 
 LOCAL_NAMES = ("localhost",)
@@ -30,7 +30,8 @@ class WebAnnotator:
 
     def __init__(self, *, host: str, port: int, access: Access,
                  on_ready: Callable[[str], Any] | None = None, batch_size: int | None = None,
-                 exit_when_done: bool = False, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+                 exit_when_done: bool = False, max_body_bytes: int = MAX_BODY_BYTES,
+                 lease_seconds: float = LEASE_SECONDS) -> None:
         self.host = host
         self.port = port
         self.access = access
@@ -38,14 +39,20 @@ class WebAnnotator:
         self.batch_size = batch_size
         self.exit_when_done = exit_when_done
         self.max_body_bytes = max_body_bytes
+        self.lease_seconds = lease_seconds
         self._server: uvicorn.Server | None = None
         self._stopping = False
+        self._error: BaseException | None = None
 
     def __call__(self, controller: Any) -> None:
+        """Serve until Ctrl-C, `stop()` or (exit_when_done) the last answer; a source that fails,
+        now or mid-session, stops the server and raises its error here, like the gold annotator."""
+        controller.prime()
         sock = bind(self.host, self.port)
         app = create_app(controller, access=self.access, batch_size=self.batch_size,
                          allowed_hosts=local_host_names(self.host),
-                         max_body_bytes=self.max_body_bytes, on_progress=self._check_done)
+                         max_body_bytes=self.max_body_bytes, on_progress=self._check_done,
+                         on_fatal=self._fail, lease_seconds=self.lease_seconds)
         config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off",
                                 ws="none", timeout_graceful_shutdown=2)
         url = self.url(sock.getsockname()[1])
@@ -58,6 +65,8 @@ class WebAnnotator:
         finally:
             sock.close()
             self._server = None
+        if self._error is not None:
+            raise self._error
 
     def url(self, port: int) -> str:
         """The address to open: with the access token, when there is one."""
@@ -70,6 +79,10 @@ class WebAnnotator:
         self._stopping = True
         if self._server is not None:
             self._server.should_exit = True
+
+    def _fail(self, error: BaseException) -> None:
+        self._error = error
+        self.stop()
 
     def _ready(self, url: str) -> None:
         if self.on_ready is not None:
@@ -131,8 +144,8 @@ def local_host_names(host: str) -> list[str] | None:
 def make_web_annotator(*, host: str = "127.0.0.1", port: int = 8080,
                        on_ready: Callable[[str], Any] | None = None, token: str | None = None,
                        auth: str | None = None, batch_size: int | None = None,
-                       exit_when_done: bool = False,
-                       max_body_bytes: int = MAX_BODY_BYTES) -> WebAnnotator:
+                       exit_when_done: bool = False, max_body_bytes: int = MAX_BODY_BYTES,
+                       lease_seconds: float = LEASE_SECONDS) -> WebAnnotator:
     """A person annotating in the browser at http://host:port/.
 
     token, auth: the access token and 'user:password' (default: $AL_NER_WEB_TOKEN and
@@ -140,11 +153,15 @@ def make_web_annotator(*, host: str = "127.0.0.1", port: int = 8080,
     on_ready: called with the URL once the server listens (the CLI prints it).
     batch_size: questions a tab fetches at once (default: the controller's batch size).
     exit_when_done: return once every question is answered (for scripts and tests).
+    lease_seconds: a question a tab stopped renewing (closed without saying so) goes to the
+        next tab that asks after this long.
     """
     if not (isinstance(port, int) and 0 <= port <= 65535):
         raise ConfigError(f"port must be an integer from 0 to 65535, got {port!r}")
     if batch_size is not None and batch_size < 1:
         raise ConfigError(f"batch size must be at least 1, got {batch_size}")
+    if not lease_seconds > 0:
+        raise ConfigError(f"lease_seconds must be positive, got {lease_seconds}")
     token = os.environ.get(TOKEN_ENV_VAR) if token is None else token
     auth = os.environ.get(AUTH_ENV_VAR) if auth is None else auth
     access = access_from(token, auth)
@@ -153,4 +170,4 @@ def make_web_annotator(*, host: str = "127.0.0.1", port: int = 8080,
                           f"<secret> or {AUTH_ENV_VAR}=user:password, or use --host 127.0.0.1")
     return WebAnnotator(host=host, port=port, access=access, on_ready=on_ready,
                         batch_size=batch_size, exit_when_done=exit_when_done,
-                        max_body_bytes=max_body_bytes)
+                        max_body_bytes=max_body_bytes, lease_seconds=lease_seconds)

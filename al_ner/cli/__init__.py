@@ -10,10 +10,10 @@ import typer
 
 from ..errors import AlNerError
 from ..recipe import load_recipe_file
-from ._app import app
+from ._app import app, full_short_help
 
 # Command modules register themselves on `app` when imported.
-_COMMAND_MODULES = ("db", "data_to_spacy", "train")
+_COMMAND_MODULES = ("db", "data_to_spacy", "train", "show", "diagnose", "score")
 
 
 def register_recipe_commands() -> None:
@@ -52,6 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for file in files:
             load_recipe_file(file)
         register_recipe_commands()
+        full_short_help()
         command = typer.main.get_command(app)
         # standalone mode: Click reports its own usage errors; ours propagate to here.
         command.main(args=args, prog_name="al-ner", standalone_mode=True)

@@ -51,6 +51,9 @@ def data_to_spacy_cli(
     if summary["train"].get("constrained_docs") or summary["train"].get("constrained_fallback"):
         typer.echo(f"  constrained decoding: {summary['train']['constrained_docs']} docs "
                    f"({summary['train']['constrained_fallback']} with no agreeing parse took --fill)")
+    if summary["new_labels"]:
+        typer.echo(f"  ℹ new label(s) {', '.join(summary['new_labels'])}: the base NER learns them from "
+                   "the answers (fill=model keeps its own labels)")
     typer.echo(f"  labels: {', '.join(summary['labels'])}; fill: {fill} (train only: dev.spacy holds "
                f"just what the answers say); stats: {output_dir / 'stats.json'}")
 

@@ -29,10 +29,23 @@ def db_in_cli(
     rehash: Annotated[bool, typer.Option(
         "--rehash", help="Recompute _input_hash and _task_hash of every task (a recomputed "
         "_task_hash is of the answered spans, so it won't match Prodigy's)")] = False,
+    skip_invalid: Annotated[bool, typer.Option(
+        "--skip-invalid", help="Skip and count invalid lines (blank texts, ...) instead of "
+        "importing nothing")] = False,
 ) -> None:
-    """Import a Prodigy JSONL export into a dataset (all of it, or nothing on a bad line)."""
-    count = dbio.import_file(get_db(db), dataset, in_file, answer=answer, rehash=rehash)
-    typer.echo(f"✔ Imported {count} examples to '{dataset}'")
+    """Import a Prodigy JSONL export into a dataset (all of it, or nothing on a bad line).
+
+    Tasks whose _task_hash the dataset already holds are skipped, so importing twice adds nothing.
+    """
+    report = dbio.import_file(get_db(db), dataset, in_file, answer=answer, rehash=rehash,
+                              skip_invalid=skip_invalid)
+    typer.echo(f"✔ Imported {report.imported} examples to '{dataset}'")
+    if report.existing:
+        typer.echo(f"  ℹ skipped {report.existing} already in '{dataset}' (same _task_hash)")
+    if report.invalid:
+        blank = f", {report.blank} with a blank text" if report.blank else ""
+        typer.echo(f"  ⚠ skipped {report.invalid} invalid line{'s' if report.invalid != 1 else ''}"
+                   f"{blank}; first: {report.messages[0]}")
 
 
 @app.command("db-out")
@@ -41,13 +54,15 @@ def db_out_cli(
     out_file: Annotated[str | None, typer.Argument(
         help="JSONL file to write (default or -: stdout)", show_default=False)] = None,
     db: DbOption = None,
+    every: Annotated[bool, typer.Option(
+        "--all", help="Every saved line, including answers superseded by a later one (undo)")] = False,
 ) -> None:
-    """Export every saved answer of a dataset as JSONL."""
+    """Export a dataset as JSONL: the effective answers (last per _task_hash), or --all lines."""
     database = get_db(db)
     if out_file in (None, dbio.STDIO):
-        _echo_lines(dbio.export_lines(database, dataset))
+        _echo_lines(dbio.export_lines(database, dataset, every=every))
         return
-    count = dbio.export_file(database, dataset, out_file)
+    count = dbio.export_file(database, dataset, out_file, every=every)
     typer.echo(f"✔ Exported {count} examples from '{dataset}' to {out_file}", err=True)
 
 
@@ -109,6 +124,22 @@ def _print_dataset(stats: dbio.DatasetStats) -> None:
         detail = ", ".join(f"{answer} {count}" for answer, count in counts.items() if count)
         total = sum(counts.values())
         typer.echo(f"    {label}: {total} span{'' if total == 1 else 's'} ({detail})")
+    if stats.agreement is not None:
+        _print_annotators(stats.annotators, stats.agreement)
+
+
+def _print_annotators(annotators: dict[str, dict[str, int]], agreement: dbio.Agreement) -> None:
+    typer.echo(f"  annotators {len(annotators)}")
+    for name, counts in annotators.items():
+        detail = ", ".join(f"{answer} {count}" for answer, count in counts.items() if count)
+        typer.echo(f"    {name}: {sum(counts.values())} ({detail})")
+    if not agreement.items:
+        typer.echo("  agreement  no question was answered by two annotators")
+        return
+    typer.echo(f"  agreement  {agreement.unanimous} of {agreement.items} questions answered by "
+               f"two or more annotators agree ({agreement.unanimous / agreement.items:.0%})")
+    for (a, b), (agree, both) in agreement.pairs.items():
+        typer.echo(f"    {a} ~ {b}: {agree} of {both} ({agree / both:.0%})")
 
 
 def _format_time(timestamp: int | None) -> str:

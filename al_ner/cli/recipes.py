@@ -23,6 +23,9 @@ _SESSION_PARAMS: dict[str, tuple[Any, Any]] = {
     "limit": (Annotated[Optional[int], typer.Option(help="Stop after this many answers")], None),
     "batch_size": (Annotated[int, typer.Option(help="Questions per batch (answers saved per batch)")], 10),
     "session": (Annotated[Optional[str], typer.Option(help="Session id stored with each answer")], None),
+    "feed_overlap": (Annotated[bool, typer.Option(
+        "--feed-overlap", help="Web: every named session (?session=NAME) is asked every question "
+                               "(default: each question goes to one of them)")], False),
     "db": (Annotated[Optional[str], typer.Option(help=DB_OPTION_HELP)], None),
     "host": (Annotated[str, typer.Option(help="Web annotator: address to bind")], "127.0.0.1"),
     "port": (Annotated[int, typer.Option(help="Web annotator: port")], 8080),
@@ -54,17 +57,22 @@ def _summary(report: SessionReport) -> str:
 
 def _command(name: str, func: Any) -> None:
     params = recipe_parameters(func)
+    own = {p.name for p in params}  # a recipe that reads datasets takes `db` itself: shared
     session = [inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, annotation=ann, default=default)
-               for key, (ann, default) in _SESSION_PARAMS.items()]
+               for key, (ann, default) in _SESSION_PARAMS.items() if key not in own]
 
     def command(**kwargs: Any) -> None:
-        options = {key: kwargs.pop(key) for key in _SESSION_PARAMS}
+        options = {key: kwargs[key] if key in own else kwargs.pop(key) for key in _SESSION_PARAMS}
         components = func(**kwargs)
+        if options["feed_overlap"]:
+            components["config"] = {**(components.get("config") or {}), "feed_overlap": True}
         report = run_components(components, annotator=options["annotator"],
                                 annotator_options=_annotator_options(options), db=options["db"],
                                 limit=options["limit"], batch_size=options["batch_size"],
                                 session_id=options["session"], catch_interrupt=True)
         typer.echo(_summary(report))
+        for note in report.notes:
+            typer.echo(note)
         if report.interrupted:
             typer.echo("Interrupted: every answer given so far is saved.", err=True)
             raise typer.Exit(130)

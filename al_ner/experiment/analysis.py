@@ -23,7 +23,7 @@ from ..errors import InputError
 from .config import RANDOM
 from .results import ANNOTATION_DEV, BASE, TEST, UNBIASED_DEV, Row, ordered
 from .runner import COUNTS, budget_key, counts_key, load_counts
-from .stats import (ALPHA, BETTER, CANT_TELL, HELPS, HURTS, TOO_FEW, WORSE, DocResampler, Estimate,
+from .stats import (ALPHA, BETTER, CANT_TELL, HELPS, HURTS, IDENTICAL, TOO_FEW, WORSE, DocResampler, Estimate,
                     Replicates, SeedResampler, estimate, holm)
 
 STRATEGY_ORDER = (RANDOM, "active-full", "active-binary")
@@ -191,6 +191,7 @@ class Analyser:
         self.n_boot = n_boot
         self.seed = seed
         self.seeds = SeedResampler(n_boot, seed)
+        self.baseline = str(setup.get("baseline", RANDOM))  # what every other strategy is compared with
         self._docs: dict[str, DocResampler] = {}
         self._f1: dict[tuple, Replicates] = {}
 
@@ -228,7 +229,7 @@ class Analyser:
 
     def curve_area(self, strategy: str, seed: int, eval_set: str, label: str) -> Replicates:
         """Normalized area under one run's curve: F1 against the cost reached, base model at cost 0."""
-        last = self.setup["budgets"][-1]
+        last = self.setup.get("area_cost") or self.setup["budgets"][-1]
         xs, ys = [0.0], [self.base_f1(eval_set, label)]
         for budget in self.setup["budgets"]:
             row = self.data.seeds(strategy, budget, eval_set, label).get(seed)
@@ -267,7 +268,7 @@ class Analyser:
         return dict(out)
 
     def _others(self) -> list[str]:
-        return [s for s in self.setup["strategies"] if s != RANDOM]
+        return [s for s in self.setup["strategies"] if s != self.baseline]
 
     def curve(self, eval_set: str, label: str) -> Curve:
         points = []
@@ -304,7 +305,7 @@ class Analyser:
             for strategy in self._others():
                 seeds = self._paired_seeds(strategy, TEST, label)
                 if seeds:
-                    diffs = [self.curve_area(strategy, s, TEST, label) - self.curve_area(RANDOM, s, TEST, label)
+                    diffs = [self.curve_area(strategy, s, TEST, label) - self.curve_area(self.baseline, s, TEST, label)
                              for s in seeds]
                     raw.append((strategy, label, self.seeds.mean(diffs), len(seeds), self._area_note(strategy, label)))
         return self._family(raw, TEST, lambda item: AREA)
@@ -313,7 +314,7 @@ class Analyser:
         def seeds_of(name: str) -> set[int]:
             return {r.seed for r in self.data.rows if r.strategy == name and r.eval_set == eval_set
                     and r.label == label}
-        return sorted(seeds_of(strategy) & seeds_of(RANDOM))
+        return sorted(seeds_of(strategy) & seeds_of(self.baseline))
 
     def _area_note(self, strategy: str, label: str) -> str:
         missed = self._missed(strategy, label)
@@ -323,7 +324,8 @@ class Analyser:
         """'8,000 (2 of 5 seeds)'-style text for checkpoints some seed of `strategy` did not reach."""
         parts = []
         n = len({r.seed for r in self.data.rows if r.strategy == strategy})
-        for budget in self.setup["budgets"]:
+        end = self.setup.get("area_cost") or self.setup["budgets"][-1]
+        for budget in (b for b in self.setup["budgets"] if b <= end):  # what the area covers
             found = self.data.seeds(strategy, budget, TEST, label)
             short = n - sum(1 for r in found.values() if r.reached)
             if short:
@@ -342,14 +344,15 @@ class Analyser:
         return self._family(raw, eval_set, lambda item: item[5])
 
     def _checkpoint_diff(self, strategy: str, budget: float, eval_set: str, label: str) -> tuple | None:
-        ours, theirs = self.data.seeds(strategy, budget, eval_set, label), self.data.seeds(RANDOM, budget, eval_set, label)
+        ours = self.data.seeds(strategy, budget, eval_set, label)
+        theirs = self.data.seeds(self.baseline, budget, eval_set, label)
         seeds = sorted(set(ours) & set(theirs))
         if not seeds:
             return None
-        diffs = [self.f1(strategy, s, budget, eval_set, label) - self.f1(RANDOM, s, budget, eval_set, label)
+        diffs = [self.f1(strategy, s, budget, eval_set, label) - self.f1(self.baseline, s, budget, eval_set, label)
                  for s in seeds]
         short = [f"{name} reached {sum(found[s].reached for s in seeds)} of {len(seeds)} seeds"
-                 for name, found in ((strategy, ours), (RANDOM, theirs))
+                 for name, found in ((strategy, ours), (self.baseline, theirs))
                  if not all(found[s].reached for s in seeds)]
         return strategy, label, self.seeds.mean(diffs), len(seeds), "; ".join(short), budget
 
@@ -359,7 +362,7 @@ class Analyser:
         n_docs = self.resampler(eval_set, raw[0][1]).n_docs
         plain = [estimate(item[2], n_seeds=item[3], n_docs=n_docs) for item in raw]
         adjusted, levels = holm([e.p for e in plain])
-        return [Comparison(item[0], RANDOM, eval_set, item[1], budget_of(item),
+        return [Comparison(item[0], self.baseline, eval_set, item[1], budget_of(item),
                            estimate(item[2], n_seeds=item[3], n_docs=n_docs, level=level, p_adjusted=p),
                            item[4])
                 for item, p, level in zip(raw, adjusted, levels)]
@@ -435,6 +438,7 @@ def dev_story(dev: Estimate, test: Estimate, gap: Estimate) -> str:
     if dev.verdict == TOO_FEW:
         return TOO_FEW
     d, t = dev.direction, test.direction
+    d, t = (CANT_TELL if x == IDENTICAL else x for x in (d, t))
     if d == CANT_TELL:
         return NEITHER if t == CANT_TELL else DEV_CANT_TELL
     if t == CANT_TELL:
@@ -475,8 +479,11 @@ def setup_of(meta: Mapping[str, Any], rows: Sequence[Row]) -> dict[str, Any]:
     annotated = [label for label in meta.get("labels", []) if any(r.label == label for r in runs)]
     labels = ordered({r.label for r in rows}, annotated)
     unit = meta.get("budget_unit") or next((r.unit for r in runs), "answers")
+    # meta may name the baseline (default random) and the order of the others (compare's arms)
+    preferred = (tuple(dict.fromkeys((meta["baseline"], *meta.get("strategies", ()))))
+                 if "baseline" in meta else STRATEGY_ORDER)
     return {**dict(meta), "unit": unit, "annotated": annotated, "labels": labels,
-            "strategies": ordered({r.strategy for r in runs}, STRATEGY_ORDER),
+            "strategies": ordered({r.strategy for r in runs}, preferred),
             "budgets": sorted({r.budget for r in runs}),
             "seeds": sorted({r.seed for r in runs}), "alpha": ALPHA}
 

@@ -20,11 +20,12 @@ of seconds to mark a span, a second for a yes/no); change them in the experiment
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..constants import (ACCEPT, ANSWER, ASKED, INPUT_HASH, META, SPANS, TEXT, TOKENS, VIEW_ID,
-                         VIEW_NER_MANUAL)
+from ..constants import (ACCEPT, ANSWER, ASKED, INPUT_HASH, META, SPANS, TEXT, TIMESTAMP, TOKENS,
+                         VIEW_ID, VIEW_NER_MANUAL)
 from ..errors import ConfigError
+from ..stream.validate import answer_view
 from ..types import Task
 
 BINARY = "binary"
@@ -110,8 +111,8 @@ class Cost:
 
 
 def answer_mode(task: Task) -> str:
-    """'manual' for full-span answers (view ner_manual), else 'binary'."""
-    return MANUAL if task.get(VIEW_ID) == VIEW_NER_MANUAL else BINARY
+    """'manual' for full-span answers (view ner_manual, or a review of one), else 'binary'."""
+    return MANUAL if answer_view(task) == VIEW_NER_MANUAL else BINARY
 
 
 class CostMeter:
@@ -200,3 +201,50 @@ class CostBudget:
     def add(self, answers: Sequence[Task]) -> None:
         for task in answers:
             self.meter.add(task)
+
+
+# ---------------------------------------------------------------- cost of answers that already exist
+
+TIME_SOURCES = ("auto", "timestamps", "model")
+GAP_CAP = 300.0  # seconds: a longer pause between two answers (a coffee break) counts as this much
+MIN_SECONDS_PER_ANSWER = 0.5  # below this the timestamps can't be a person's (simulated answers)
+
+
+def timestamp_seconds(answers: Sequence[Task], *, cap: float = GAP_CAP) -> list[float] | None:
+    """Cumulative annotation seconds at each answer from its `_timestamp`, in answer order.
+
+    Each gap between consecutive answers counts up to `cap` seconds (negative gaps, from
+    interleaved sessions, count 0). Prodigy stamps a batch of answers at once, so most gaps
+    are 0 and the batch's time sits in the gap before it. None if an answer has no timestamp.
+    """
+    stamps = [float(s) for s in (task.get(TIMESTAMP) for task in answers)
+              if isinstance(s, (int, float)) and not isinstance(s, bool)]
+    if not stamps or len(stamps) < len(answers):
+        return None
+    out, total = [0.0], 0.0
+    for before, after in zip(stamps, stamps[1:]):
+        total += min(max(after - before, 0.0), cap)
+        out.append(total)
+    return out
+
+
+def answer_costs(answers: Sequence[Task], model: CostModel, *, time: str = "auto",
+                 cap: float = GAP_CAP) -> tuple[list[Cost], str]:
+    """The cumulative cost after each answer, and where its seconds came from.
+
+    time: "timestamps" (the answers' own `_timestamp`s, gaps capped at `cap`), "model" (the
+    cost model's estimate) or "auto": timestamps when every answer has one and they account for
+    at least MIN_SECONDS_PER_ANSWER per answer, else the model.
+    """
+    if time not in TIME_SOURCES:
+        raise ConfigError(f"unknown time source {time!r}; choose one of: {', '.join(TIME_SOURCES)}")
+    meter, costs = CostMeter(model), []
+    for task in answers:
+        meter.add(task)
+        costs.append(meter.cost)
+    seconds = timestamp_seconds(answers, cap=cap) if time != "model" else None
+    if time == "timestamps" and seconds is None:
+        raise ConfigError("time='timestamps' but some answers have no '_timestamp'; use time='model'")
+    if seconds is None or (time == "auto" and seconds[-1] < MIN_SECONDS_PER_ANSWER * len(answers)):
+        return costs, "model"
+    return [replace(cost, est_seconds=s) for cost, s in zip(costs, seconds)], "timestamps"

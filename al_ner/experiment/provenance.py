@@ -15,13 +15,19 @@ from pathlib import Path
 from .. import __version__
 from .. import recipes  # type: ignore[attr-defined]  # al_ner.recipes is recipes/ (package-dir)
 
-# Modules that only read results (reports, plots, quoting) or serve people (web, terminal,
-# CLI): changing them can't change a simulated run, so they stay out of the code digest.
+# Modules that only read results (reports, plots, quoting), serve people (web, terminal, CLI)
+# or decide where runs compute (backends: the same job gives the same rows on any of them, as
+# tests/backends shows): changing them can't change a simulated run, so they stay out of the
+# code digest.
 NOT_IN_RUNS = ("experiment/report.py", "experiment/reporting.py", "experiment/plots.py",
                "experiment/analysis.py", "experiment/stats.py", "experiment/quote.py",
                "experiment/publish.py", "experiment/coverage.py", "experiment/recommend.py",
                "annotators/web.py", "annotators/web_app.py",
-               "annotators/web_guard.py", "annotators/terminal.py", "annotators/static/", "cli/")
+               "annotators/web_guard.py", "annotators/terminal.py", "annotators/static/", "cli/",
+               # compare and diagnose read real answers; no simulated run imports them
+               "experiment/compare", "experiment/arms.py", "experiment/demo.py", "experiment/diagnose",
+               # backends only decide where a run executes (tests show identical rows)
+               "backends.py", "experiment/ray_backend.py")
 
 
 def file_digest(path: str | Path) -> str:

@@ -83,16 +83,20 @@ def markdown_files(targets: Iterable[Path]) -> list[Path]:
 
 
 def publish(reports: Path, results_dir: Path, images: Path) -> list[Path]:
-    """Copy reports/<name>/results.json to results_dir/<name>.json, and its test plots to images/."""
+    """Copy reports/<name>/results.json to results_dir/<name>.json, and its held-out plots of the
+    annotated labels to images/."""
     written = []
     results_dir.mkdir(parents=True, exist_ok=True)
     for report in sorted(p for p in reports.iterdir() if (p / RESULTS_FILE).is_file()):
         target = results_dir / f"{report.name}.json"
         shutil.copyfile(report / RESULTS_FILE, target)
         written.append(target)
-        for plot in sorted((report / "plots").glob("f1_test_*.png")):
-            images.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(plot, images / f"experiment_{report.name}_{plot.name}")
+        annotated = srsly.read_json(report / RESULTS_FILE).get("data", {}).get("setup", {}).get("annotated", [])
+        for label in annotated:
+            plot = report / "plots" / f"f1_test_{label}.png"
+            if plot.is_file():
+                images.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(plot, images / f"experiment_{report.name}_{plot.name}")
     return written
 
 

@@ -24,6 +24,7 @@ def report_cli(
     splits: Annotated[Optional[Path], typer.Option(help="splits.json of the prepared corpus (sizes for the report)")] = None,
     title: Annotated[str, typer.Option(help="Report title")] = "",
     bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates")] = 2000,
+    diagnose_corpus: Annotated[Optional[Path], typer.Option(help="The prepared corpus (corpus/news): add a diagnosis section, each strategy's seed-0 answers against random's")] = None,
 ) -> None:
     """Write the Markdown report (verdict, tables, intervals), the results file and the plots."""
     rows = read_rows(results_dir / RESULTS)
@@ -36,7 +37,16 @@ def report_cli(
     analysis = analyse(rows, meta, results_dir, n_boot=bootstrap)
     plots = plot_all(analysis, out_dir / "plots")
     analysis.setup["plots"] = [str(p.relative_to(out_dir)) for p in plots]
-    (out_dir / "report.md").write_text(render_report(analysis), encoding="utf8")
+    text = render_report(analysis)
+    if diagnose_corpus is not None:
+        from .diagnose_report import render_diagnosis
+        from .diagnose_run import DiagnoseSpec, run_diagnosis
+
+        diagnosis = run_diagnosis(DiagnoseSpec.from_experiment(results_dir, diagnose_corpus), analysis=analysis,
+                                  rows=rows)
+        text += "\n" + render_diagnosis(diagnosis, level=2) + "\n"
+        srsly.write_json(out_dir / "diagnosis.json", diagnosis.to_dict())
+    (out_dir / "report.md").write_text(text, encoding="utf8")
     srsly.write_json(out_dir / RESULTS_JSON, results_document(analysis, name=out_dir.name))
     say(f"✔ {out_dir / 'report.md'}, {out_dir / RESULTS_JSON} and {len(plots)} plots")
 

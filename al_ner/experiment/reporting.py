@@ -12,7 +12,7 @@ from typing import Any
 from .analysis import (AREA, DEV_CANT_TELL, NEITHER, OVERSTATES, REVERSES, SAME, UNCONFIRMED,
                        UNDERSTATES, Analysis, Comparison, budget_text)
 from .results import ANNOTATION_DEV, EVAL_SET_TITLES, TEST, UNBIASED_DEV
-from .stats import ALPHA, CANT_TELL, HELPS, HURTS, METHOD, MIN_DOCS, POWER, TOO_FEW, Estimate
+from .stats import ALPHA, CANT_TELL, HELPS, HURTS, IDENTICAL, METHOD, MIN_DOCS, POWER, TOO_FEW, Estimate
 
 UNIT_WORDS = {"answers": "answered questions", "sentences": "annotated sentences",
               "tokens": "tokens read", "minutes": "estimated minutes"}
@@ -59,6 +59,8 @@ def interval(e: Estimate, *, sign: bool = True) -> str:
     """'+0.012 [−0.004, +0.027]' (clipped to [0, 1] for an F1 itself), or the reason there is none."""
     if e.verdict == TOO_FEW:
         return f"too few sentences (n={e.n_docs})"
+    if e.verdict == IDENTICAL:
+        return f"{(signed if sign else f3)(e.mean)} (the same on every sentence)"
     fmt = signed if sign else f3
     low, high = (e.low, e.high) if sign else (max(0.0, e.low), min(1.0, e.high))
     return f"{fmt(e.mean)} [{fmt(low)}, {fmt(high)}]"
@@ -78,6 +80,11 @@ def table(header: Sequence[str], body: Iterable[Sequence[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cells) + " |" for cells in body]
     return "\n".join(lines)
+
+
+def baseline_of(analysis: Analysis) -> str:
+    """What the other strategies are compared with (random in the simulated experiment)."""
+    return str(analysis.setup.get("baseline", "random"))
 
 
 def unit_of(analysis: Analysis) -> str:
@@ -104,12 +111,14 @@ def unit_line(analysis: Analysis) -> str:
 
 def headline(analysis: Analysis) -> str:
     """One line per active strategy and annotated label: the primary endpoint with its interval."""
+    baseline = baseline_of(analysis)
     if not analysis.headline:
-        return "- No active strategy shares seeds with `random`, so there is nothing to compare."
+        return f"- No active strategy shares seeds with `{baseline}`, so there is nothing to compare."
     lines = [_headline_line(analysis, c) for c in analysis.headline]
     n = len(analysis.headline)
+    end = analysis.setup.get("area_cost") or analysis.budgets[-1]
     lines.append(f"- Area = mean held-out F1 over the budget (normalized area under F1 against {unit_of(analysis)} "
-                 f"from the base model at 0 to {budget_text(analysis.budgets[-1])}), strategy minus random, "
+                 f"from the base model at 0 to {budget_text(end)}), strategy minus {baseline}, "
                  f"paired by seed; intervals and p-values from a {METHOD}, Holm-corrected over these {n} "
                  f"comparison(s).")
     lines += _dev_summary(analysis)
@@ -123,7 +132,7 @@ def _headline_line(analysis: Analysis, c: Comparison) -> str:
     if e.n_seeds < 2:
         word = f"{CANT_TELL} (one seed: training randomness unmeasured)"
     level = f"{e.level * 100:.1f} %".replace(".0 %", " %")
-    line = (f"- **{c.strategy} vs random, {c.label}: {word}**: area {interval(e)} ({level} interval, "
+    line = (f"- **{c.strategy} vs {c.baseline}, {c.label}: {word}**: area {interval(e)} ({level} interval, "
             f"Holm p = {p_cell(e)}; {seeds}). The smallest difference this run could detect "
             f"(power {POWER:.0%}) is ±{e.mde:.3f}.")
     return line + (f" Note: {c.note}." if c.note else "")
@@ -210,7 +219,7 @@ def diff_table(family: Sequence[Comparison], analysis: Analysis, label: str, eva
     rows = [c for c in family if c.label == label]
     if not rows:
         return ""
-    head = _title(f"{label} F1 minus random's on the {EVAL_SET_TITLES[eval_set]}, per checkpoint", title)
+    head = _title(f"{label} F1 minus {baseline_of(analysis)}'s on the {EVAL_SET_TITLES[eval_set]}, per checkpoint", title)
     head += (f"Paired by seed; Holm-corrected over the {len(family)} comparisons of this table (each interval "
              "at the level Holm's step-down method tests it at).\n\n")
     body = [[c.strategy, budget_text(c.budget), interval(c.estimate), f"{c.estimate.level * 100:.2f} %",
@@ -282,7 +291,9 @@ def _method(analysis: Analysis) -> str:
             f"Percentile intervals; two-sided p-values; α = {ALPHA}.\n"
             "- Verdicts: \"helps\" / \"hurts\" only where the interval excludes 0 at its (Holm-corrected) "
             "level; otherwise \"can't tell\", with the smallest difference the run could have detected "
-            f"(80 % power: (z₁₋α/2 + z₀.₈) × standard error). One seed gives no verdict.\n"
+            f"(80 % power: (z₁₋α/2 + z₀.₈) × standard error). One seed gives no verdict; splits under "
+            f"{MIN_DOCS} sentences are too few; models that agree on every sentence show no difference. "
+            "p-values can't go below one replicate in the number drawn.\n"
             "- The primary endpoint is the area: one number per run, so a strategy can't \"win\" by one lucky "
             "checkpoint. Per-checkpoint differences are one Holm family per table.\n"
             "- The held-out test was never shown to the annotator nor used for selection; the unbiased dev set "

@@ -9,15 +9,20 @@ questions with the model trained at this checkpoint. Each seed draws its own sha
 
 The work is done by a `Steps` object (the real one drives spaCy; tests pass a fake), so this
 module holds only the bookkeeping: checkpoints, rounds, splits, costs, rows, timings and reuse.
+Where the runs that aren't reused compute is a `Backend`: `LocalBackend` runs them one after the
+other here, `ray_backend.RayBackend` as Ray tasks; either calls `execute_run` for each `RunJob`.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import shutil
+import socket
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +31,8 @@ from typing import Any, Protocol
 import numpy as np
 import srsly
 
+from ..constants import META as TASK_META, SCORE, TEXT
+from ..errors import BackendError, ConfigError, InputError
 from ..types import Task
 from .config import ExperimentConfig, Strategy
 from .corpus import read_iob, write_tasks
@@ -43,6 +50,7 @@ META = "meta.json"
 COUNTS = "counts.npz"
 RUN_RECORD = "run.json"
 Scores = dict[str, dict[str, Score]]  # eval set -> gold label -> score
+PRE_SCORED = "pre_scored"  # strategy argument: while the base model asks, rank by the scored pool
 
 
 @dataclass(frozen=True)
@@ -84,10 +92,32 @@ class Progress(Protocol):
     def close(self) -> Any: ...
 
 
-class _Silent:
+class Silent:
+    """A progress bar that shows nothing."""
+
     def update(self, n: int = 1) -> None: ...
     def set_postfix_str(self, s: str) -> None: ...
     def close(self) -> None: ...
+
+
+RunFn = Callable[["Steps", "RunJob", Progress], "RunResult"]
+
+
+class Backend(Protocol):
+    """Where the runs that aren't reused are computed; the runner keeps all the bookkeeping."""
+
+    def map_runs(self, fn: RunFn, jobs: Sequence[RunJob], bar: Progress) -> list[RunResult]:
+        """`fn(steps, job, bar)` for every job, with steps of the backend's own; results in job order."""
+
+
+@dataclass
+class LocalBackend:
+    """One run after the other in this process, with the experiment's own steps."""
+
+    steps: Steps
+
+    def map_runs(self, fn: RunFn, jobs: Sequence[RunJob], bar: Progress) -> list[RunResult]:
+        return [fn(self.steps, job, bar) for job in jobs]
 
 
 @dataclass
@@ -126,8 +156,10 @@ class Experiment:
     corpus_dir: Path
     out_dir: Path
     steps: Steps
-    progress: Callable[[int], Progress] = lambda total: _Silent()
+    progress: Callable[[int], Progress] = lambda total: Silent()
     timer: Timer = field(default_factory=Timer)
+    backend: Backend | None = None  # None: LocalBackend(steps), one run after the other here
+    scored_pool: Path | None = None  # `al-ner score` of the pool, for strategies with pre_scored = true
 
     def run(self) -> list[Row]:
         """Run every seed x strategy (reusing identical finished runs); write results and meta."""
@@ -141,19 +173,31 @@ class Experiment:
         results = self._run_all()
         for result in results:
             rows += result.rows
-        write_rows(self.out_dir / RESULTS, rows)
+        _write_rows_atomic(self.out_dir / RESULTS, rows)
         self.timer.add(base.seconds)
         for result in results:
             self.timer.add(result.seconds)
-        srsly.write_json(self.out_dir / META, self._meta(results, time.perf_counter() - start))
+        _write_json_atomic(self.out_dir / META, self._meta(results, time.perf_counter() - start))
         return rows
 
     def _run_all(self) -> list[RunResult]:
+        """Every seed x strategy in that order: finished runs reused here, the rest on the backend."""
         cfg = self.config
         bar = self.progress(len(cfg.seeds) * len(cfg.strategies) * len(cfg.budgets))
         try:
-            return [self.run_strategy(cfg.strategy(name), seed, self.pool_for_seed(seed), bar)
+            pools = {seed: self.pool_for_seed(seed) for seed in cfg.seeds}
+            jobs = [self.job(cfg.strategy(name), seed, pools[seed])
                     for seed in cfg.seeds for name in cfg.strategies]
+            results: list[RunResult | None] = [reused(job) for job in jobs]
+            for result in results:
+                if result is not None:
+                    bar.update(len(cfg.budgets))
+            todo = [i for i, result in enumerate(results) if result is None]
+            backend = self.backend or LocalBackend(self.steps)
+            done = backend.map_runs(execute_run, [jobs[i] for i in todo], bar) if todo else []
+            for i, result in zip(todo, done, strict=True):  # a backend returns one result per job
+                results[i] = result
+            return [result for result in results if result is not None]
         finally:
             bar.close()
 
@@ -180,27 +224,38 @@ class Experiment:
         write_tasks(path, sample)
         return path
 
+    def job(self, strategy: Strategy, seed: int, source: Path) -> RunJob:
+        """What one strategy x seed needs to run anywhere, and the settings its record keeps."""
+        if strategy.args.get(PRE_SCORED):
+            source = self.with_scores(source, strategy)
+        run_dir = self.out_dir / "runs" / strategy.name / f"seed{seed}"
+        return RunJob(self.config, strategy, seed, source, run_dir, self.run_settings(strategy, seed))
+
+    def with_scores(self, pool: Path, strategy: Strategy) -> Path:
+        """A copy of a seed's pool whose tasks carry their `scored_pool` scores (meta.score)."""
+        if self.scored_pool is None:
+            raise ConfigError(f"strategy '{strategy.name}' ranks a pre-scored pool: pass --scored-pool FILE, "
+                              f"from al-ner score {self.corpus_dir / POOL_GOLD} {self.config.base_model} --loader "
+                              f"conll -U --label {','.join(self.config.labels)} --out FILE")
+        scores = pool_scores(self.scored_pool)
+        path = pool.with_name(f"{pool.stem}.scored.jsonl")
+        with path.open("w", encoding="utf8") as handle:
+            for task in srsly.read_jsonl(pool):
+                if task[TEXT] not in scores:
+                    raise InputError(f"no score for the pool sentence {task[TEXT][:60]!r}; score the corpus's "
+                                     f"{POOL_GOLD} again", path=str(self.scored_pool))
+                task[TASK_META] = {**task.get(TASK_META, {}), SCORE: scores[task[TEXT]]}
+                handle.write(json.dumps(task, ensure_ascii=False) + "\n")  # floats exact, unlike srsly's
+        return path
+
     def run_strategy(self, strategy: Strategy, seed: int, source: Path, bar: Progress) -> RunResult:
         """All checkpoints of one strategy and seed, or the stored ones of an identical finished run."""
-        run_dir = self.out_dir / "runs" / strategy.name / f"seed{seed}"
-        settings = self.run_settings(strategy, seed)
-        record = _finished(run_dir, settings)
-        if record is not None:
+        job = self.job(strategy, seed, source)
+        result = reused(job)
+        if result is not None:
             bar.update(len(self.config.budgets))
-            return RunResult(read_rows(run_dir / RESULTS), dict(record["seconds"]), reused=True)
-        if run_dir.exists():
-            shutil.rmtree(run_dir)
-        run_dir.mkdir(parents=True)
-        timer, rows, counts = Timer(), [], {}
-        for checkpoint_rows, checkpoint_counts in self._checkpoints(strategy, seed, source, run_dir, bar,
-                                                                    timer):
-            rows += checkpoint_rows
-            counts.update(checkpoint_counts)
-        write_rows(run_dir / RESULTS, rows)
-        save_counts(run_dir / COUNTS, counts)
-        srsly.write_json(run_dir / RUN_RECORD, {"settings": settings, "seconds": dict(timer.seconds),
-                                                "git_revision": git_revision()})
-        return RunResult(rows, dict(timer.seconds), reused=False)
+            return result
+        return execute_run(self.steps, job, bar)
 
     def run_settings(self, strategy: Strategy, seed: int) -> dict[str, Any]:
         """Everything that decides one run's results, and nothing that merely runs beside it.
@@ -212,50 +267,142 @@ class Experiment:
                 if k not in ("seeds", "strategies", "strategy_defs", "cost_model")}
         files = {name: file_digest(self.corpus_dir / name) for name in (POOL_GOLD, DEV_GOLD, TEST_GOLD)}
         files["train_config"] = file_digest(self.config.train_config)
+        if strategy.args.get(PRE_SCORED) and self.scored_pool is not None:
+            files["scored_pool"] = file_digest(self.scored_pool)
         return {**meta, "strategy": strategy.name, "strategy_def": strategy.to_dict(), "seed": seed,
                 "files": files, "environment": self.environment()}
 
-    def _checkpoints(self, strategy: Strategy, seed: int, source: Path, run_dir: Path, bar: Progress,
-                     timer: Timer) -> Iterator[tuple[list[Row], dict[str, np.ndarray]]]:
-        cfg = self.config
-        model, model_work, last_count = cfg.base_model, None, -1
-        sides: dict[int, bool] = {}
-        for round_no, budget in enumerate(cfg.budgets):
-            work = run_dir / f"budget{budget_key(budget)}"
-            step = f"{strategy.name} seed {seed} {cfg.budget_unit} {budget_key(budget)}"
-            bar.set_postfix_str(f"{step}: annotate")
-            with timer.stage("annotate"):
-                annotation = self.steps.annotate(strategy, db_dir=run_dir / "db", model=model, source=source,
-                                                 checkpoint=Checkpoint(cfg.budget_unit, budget), seed=seed,
-                                                 round_no=round_no)
-            if not annotation.answers or (annotation.exhausted and len(annotation.answers) == last_count):
-                bar.update(len(cfg.budgets) - round_no)
-                break  # nothing new since the last checkpoint: it stands for the rest of the curve
-            last_count = len(annotation.answers)
-            train, dev = split_answers(annotation.answers, share=cfg.dev_share, seed=seed, at_least_one=True,
-                                       sides=sides)
-            bar.set_postfix_str(f"{step}: train")
-            with timer.stage("train"):
-                trained = self.steps.train(train, dev, work, seed=seed)
-            bar.set_postfix_str(f"{step}: evaluate")
-            with timer.stage("evaluate"):
-                scores = self.steps.evaluate(trained, dev)
-                base = self.steps.evaluate(None, dev)
-            cost = annotation_cost(annotation.answers, cfg.cost)
-            yield (checkpoint_rows(strategy.name, seed, budget, cfg.budget_unit, scores, base, cost),
-                   checkpoint_counts(budget, scores, base))
-            if strategy.rounds:  # this model picks the next round's questions
-                self._discard(model_work)
-                model, model_work = str(trained), work
-            else:
-                self._discard(work)
-            bar.update(1)
-        self._discard(model_work)
 
-    def _discard(self, work: Path | None) -> None:
-        """Delete a checkpoint's folder (models are large) unless keep_models is set."""
-        if work is not None and not self.config.keep_models:
-            shutil.rmtree(work, ignore_errors=True)
+
+@dataclass(frozen=True)
+class RunJob:
+    """One strategy x seed: the config, what it reads, where it writes, the settings it records.
+
+    Everything a run needs besides its `Steps`, so that a backend can run it in another process
+    or on another machine (which must see `source` and `run_dir` at the same paths).
+    """
+
+    config: ExperimentConfig
+    strategy: Strategy
+    seed: int
+    source: Path
+    run_dir: Path
+    settings: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return f"{self.strategy.name} seed {self.seed}"
+
+
+def reused(job: RunJob) -> RunResult | None:
+    """The stored result of an identical finished run, else None."""
+    record = _finished(job.run_dir, job.settings)
+    if record is None:
+        return None
+    return RunResult(read_rows(job.run_dir / RESULTS), dict(record["seconds"]), reused=True)
+
+
+def execute_run(steps: Steps, job: RunJob, bar: Progress) -> RunResult:
+    """Run every checkpoint of `job` with `steps`, writing its folder; run.json, written last, marks it done.
+
+    The folder is emptied first, so a run killed midway is simply run again; the same job
+    gives the same rows in any process (each annotation session resets the global RNGs).
+    """
+    check_environment(steps, job)
+    if job.run_dir.exists():
+        shutil.rmtree(job.run_dir)
+    job.run_dir.mkdir(parents=True)
+    timer, rows, counts = Timer(), [], {}
+    for checkpoint_rows, checkpoint_counts in _checkpoints(steps, job, bar, timer):
+        rows += checkpoint_rows
+        counts.update(checkpoint_counts)
+    write_rows(job.run_dir / RESULTS, rows)
+    save_counts(job.run_dir / COUNTS, counts)
+    record = {"settings": job.settings, "seconds": dict(timer.seconds), "git_revision": git_revision()}
+    _write_json_atomic(job.run_dir / RUN_RECORD, record)
+    return RunResult(rows, dict(timer.seconds), reused=False)
+
+
+def check_environment(steps: Steps, job: RunJob) -> None:
+    """A BackendError unless these steps run the code and models the job's settings record."""
+    here = {**environment(), **steps.describe()}
+    expected = job.settings["environment"]
+    if here != expected:
+        differ = sorted(k for k in {*here, *expected} if here.get(k) != expected.get(k))
+        raise BackendError(f"{job.name} would run on {socket.gethostname()} with other code or models "
+                           f"than the experiment records ({', '.join(differ)} differ); install the same "
+                           "al-ner checkout and models on every node")
+
+
+def _checkpoints(steps: Steps, job: RunJob, bar: Progress,
+                 timer: Timer) -> Iterator[tuple[list[Row], dict[str, np.ndarray]]]:
+    cfg, strategy, seed, run_dir = job.config, job.strategy, job.seed, job.run_dir
+    model, model_work, last_count = cfg.base_model, None, -1
+    sides: dict[int, bool] = {}
+    for round_no, budget in enumerate(cfg.budgets):
+        work = run_dir / f"budget{budget_key(budget)}"
+        step = f"{strategy.name} seed {seed} {cfg.budget_unit} {budget_key(budget)}"
+        bar.set_postfix_str(f"{step}: annotate")
+        with timer.stage("annotate"):
+            annotation = steps.annotate(strategy, db_dir=run_dir / "db", model=model, source=job.source,
+                                        checkpoint=Checkpoint(cfg.budget_unit, budget), seed=seed,
+                                        round_no=round_no)
+        if not annotation.answers or (annotation.exhausted and len(annotation.answers) == last_count):
+            bar.update(len(cfg.budgets) - round_no)
+            break  # nothing new since the last checkpoint: it stands for the rest of the curve
+        last_count = len(annotation.answers)
+        train, dev = split_answers(annotation.answers, share=cfg.dev_share, seed=seed, at_least_one=True,
+                                   sides=sides)
+        bar.set_postfix_str(f"{step}: train")
+        with timer.stage("train"):
+            trained = steps.train(train, dev, work, seed=seed)
+        bar.set_postfix_str(f"{step}: evaluate")
+        with timer.stage("evaluate"):
+            scores = steps.evaluate(trained, dev)
+            base = steps.evaluate(None, dev)
+        cost = annotation_cost(annotation.answers, cfg.cost)
+        yield (checkpoint_rows(strategy.name, seed, budget, cfg.budget_unit, scores, base, cost),
+               checkpoint_counts(budget, scores, base))
+        if strategy.rounds:  # this model picks the next round's questions
+            _discard(cfg, model_work)
+            model, model_work = str(trained), work
+        else:
+            _discard(cfg, work)
+        bar.update(1)
+    _discard(cfg, model_work)
+
+
+def _discard(cfg: ExperimentConfig, work: Path | None) -> None:
+    """Delete a checkpoint's folder (models are large) unless keep_models is set."""
+    if work is not None and not cfg.keep_models:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _write_rows_atomic(path: Path, rows: list[Row]) -> None:
+    """write_rows through a temporary file: a reader sees the old results or all of the new ones."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    write_rows(tmp, rows)
+    os.replace(tmp, path)
+
+
+def _write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON to a temporary file and rename it: a reader sees the old file or the whole new one."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    srsly.write_json(tmp, data)
+    os.replace(tmp, path)
+
+
+def pool_scores(path: Path) -> dict[str, float]:
+    """Text -> meta.score of what `al-ner score` wrote (read with the standard library: exact floats)."""
+    if not path.is_file():
+        raise InputError("scored pool not found; write it with al-ner score", path=str(path))
+    scores = {}
+    with path.open(encoding="utf8") as handle:
+        for line in handle:
+            if line.strip():
+                task = json.loads(line)
+                scores[task[TEXT]] = float(task[TASK_META][SCORE])
+    return scores
 
 
 def budget_key(budget: float) -> str:
@@ -268,8 +415,11 @@ def _finished(run_dir: Path, settings: dict[str, Any]) -> dict[str, Any] | None:
     stored = run_dir / RUN_RECORD
     if not ((run_dir / RESULTS).is_file() and (run_dir / COUNTS).is_file() and stored.is_file()):
         return None
-    record = srsly.read_json(stored)
-    return record if record.get("settings") == settings else None
+    try:
+        record = srsly.read_json(stored)
+    except ValueError:  # a record torn by a crash (older versions wrote it in place): run again
+        return None
+    return record if isinstance(record, dict) and record.get("settings") == settings else None
 
 
 def base_rows(scores: Scores) -> list[Row]:

@@ -27,7 +27,7 @@ from .corpus import read_iob
 from .evaluation import AnswerSet, eval_set, score_answers, score_gold
 from .results import ANNOTATION_DEV, TEST, UNBIASED_DEV
 from .provenance import file_digest
-from .runner import DEV_GOLD, POOL_GOLD, TEST_GOLD, Annotation, Checkpoint, Scores
+from .runner import DEV_GOLD, POOL_GOLD, PRE_SCORED, TEST_GOLD, Annotation, Checkpoint, Scores
 
 DATASET = "answers"
 TRAIN, DEV = "train", "dev"
@@ -41,6 +41,34 @@ class _Answers:
 
     def get_examples(self, name: str) -> Iterable[Task]:
         return iter(self.datasets[name])
+
+
+def recipe_args(strategy: Strategy, *, seed: int, window: int, round_no: int = 0) -> dict[str, Any]:
+    """The recipe's keyword arguments for a strategy in round `round_no`: its own (with its
+    first-round settings in round 0), plus the seed and window its order or control mix needs."""
+    args = strategy.args_for(round_no)
+    if args.get("order") in ("random", "uncertain") or args.get("control"):
+        args.setdefault("seed", seed)
+    if args.get("order") == "uncertain":
+        args.setdefault("window", window)
+    return args
+
+
+def train_model(cfg: ExperimentConfig, base: Language, train_answers: list[Task],
+                dev_answers: list[Task], out_dir: Path, *, seed: int) -> Path:
+    """Fine-tune the base model on answers as the experiment does: data-to-spacy, then spacy train.
+
+    base: the loaded base pipeline (tokenizer, vocab and, for fill="model", the pseudo-labels).
+    Returns the directory of the model the config's `checkpoint` picks (last or best).
+    """
+    corpus = out_dir / "corpus"
+    (corpus / "labels").mkdir(parents=True, exist_ok=True)  # data_to_spacy writes labels/ner.json
+    data_to_spacy(corpus, [TRAIN], db=_Answers(train=train_answers, dev=dev_answers), nlp=base,
+                  labels=list(cfg.labels), seed=seed, fill=cfg.fill, eval_datasets=[DEV])
+    overrides = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "dev.spacy"),
+                 "training.max_epochs": cfg.max_epochs, "system.seed": seed}
+    result = train(cfg.train_config, out_dir / "model", overrides=overrides, base_model=cfg.base_model)
+    return result.best if cfg.checkpoint == "best" and result.best else result.last
 
 
 class SpacySteps:
@@ -72,16 +100,14 @@ class SpacySteps:
         report = run_recipe(strategy.recipe, annotator="gold", annotator_options=options, db=db,
                             budget=budget, batch_size=cfg.batch_size, dataset=DATASET, spacy_model=model,
                             source=str(source), label=",".join(cfg.labels), loader="jsonl",
-                            unsegmented=True, **self._recipe_args(strategy, seed, round_no))
+                            unsegmented=True, **self._recipe_args(strategy, seed, model, round_no))
         answers = db.get_answers(DATASET) if db.exists(DATASET) else []
         return Annotation(answers, exhausted=report.exhausted)
 
-    def _recipe_args(self, strategy: Strategy, seed: int, round_no: int = 0) -> dict[str, Any]:
-        args = strategy.args_for(round_no)
-        if args.get("order") in ("random", "uncertain") or args.get("control"):
-            args.setdefault("seed", seed)
-        if args.get("order") == "uncertain":
-            args.setdefault("window", self.config.window)
+    def _recipe_args(self, strategy: Strategy, seed: int, model: str, round_no: int = 0) -> dict[str, Any]:
+        args = recipe_args(strategy, seed=seed, window=self.config.window, round_no=round_no)
+        if args.get(PRE_SCORED) and model != self.config.base_model:
+            args[PRE_SCORED] = False  # the pool's scores are the base model's, not this round's model's
         return args
 
     def describe(self) -> dict[str, str]:
@@ -94,15 +120,7 @@ class SpacySteps:
 
     def train(self, train_answers: list[Task], dev_answers: list[Task], out_dir: Path, *,
               seed: int) -> Path:
-        cfg = self.config
-        corpus = out_dir / "corpus"
-        (corpus / "labels").mkdir(parents=True, exist_ok=True)  # data_to_spacy writes labels/ner.json
-        data_to_spacy(corpus, [TRAIN], db=_Answers(train=train_answers, dev=dev_answers), nlp=self.base,
-                      labels=list(cfg.labels), seed=seed, fill=cfg.fill, eval_datasets=[DEV])
-        overrides = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "dev.spacy"),
-                     "training.max_epochs": cfg.max_epochs, "system.seed": seed}
-        result = train(cfg.train_config, out_dir / "model", overrides=overrides, base_model=cfg.base_model)
-        return result.best if cfg.checkpoint == "best" and result.best else result.last
+        return train_model(self.config, self.base, train_answers, dev_answers, out_dir, seed=seed)
 
     def evaluate(self, model: Path | None, dev: list[Task]) -> Scores:
         nlp = self._model(model)

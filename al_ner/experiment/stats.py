@@ -31,6 +31,7 @@ HELPS = "helps"
 HURTS = "hurts"
 CANT_TELL = "can't tell"
 TOO_FEW = "too few sentences"
+IDENTICAL = "no difference on any sentence"
 BETTER = "better"
 WORSE = "worse"
 
@@ -134,6 +135,8 @@ class Estimate:
         """helps / hurts only with an interval that excludes 0 at the (corrected) level; else can't tell."""
         if self.degenerate:
             return TOO_FEW
+        if self.se == 0.0:
+            return IDENTICAL
         p = self.p if self.p_adjusted is None else self.p_adjusted
         if self.n_seeds < 2 or p > ALPHA or self.low <= 0 <= self.high:
             return CANT_TELL
@@ -155,7 +158,7 @@ def estimate(rep: Replicates, *, n_seeds: int, n_docs: int, level: float = 1 - A
     tail = (1 - level) / 2
     low, high = (float(x) for x in np.quantile(boot, [tail, 1 - tail]))
     se = float(np.std(boot, ddof=1)) if len(boot) > 1 else 0.0
-    degenerate = n_docs < MIN_DOCS or se == 0.0
+    degenerate = n_docs < MIN_DOCS
     mde = (scipy_stats.norm.ppf(1 - (1 - level) / 2) + scipy_stats.norm.ppf(POWER)) * se
     return Estimate(rep.point, low, high, p_value(boot), se, n_seeds, n_docs, level, p_adjusted,
                     float(mde), degenerate)

@@ -85,6 +85,32 @@ def get_stream(source: str | Path, *, loader: str | None = None, db: Any = None,
     return read(source, on_invalid=on_invalid, **options)
 
 
+def count_records(source: str | Path, *, loader: str | None = None, **options: Any) -> int | None:
+    """How many records `source` holds (tasks of jsonl/json/txt/csv, sentences of conll), read
+    cheaply without parsing them; None for stdin, stored datasets and Hugging Face datasets."""
+    source = str(source)
+    if source == STDIN or source.startswith(DATASET_PREFIX):
+        return None
+    name = loader or infer_loader(source)
+    if name in ("jsonl", "txt"):
+        return sum(1 for _, line in _lines(source) if line.strip())
+    if name == "json":
+        return len(_read_json_list(source, source))
+    if name == "csv":
+        rows = _csv_rows(source, source, options.get("delimiter", ","))
+        first = next(rows, None)
+        if first is None:
+            return 0
+        ag_news = options.get("ag_news")
+        if ag_news is None:
+            ag_news = _looks_like_ag_news(first[1], options.get("text_column", "text"))
+        header = not ag_news
+        return sum(1 for _ in rows) + (0 if header else 1)
+    if name == "conll":
+        return sum(1 for rows in _conll_blocks(_lines(source)) if rows)
+    return None
+
+
 def get_loader(name: str) -> Callable[..., Stream]:
     """The loader registered as `name` (short or versioned), or a ConfigError listing them."""
     full = LOADERS.get(name, name)
@@ -112,6 +138,26 @@ def infer_loader(source: str) -> str:
         raise ConfigError(f"can't tell the loader of '{source}' from its extension "
                           f"'{path.suffix}'; pass a loader: {', '.join(LOADERS)}")
     return name
+
+
+_IOB_TAG = re.compile(r"O|[BI]-\S+")
+
+
+def looks_like_conll(path: str | Path, *, lines: int = 50) -> bool:
+    """Whether a text file reads like CoNLL columns: a -DOCSTART- line, or nearly every one
+    of its first non-blank `lines` a token and an IOB tag (O, B-X, I-X) in the last column."""
+    rows = []
+    with open(path, "rb") as file:
+        for raw in itertools.islice(file, lines * 4):
+            line = _decode(raw).strip()
+            if line.startswith("-DOCSTART-"):
+                return True
+            if line:
+                rows.append(line.split())
+            if len(rows) >= lines:
+                break
+    tagged = sum(1 for row in rows if len(row) >= 2 and _IOB_TAG.fullmatch(row[-1]))
+    return bool(rows) and tagged >= 0.9 * len(rows)
 
 
 def _check_options(read: Callable[..., Any], name: str, options: dict[str, Any]) -> None:
@@ -362,11 +408,21 @@ def _ag_news_task(row: list[str], row_no: int, path: str, n: int, clean: bool) -
         raise InputError(f"expected an ag_news row \"class\",\"title\",\"description\" with class "
                          f"1-4, got {len(row)} fields starting {row[0][:20]!r}; fix the row, or "
                          "give the CSV a header with a 'text' column", path=path, line=n)
-    text = f"{row[1]} {row[2]}"
+    text = join_title(row[1], row[2])
     label = int(row[0])
     task = {TEXT: clean_ag_news(text) if clean else text,
             META: {"class": label, "topic": AG_NEWS_TOPICS[label], "row": row_no}}
     return _check_task(task, path, n)
+
+
+_SENTENCE_END = (".", "!", "?", '."', '?"', '!"', ".'", "...")
+
+
+def join_title(title: str, description: str) -> str:
+    """An ag_news title and description as one text, with a sentence boundary between them
+    (a full stop unless the title ends a sentence), so split_sentences separates them."""
+    title = title.rstrip()
+    return f"{title}{'' if title.endswith(_SENTENCE_END) else '.'} {description}"
 
 
 def _text_index(header: list[str], text_column: str, path: str) -> int:
@@ -375,7 +431,7 @@ def _text_index(header: list[str], text_column: str, path: str) -> int:
             return names.index(text_column)
     raise InputError(f"no '{text_column}' column in the CSV header (columns: "
                      f"{', '.join(header)}); name the text column '{text_column}' or pass "
-                     "text_column=NAME", path=path, line=1)
+                     "--text-column NAME", path=path, line=1)
 
 
 def _csv_task(row: list[str], header: list[str], index: int, path: str, n: int,

@@ -44,6 +44,7 @@ from spacy.tokens import Doc, Span
 from ..constants import (ACCEPT, ANSWER, ASKED, END, IGNORE, INCORRECT_SPANS_KEY, LABEL, META,
                          SPANS, START, TEXT, TOKEN_END, TOKEN_START, TOKENS)
 from ..errors import ConfigError, InvalidTaskError
+from ..stream.validate import is_int, offsets_problem
 from ..types import Task
 from .base_model import Predict, TokenSpan, base_predictor
 from .constrained import CONSTRAINED, CONVERSION, CONVERSIONS, Constraints, Decode, constrained_decoder
@@ -325,16 +326,14 @@ def span_tokens(doc: Doc, span: dict, *, own_tokens: bool) -> tuple[int, int] | 
     built `doc`; otherwise the character offsets are aligned to `doc`'s tokens.
     """
     t_start, t_end = span.get(TOKEN_START), span.get(TOKEN_END)
-    if own_tokens and isinstance(t_start, int) and isinstance(t_end, int):
+    if own_tokens and is_int(t_start) and is_int(t_end):
         if not 0 <= t_start <= t_end < len(doc):
             return "span_out_of_range"
         return t_start, t_end + 1
-    start, end = span.get(START), span.get(END)
-    if not isinstance(start, int) or not isinstance(end, int):
-        return "span_without_offsets"
-    if not 0 <= start < end <= len(doc.text):
-        return "span_out_of_range"
-    aligned = doc.char_span(start, end, alignment_mode="strict")
+    problem = offsets_problem(span, len(doc.text))  # the stream validator's rules
+    if problem is not None:
+        return problem
+    aligned = doc.char_span(span[START], span[END], alignment_mode="strict")
     return "misaligned_span" if aligned is None else (aligned.start, aligned.end)
 
 

@@ -19,7 +19,7 @@ from spacy.tokens import DocBin
 
 from ..constants import INPUT_HASH
 from ..errors import ConfigError, DatasetError, InputError
-from ..models import check_labels
+from ..models import get_ner
 from ..types import Task
 from .base_model import base_predictor
 from .convert import (DEFAULT_FILL, answered_labels, check_conversion, check_fill, eval_docs,
@@ -93,8 +93,8 @@ def data_to_spacy(output_dir: str | Path, datasets: Sequence[str], *, db: Exampl
                                                   conversion=conversion))
     write_docbin(out / DEV_FILE, eval_docs(nlp, dev_groups, labels=label_list, stats=dev_stats))
     write_gold_labels(out / DEV_FILE, label_list)
-    summary = {"labels": label_list, "fill": fill, "conversion": conversion or "as answered",
-               "seed": seed, "eval_split": eval_split,
+    summary = {"labels": label_list, "new_labels": new_labels(nlp, label_list), "fill": fill,
+               "conversion": conversion or "as answered", "seed": seed, "eval_split": eval_split,
                "datasets": list(datasets), "eval_datasets": list(eval_datasets or []),
                "train": train_stats.to_dict(), "dev": dev_stats.to_dict()}
     (out / LABELS_FILE).parent.mkdir(parents=True, exist_ok=True)
@@ -122,12 +122,17 @@ def _drop_held_out(groups: list[list[Task]], held_out: set[int],
 
 
 def _labels(nlp: Language, labels: Sequence[str] | None, groups: list[list[Task]]) -> list[str]:
+    """The trained labels; ones the base NER lacks are fine: spaCy's training adds them."""
     chosen = list(labels) if labels else answered_labels(groups)
     if not chosen:
         raise DatasetError("the datasets hold no accepted or rejected spans; nothing to train on")
-    if "ner" in nlp.pipe_names:
-        check_labels(nlp, chosen)
     return chosen
+
+
+def new_labels(nlp: Language, labels: Sequence[str]) -> list[str]:
+    """The labels the base pipeline's NER doesn't know yet (all of them without an NER)."""
+    known = set(get_ner(nlp).labels) if "ner" in nlp.pipe_names else set()
+    return [label for label in labels if label not in known]
 
 
 def write_docbin(path: Path, docs: Iterable[Any]) -> int:

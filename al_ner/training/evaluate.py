@@ -270,6 +270,35 @@ def spacy_ner_scores(result: Mapping[str, Any]) -> dict[str, Any]:
     return {"ents_p": micro["p"], "ents_r": micro["r"], "ents_f": micro["f"], "ents_per_type": per_type}
 
 
+def model_labels(nlp: Language) -> list[str]:
+    """The labels the pipeline's 'ner' component predicts (an NER or an entity ruler)."""
+    if "ner" not in nlp.pipe_names:
+        return []
+    return sorted(str(label) for label in getattr(nlp.get_pipe("ner"), "labels", ()))
+
+
+def label_hints(scores: Mapping[str, Any], gold: EvalSet, predicts: Sequence[str], *,
+                label_map: Mapping[str, str] | None, requested: bool = False) -> list[str]:
+    """What to pass when the scores can't say much: a --label-map when the gold's labels aren't
+    the model's (PER vs PERSON), a --label when labels the gold never holds were scored."""
+    hints = []
+    held = set(gold.annotated) if gold.annotated is not None else set(gold.labels())
+    if label_map is None and predicts and held - set(predicts):
+        unknown = sorted(held - set(predicts))
+        covered = any(gold_label in unknown and model_label in predicts
+                      for model_label, gold_label in ONTONOTES_TO_CONLL.items())
+        named = "ontonotes-conll" if covered else "FILE.json"
+        hints.append(f"the gold labels {', '.join(unknown)} are not labels the model predicts "
+                     f"({', '.join(predicts[:8])}{', ...' if len(predicts) > 8 else ''}); pass "
+                     f"--label-map {named} (a JSON file maps model label -> gold label)")
+    never = sorted(set(scores["labels"]) - held)
+    if never and not requested:
+        hints.append(f"{len(never)} scored label(s) never occur in the gold set ({', '.join(never[:6])}"
+                     f"{', ...' if len(never) > 6 else ''}); pass --label {','.join(sorted(held))} "
+                     "to score only the gold's labels")
+    return hints
+
+
 def _map(label: str, label_map: Mapping[str, str] | None) -> str:
     if label_map is None:
         return label

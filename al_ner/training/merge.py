@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 from ..constants import (ANSWER, IGNORE, INPUT_HASH, REJECT, TASK_HASH, VIEW_ID, VIEW_NER,
                          VIEW_NER_MANUAL)
+from ..errors import InvalidTaskError
 from ..stream.hashing import set_hash
+from ..stream.validate import answer_view, textcat_problem
 from ..types import Task
 
 # Why a task or a span was left out; the keys of ConversionStats.skipped.
@@ -16,8 +18,9 @@ SKIP_REASONS = {
     "unanswered": "task has no 'answer'",
     "ignored": "answered 'ignore'",
     "rejected_manual": "a rejected full-span (ner_manual) answer says nothing about the spans",
-    "unknown_view": "'_view_id' is neither 'ner' nor 'ner_manual'",
+    "unknown_view": "'_view_id' is neither 'ner' nor 'ner_manual' (nor a review of either)",
     "misaligned_span": "span offsets don't fall on token boundaries",
+    "span_not_an_object": "span is not a {start, end, label} object",
     "span_without_offsets": "span has neither token nor character offsets",
     "span_out_of_range": "span offsets lie outside the text",
     "label_not_requested": "span label is not one of the labels being trained",
@@ -70,15 +73,17 @@ def skip_messages(skipped: Mapping[str, int], examples: Mapping[str, str]) -> li
 
 
 def is_manual(task: Task) -> bool:
-    """True for a full-span answer (ner_manual), False for a binary one (ner)."""
-    return task.get(VIEW_ID) == VIEW_NER_MANUAL
+    """True for a full-span answer (ner_manual, or a review of one), False for a binary one (ner)."""
+    return answer_view(task) == VIEW_NER_MANUAL
 
 
 def merge_answers(tasks: Iterable[Task], *, stats: ConversionStats | None = None) -> list[list[Task]]:
     """Group answered tasks by input, keeping only the last answer per `_task_hash`.
 
     Ignored answers and rejected manual answers drop out (counted in `stats`). Groups come in
-    the order their input was first answered; tasks within a group in answer order.
+    the order their input was first answered; tasks within a group in answer order. Prodigy's
+    `review` output counts as the reviewed answer in its own interface. A text-classification
+    answer raises InvalidTaskError: it would otherwise become a "no entity" document.
     """
     stats = stats if stats is not None else ConversionStats()
     latest: dict[int, Task] = {}
@@ -87,6 +92,9 @@ def merge_answers(tasks: Iterable[Task], *, stats: ConversionStats | None = None
         if ANSWER not in task:
             stats.skip("unanswered", _describe(task))
             continue
+        problem = textcat_problem(task)
+        if problem is not None:
+            raise InvalidTaskError(f"{_describe(task)}: {problem}")
         task = set_hash(task)
         latest.pop(task[TASK_HASH], None)  # re-insert so the order is that of the last answer
         latest[task[TASK_HASH]] = task
@@ -106,7 +114,7 @@ def _keep(task: Task, stats: ConversionStats) -> bool:
     if answer == REJECT and is_manual(task):
         stats.skip("rejected_manual", _describe(task))
         return False
-    if task.get(VIEW_ID) not in (VIEW_NER, VIEW_NER_MANUAL, None):
+    if answer_view(task) not in (VIEW_NER, VIEW_NER_MANUAL, None):
         stats.skip("unknown_view", f"_view_id={task.get(VIEW_ID)!r}")
         return False
     return True

@@ -7,6 +7,7 @@ pipeline) keep spaCy's own scorer.
 
 from __future__ import annotations
 
+import difflib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +27,11 @@ from .corpus import read_gold_labels
 from .evaluate import annotated_ner_scorer
 
 REPO_CONFIGS = Path(__file__).resolve().parents[2] / "configs"
-DEFAULT_CONFIG = REPO_CONFIGS / "ner_finetune.cfg"
+# A wheel installs configs/ as package data of al_ner.configs; an editable install or a
+# checkout reads the repository's configs/ (what project.yml and the experiment configs name).
+PACKAGED_CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+CONFIGS = PACKAGED_CONFIGS if (PACKAGED_CONFIGS / "ner_finetune.cfg").is_file() else REPO_CONFIGS
+DEFAULT_CONFIG = CONFIGS / "ner_finetune.cfg"
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,8 @@ def train(config: str | Path, output_dir: str | Path, *, overrides: dict[str, An
         (complete gold) spaCy scores every label.
     """
     settings = dict(overrides or {})
+    if Path(config).is_file():  # typos first: before a missing or blank base model
+        check_overrides(util.load_config(config, interpolate=False), settings, config)
     if base_model is not None:
         settings.update(base_model_overrides(base_model))
     cfg, nlp = _init(Path(config), settings, use_gpu)
@@ -83,6 +90,33 @@ def _init(config_path: Path, settings: dict[str, Any], use_gpu: int) -> tuple[An
         return cfg, init_nlp(cfg, use_gpu=use_gpu)
     except ConfigValidationError as err:
         raise ConfigError(f"invalid training config {config_path}: {_one_line(err)}") from err
+
+
+def check_overrides(cfg: Any, overrides: dict[str, Any], config_path: Path | str) -> None:
+    """Refuse an override naming a setting the config doesn't have (``--training.max_epoch``
+    used to be taken silently). Sections that call a registered function (an ``@`` key) may
+    also get that function's other arguments."""
+    for key in overrides:
+        *sections, name = key.split(".")
+        section = cfg
+        for depth, part in enumerate(sections):
+            if not isinstance(section, dict) or part not in section:
+                raise ConfigError(_unknown_setting(key, ".".join(sections[:depth + 1]), section,
+                                                   config_path))
+            section = section[part]
+        if not isinstance(section, dict) or name in section or any(k.startswith("@") for k in section):
+            continue
+        raise ConfigError(_unknown_setting(key, key, section, config_path))
+
+
+def _unknown_setting(key: str, missing: str, section: Any, config_path: Path | str) -> str:
+    *parent, name = missing.split(".")
+    known = list(section) if isinstance(section, dict) else []
+    close = difflib.get_close_matches(name, known, n=1)
+    where = f"[{'.'.join(parent)}]" if parent else "the top level"
+    hint = f"; did you mean --{'.'.join([*parent, close[0]])}?" if close else \
+        f"; settings there: {', '.join(known) or 'none'}"
+    return f"config override --{key}: {config_path} has no '{name}' in {where}{hint}"
 
 
 def _check_paths(cfg: Any, config_path: Path) -> None:

@@ -109,7 +109,9 @@ def test_user_recipe_file_with_prodigy_style_arguments(tmp_path, capsys):
     (["ner.manual", "d", "no_such_model", "SRC", "--label", "ORG"], "can't find spaCy pipeline"),
     (["ner.manual", "d", "blank:en", "SRC", "--label", "ORG", "--order", "sideways",
       "--annotator", "gold", "--gold", "GOLD"], "unknown --order"),
-    (["ner.manual", "d", "blank:en", "SRC", "--annotator", "gold", "--gold", "GOLD"], "no label"),
+    (["ner.manual", "d", "blank:en", "SRC", "--annotator", "gold", "--gold", "GOLD"],
+     "Missing option '--label'"),
+    (["ner.manual", "d", "blank:en", "SRC", "--label", " , ", "--annotator", "gold"], "no label"),
     (["ner.manual", "d", "blank:en", "SRC", "--label", "ORG", "--annotator", "robot"],
      "unknown annotator"),
     (["-F", "nowhere.py", "--help"], "recipe file"),
@@ -160,3 +162,62 @@ def test_control_prints_the_health_check_in_the_summary(tmp_path, gold, capsys):
                "--gold", source, "--db", tmp_path / "db", "-U", "--control", "0.3") == 0
     out = capsys.readouterr().out
     assert "Saved 30 answers" in out and "health check (" in out and "control answers): F1" in out
+
+
+@pytest.mark.parametrize("annotator", ["gold", "web"])
+def test_a_broken_source_stops_every_annotator_with_one_line(tmp_path, gold, capsys, annotator):
+    # the web annotator used to serve "no more questions" and exit 0 with "Saved 0 answers"
+    source = tmp_path / "news.csv"
+    source.write_text("title,body\nAcme,Acme hired Bob\n")
+    code = run("ner.manual", "man", "blank:en", source, "--label", "ORG", "--annotator", annotator,
+               "--gold", gold, "--db", tmp_path / "db", "--port", "0")
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.strip() == (f"✘ {source}:1: no 'text' column in the CSV header (columns: title, "
+                           "body); name the text column 'text' or pass --text-column NAME")
+
+
+def test_help_shows_dash_f_whole_descriptions_and_required_label(capsys):
+    assert run("--help") == 0
+    out = capsys.readouterr().out
+    assert "-F FILE" in out  # taken off the line before Click parses it, so it was missing
+    commands = out.split("Commands:")[1]
+    assert "..." not in commands and "…" not in commands
+    assert "(all of it, or\n" in commands or "nothing on a bad line" in commands
+    assert run("ner.manual", "--help") == 0
+    label_help = capsys.readouterr().out.split("--label")[1].split("--loader")[0]
+    assert "[required]" in label_help
+
+
+def test_text_column_option_reads_a_csv_column(tmp_path, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("a\nx\n"))  # the terminal annotator's keys
+    source = tmp_path / "news.csv"
+    source.write_text("id,body\n1,Acme hired Bob .\n2,Globex sued Initech .\n")
+    db = tmp_path / "db"
+    assert run("ner.manual", "man", "blank:en", source, "--label", "ORG", "-U", "--text-column",
+               "body", "--annotator", "terminal", "--db", db) == 0
+    assert "Saved 2 answers" in capsys.readouterr().out
+    assert [r["text"] for r in read_dataset(db, "man")] == ["Acme hired Bob .", "Globex sued Initech ."]
+    code = run("ner.manual", "man", "blank:en", source, "--label", "ORG", "--text-column", "text",
+               "--annotator", "gold", "--gold", source, "--db", db)
+    assert code == 1 and "pass --text-column NAME" in capsys.readouterr().err
+
+
+def test_feed_overlap_option_reaches_the_controller(tmp_path, gold, monkeypatch):
+    import al_ner.cli.recipes as cli_recipes
+
+    seen = []
+    real = cli_recipes.run_components
+
+    def spy(components, **options):
+        seen.append(dict(components.get("config") or {}))
+        return real(components, **options)
+
+    monkeypatch.setattr(cli_recipes, "run_components", spy)
+    source = write_jsonl(tmp_path / "src.jsonl", [{"text": p["text"]} for p in PEOPLE])
+    base = ["ner.manual", "man", "blank:en", source, "--label", "ORG", "-U", "--annotator", "gold",
+            "--gold", gold, "--db", tmp_path / "db"]
+    assert run(*base, "--feed-overlap") == 0 and run(*base) == 0
+    assert [c.get("feed_overlap") for c in seen] == [True, None]

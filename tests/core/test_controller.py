@@ -94,7 +94,7 @@ def test_answer_cannot_change_the_question(MemDB):
 def test_manual_spans_are_checked(MemDB):
     ctrl = Controller(components(iter(tasks(2)), view_id="ner_manual"), MemDB())
     q1, q2 = ctrl.get_questions(2)
-    with pytest.raises(AnswerError, match="token boundaries"):
+    with pytest.raises(AnswerError, match="token boundary"):
         ctrl.receive_answers([answer(q1, spans=[{"start": 1, "end": 3, "label": "ORG"}])])
     with pytest.raises(AnswerError, match="label"):
         ctrl.receive_answers([answer(q1, spans=[{"start": 0, "end": 8, "label": "PER"}])])

@@ -64,3 +64,12 @@ def test_label_map_and_settings():
         GoldAnnotator(index, noise=1.5)
     with pytest.raises(ConfigError, match="--gold"):
         make_gold_annotator(gold=None)
+
+
+def test_the_terminal_annotator_refuses_views_it_cannot_show(MemDB):
+    from al_ner.annotators.terminal import TerminalAnnotator
+    from al_ner.controller import Controller
+
+    ctrl = Controller({"dataset": "ds", "view_id": "choice", "stream": iter([])}, MemDB())
+    with pytest.raises(ConfigError, match="use --annotator web"):
+        TerminalAnnotator()(ctrl)

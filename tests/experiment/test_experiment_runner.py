@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 import srsly
 
+from al_ner.errors import BackendError
 from al_ner.experiment import provenance
 from al_ner.experiment.config import ExperimentConfig, Strategy, load_config
 from al_ner.experiment.cost import CostMeter, CostModel
 from al_ner.experiment.evaluation import Score
 from al_ner.experiment.results import ANNOTATION_DEV, TEST, UNBIASED_DEV, read_rows
-from al_ner.experiment.runner import Annotation, Checkpoint, Experiment, load_counts
+from al_ner.experiment.runner import Annotation, Checkpoint, Experiment, LocalBackend, load_counts
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs" / "experiment"
 NEWS = Path(__file__).resolve().parents[2] / "corpora" / "news"
@@ -187,3 +189,39 @@ def test_more_seeds_reuse_the_finished_ones(tmp_path: Path) -> None:
     more = FakeSteps()
     Experiment(load_config(None, budgets="30,75", seeds=3), NEWS, tmp_path, more).run()
     assert {c[1] for c in more.calls} == {2}
+
+
+class ReversedBackend:
+    """Runs the jobs last first (as a cluster may finish them) and returns them in job order."""
+
+    def __init__(self, steps: FakeSteps) -> None:
+        self.steps = steps
+
+    def map_runs(self, fn, jobs, bar):
+        return list(reversed([fn(self.steps, job, bar) for job in reversed(jobs)]))
+
+
+def test_a_backend_that_runs_jobs_in_another_order_writes_the_same_files(tmp_path: Path) -> None:
+    Experiment(config(), NEWS, tmp_path / "a", FakeSteps()).run()
+    steps = FakeSteps()
+    Experiment(config(), NEWS, tmp_path / "b", steps, backend=ReversedBackend(steps)).run()
+    assert steps.calls[0][:2] == ("active-binary", 1)  # the last job ran first
+    for path in sorted((tmp_path / "a").rglob("*.jsonl")) + sorted((tmp_path / "a").rglob("*.npz")):
+        assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes(), path
+
+
+def test_a_torn_run_record_reruns_that_run_only(tmp_path: Path) -> None:
+    Experiment(config(), NEWS, tmp_path, FakeSteps()).run()
+    record = tmp_path / "runs" / "random" / "seed1" / "run.json"
+    record.write_text(record.read_text()[:40])  # a crash while writing it (before it was atomic)
+    again = FakeSteps()
+    Experiment(config(), NEWS, tmp_path, again).run()
+    assert {c[:2] for c in again.calls} == {("random", 1)}
+
+
+def test_steps_with_other_models_than_the_settings_record_refuse_to_run(tmp_path: Path) -> None:
+    other = FakeSteps()
+    other.version = "2"  # a worker with another model version than the driver
+    with pytest.raises(BackendError, match="fake_model differ"):
+        Experiment(config(), NEWS, tmp_path, FakeSteps(), backend=LocalBackend(other)).run()
+    assert other.calls == [] and not list((tmp_path / "runs").rglob("run.json"))

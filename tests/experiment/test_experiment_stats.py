@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from al_ner.errors import ConfigError
-from al_ner.experiment.stats import (CANT_TELL, HELPS, HURTS, TOO_FEW, DocResampler, Replicates,
+from al_ner.experiment.stats import (CANT_TELL, HELPS, HURTS, IDENTICAL, TOO_FEW, DocResampler, Replicates,
                                      SeedResampler, estimate, f1_of, holm, p_value)
 
 
@@ -52,7 +52,9 @@ def test_no_verdict_with_one_seed_or_too_few_sentences_or_no_spread() -> None:
     assert estimate(Replicates(0.1, boot), n_seeds=1, n_docs=1000).verdict == CANT_TELL
     assert estimate(Replicates(0.1, boot), n_seeds=3, n_docs=5).verdict == TOO_FEW
     # Before: two 5-sentence splits where both models score 0 gave "+0.000 [+0.000, +0.000]"
-    assert estimate(Replicates(0.0, np.zeros(1000)), n_seeds=3, n_docs=500).verdict == TOO_FEW
+    assert estimate(Replicates(0.0, np.zeros(1000)), n_seeds=3, n_docs=5).verdict == TOO_FEW
+    # enough sentences, but the two models predicted the same on every one: not "too few"
+    assert estimate(Replicates(0.0, np.zeros(1000)), n_seeds=3, n_docs=500).verdict == IDENTICAL
 
 
 def test_holm_by_hand() -> None:

@@ -97,13 +97,17 @@ GOOD = {"text": "Fine.", "answer": "accept"}
 @pytest.mark.parametrize("bad_line, problem", [
     ('{"text": "unclosed', "invalid JSON (Unterminated string"),
     (b'{"text": "caf\xe9"}', "not UTF-8 (byte 0xe9 at byte 14); re-save the file as UTF-8"),
-    ('{"answer": "accept"}', "task has no 'text' string"),
-    ('{"text": "  ", "answer": "accept"}', "'text' is empty"),
+    ('{"answer": "accept"}', "task has no 'text' field"),
+    ('{"text": "  ", "answer": "accept"}', "'text' is blank (only whitespace"),
     ('{"text": "Hi"}', "task has no 'answer'; pass --answer"),
     ('{"text": "Hi", "answer": "maybe"}', "'answer' is 'maybe'; use one of accept, reject, ignore"),
     ('{"text": "Hi", "answer": "accept", "spans": [{"start": 1, "end": 9, "label": "X"}]}',
-     "span 0 has start=1 end=9, not a non-empty range in the 2-character text"),
-    ('{"text": "Hi", "answer": "accept", "spans": [{"start": 0, "end": 1}]}', "span 0 has no 'label'"),
+     "span 0 (start=1, end=9) is outside the text (length 2)"),
+    ('{"text": "Hi", "answer": "accept", "spans": [{"start": 0, "end": 1}]}', "span 0 has no label"),
+    ('{"text": "Hi", "answer": "accept", "spans": [{"start": 0, "end": true, "label": "X"}]}',
+     "span 0 (start=0, end=True) needs integer character offsets"),
+    ('{"text": "Hi", "answer": "accept", "tokens": [{"text": "Hi", "start": 0, "end": 2}]}',
+     "token 0 has id=None"),
     ('{"text": "Hi", "answer": "accept", "_task_hash": "x", "_input_hash": 1}',
      "'_task_hash' is 'x', not an integer; pass --rehash to recompute the hashes"),
     ('["text"]', "expected a JSON object, got list"),
@@ -189,3 +193,24 @@ def test_db_option_falls_back_to_env(tmp_path: Path, monkeypatch: pytest.MonkeyP
     _seed(str(tmp_path / "envdb"))
     code, out = invoke("stats")
     assert code == 0 and "envdb" in out and "other" in out
+
+
+def test_stats_per_annotator_with_agreement(db_dir: str) -> None:
+    def answer(text, who, value, spans=None, view="ner_manual"):
+        task = {"text": text, "answer": value, "_annotator_id": f"ds-{who}", "_session_id": f"ds-{who}",
+                "_view_id": view, "spans": spans or []}
+        return {**set_hash({"text": text, "spans": []}), **task}
+
+    org = [{"start": 0, "end": 4, "label": "ORG"}]
+    Database(db_dir).add_examples("ds", [
+        answer("Acme rose.", "alice", "accept", org), answer("Acme rose.", "bob", "accept", org),
+        answer("Acme fell.", "alice", "accept", org), answer("Acme fell.", "bob", "accept"),
+        answer("Rain.", "alice", "accept"), answer("Rain.", "carol", "ignore"),
+        answer("Only Bob.", "bob", "reject")])
+    code, out = invoke("stats", "ds", "--db", db_dir)
+    assert code == 0
+    for expected in ("annotators 3", "ds-alice: 3 (accept 3)", "ds-bob: 3 (accept 2, reject 1)",
+                     "ds-carol: 1 (ignore 1)",
+                     "agreement  1 of 2 questions answered by two or more annotators agree (50%)",
+                     "ds-alice ~ ds-bob: 1 of 2 (50%)"):
+        assert expected in out

@@ -117,3 +117,25 @@ def test_whole_last_record_without_newline_is_kept(tmp_path: Path) -> None:
     assert db.count("ds") == len(list(db.get_examples("ds"))) == BATCH
     db.add_examples("ds", batch("b", 1))
     assert db.count("ds") == 2 * BATCH == _complete_lines(path)
+
+
+def test_a_drop_between_open_and_lock_loses_no_batch(tmp_path, monkeypatch):
+    # The writer opens the file, `drop` unlinks it, then the writer gets the lock: it used to
+    # append to the unlinked file and the batch was gone without a word.
+    import fcntl
+
+    import al_ner.storage as storage
+
+    db = Database(tmp_path)
+    db.add_examples("ds", batch("old", 0))
+    real_flock, calls = fcntl.flock, []
+
+    def flock_after_a_drop(fd, op):
+        calls.append(op)
+        if len(calls) == 1:
+            db.drop("ds")  # another process drops it in between (drop locks too: call 2)
+        return real_flock(fd, op)
+
+    monkeypatch.setattr(storage.fcntl, "flock", flock_after_a_drop)
+    db.add_examples("ds", batch("new", 1))
+    assert [e["meta"]["tag"] for e in db.get_examples("ds")] == ["new"] * BATCH

@@ -8,6 +8,7 @@ import pytest
 
 from al_ner.errors import InputError
 from al_ner.stream import SkipCounter, clean_ag_news, read_csv
+from al_ner.stream.loaders import join_title
 
 # Rows in the exact shape of ag_news test.csv: no header, every field quoted, feed leftovers.
 AG_NEWS_ROWS = (
@@ -71,23 +72,35 @@ def test_ag_news_rows_are_detected_and_cleaned(ag_news_sample):
         {"class": 2, "topic": "Sports", "row": 3},
         {"class": 1, "topic": "World", "row": 4},
     ]
-    assert tasks[0]["text"] == ("Fears for T N pension after talks Unions representing workers at Turner "
+    assert tasks[0]["text"] == ("Fears for T N pension after talks. Unions representing workers at Turner "
                                 "Newall say they are 'disappointed' after talks with stricken parent firm "
                                 "Federal Mogul.")
-    assert tasks[1]["text"] == ("Race is On (SPACE.com) SPACE.com - A second team of rocketeers competing "
+    assert tasks[1]["text"] == ("Race is On (SPACE.com). SPACE.com - A second team of rocketeers competing "
                                 "for the $10 million Ansari X Prize, a contest for privately funded flight.")
-    assert tasks[2]["text"] == "Bears eye Ogunleye He isn't sure \u2014 if the Bears can reach a deal."
-    assert tasks[3]["text"] == ('China cracks down on "phone sex" services Johnson & Johnson <JNJ.N> paid '
+    assert tasks[2]["text"] == "Bears eye Ogunleye. He isn't sure \u2014 if the Bears can reach a deal."
+    assert tasks[3]["text"] == ('China cracks down on "phone sex" services. Johnson & Johnson <JNJ.N> paid '
                                 'over $1 billion. "Next paragraph.')
 
 
 def test_ag_news_cleaning_can_be_turned_off(ag_news_sample):
     raw = list(read_csv(ag_news_sample, clean=False))
-    assert raw[1]["text"].startswith("Race is On (SPACE.com) SPACE.com - A second\\team")
+    assert raw[1]["text"].startswith("Race is On (SPACE.com). SPACE.com - A second\\team")
     assert " #36;10" in raw[1]["text"]
-    assert raw[0]["text"] == ("Fears for T N pension after talks Unions representing workers at Turner   "
+    assert raw[0]["text"] == ("Fears for T N pension after talks. Unions representing workers at Turner   "
                               "Newall say they are 'disappointed' after talks with stricken parent firm "
                               "Federal Mogul.")
+
+
+def test_ag_news_title_and_description_split_into_sentences(ag_news_sample, nlp):
+    # joined with a plain space, a title and its description were never split
+    from al_ner.stream import split_sentences
+
+    first = list(split_sentences(nlp, list(read_csv(ag_news_sample))[:1]))
+    assert [t["text"] for t in first][:2] == ["Fears for T N pension after talks.",
+                                              "Unions representing workers at Turner Newall say they "
+                                              "are 'disappointed' after talks with stricken parent "
+                                              "firm Federal Mogul."]
+    assert join_title("Is it on?", "Yes.") == "Is it on? Yes."
 
 
 def test_ag_news_bad_row_names_the_line(tmp_path):
@@ -108,7 +121,7 @@ def test_csv_is_lazy(tmp_path):
     path = tmp_path / "in.csv"
     path.write_bytes(b'"1","a","b"\n"1","\xff","d"\n')
     stream = read_csv(path)
-    assert next(stream)["text"] == "a b"
+    assert next(stream)["text"] == "a. b"
     with pytest.raises(InputError):
         next(stream)
 

@@ -82,7 +82,7 @@ def test_jsonl_non_utf8_names_the_line(tmp_path):
 @pytest.mark.parametrize("line,field", [
     ('{"meta": {}}', "task has no 'text' field"),
     ('{"text": 3}', "'text' must be a string"),
-    ('{"text": "   "}', "'text' is empty"),
+    ('{"text": "   "}', "'text' is blank"),
     ('["text"]', "expected a task object"),
     ('{"text": "a", "spans": {}}', "'spans' must be a list"),
 ])

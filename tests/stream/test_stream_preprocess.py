@@ -85,7 +85,7 @@ def test_split_sentences_uses_a_pretrained_parser(nlp_sm):
 def test_split_sentences_errors(nlp):
     with pytest.raises(ConfigError, match="batch_size must be at least 1, got 0"):
         split_sentences(nlp, [], batch_size=0)
-    with pytest.raises(InvalidTaskError, match="task 2: 'text' is empty"):
+    with pytest.raises(InvalidTaskError, match="task 2: 'text' is blank"):
         list(split_sentences(nlp, [{"text": "ok"}, {"text": " "}]))
     with pytest.raises(InvalidTaskError, match="task 1: span 0 has no 'start'/'end' offsets"):
         list(split_sentences(nlp, [{"text": "ok", "spans": [{"label": "X"}]}]))

@@ -169,3 +169,34 @@ def test_evaluate_cli_unknown_label_is_one_clear_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1 and "can't score label(s) ORGG" in err and "LOC, MISC, ORG, PER" in err
     assert len(err.strip().splitlines()) == 1
+
+
+CONLL = "-DOCSTART- O\n\nObama B-PER\nvisited O\nApple B-ORG\nin O\nParis B-LOC\n\n"
+
+
+def test_evaluate_cli_reads_a_conll_txt_file_as_conll_and_hints_at_the_label_map(tmp_path):
+    # read as plain text it used to score nothing: every support 0, exit 0
+    nlp = ruler_pipeline([("Obama", "PERSON"), ("Apple", "ORG"), ("Paris", "GPE"), ("in", "DATE")])
+    nlp.to_disk(tmp_path / "model")
+    (tmp_path / "test.txt").write_text(CONLL)
+    result = CliRunner().invoke(app, ["evaluate", str(tmp_path / "model"), str(tmp_path / "test.txt")])
+    assert result.exit_code == 0, result.output
+    assert "reading " in result.output and "as CoNLL columns" in result.output
+    assert "ORG        P 1.000  R 1.000  F 1.000  (support 1)" in result.output
+    assert ("the gold labels LOC, PER are not labels the model predicts (DATE, GPE, ORG, PERSON); "
+            "pass --label-map ontonotes-conll") in result.output
+    assert "pass --label LOC,ORG,PER to score only the gold's labels" in result.output
+    mapped = CliRunner().invoke(app, ["evaluate", str(tmp_path / "model"), str(tmp_path / "test.txt"),
+                                      "--label-map", "ontonotes-conll", "--label", "ORG"])
+    assert "PER  " not in mapped.output and "ℹ" not in mapped.output.split("\n", 1)[1]
+
+
+def test_evaluate_cli_refuses_plain_text_and_gold_without_entities(tmp_path, capsys):
+    from al_ner.cli import main
+
+    ruler_pipeline([("Apple", "ORG")]).to_disk(tmp_path / "model")
+    (tmp_path / "news.txt").write_text("Apple rose today.\nNothing else.\n")
+    assert main(["evaluate", str(tmp_path / "model"), str(tmp_path / "news.txt")]) == 1
+    assert "reads as plain text, which holds no gold entities" in capsys.readouterr().err
+    assert main(["evaluate", str(tmp_path / "model"), str(tmp_path / "news.txt"), "--loader", "txt"]) == 1
+    assert "no gold entities in 2 documents read with loader 'txt'" in capsys.readouterr().err

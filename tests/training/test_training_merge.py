@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from al_ner.errors import InvalidTaskError
 from al_ner.stream.hashing import set_hash
 from al_ner.training import ConversionStats, answers_to_docs, merge_answers
 
@@ -43,8 +46,10 @@ def test_groups_follow_the_order_of_the_last_answers(make_task):
 
 def test_unknown_views_are_counted(make_task):
     stats = ConversionStats()
-    assert merge_answers([make_task(WORDS, [], view="choice")], stats=stats) == []
+    assert merge_answers([make_task(WORDS, [], view="image_manual")], stats=stats) == []
     assert stats.skipped == {"unknown_view": 1}
+    with pytest.raises(InvalidTaskError, match="text-classification answer"):  # not silently "no entity"
+        merge_answers([make_task(WORDS, [], view="choice")])
 
 
 def test_tasks_without_hashes_get_them(make_task):

@@ -34,6 +34,25 @@ def test_unset_paths_are_config_errors(tmp_path):
         train(tmp_path / "nope.cfg", tmp_path)
 
 
+@pytest.mark.parametrize("override, message", [
+    ("training.max_epoch", r"has no 'max_epoch' in \[training\]; did you mean --training.max_epochs\?"),
+    ("trainin.max_epochs", "has no 'trainin' in the top level; did you mean --training"),
+    ("paths.trian", r"did you mean --paths.train\?"),
+])
+def test_override_typos_are_refused(tmp_path, override, message):
+    # spaCy takes an unknown key of an existing section silently: max_epoch changed nothing
+    with pytest.raises(ConfigError, match=f"config override --{override}: .* {message}"):
+        train(DEFAULT_CONFIG, tmp_path, overrides={override: 1})
+
+
+def test_override_typo_is_one_cli_line(tmp_path, capsys):
+    from al_ner.cli import main
+
+    assert main(["train", str(tmp_path), "--base-model", "blank:en", "--training.max_epoch", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("✘ config override --training.max_epoch") and err.count("\n") == 1
+
+
 @pytest.mark.model
 @pytest.mark.slow
 def test_finetune_sm_keeps_other_components_and_learns_from_rejects(nlp_sm, tmp_path):

@@ -1,10 +1,16 @@
-"""Fixtures for the web annotator: small sessions over a real dataset store, a served app."""
+"""Fixtures for the web annotator: small sessions over a real dataset store, a served app, and
+a headless Chromium (Debian's `chromium`, or AL_NER_CHROMIUM=/path) driven by Playwright."""
 
 from __future__ import annotations
 
+import os
 import queue
+import re
+import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -67,11 +73,14 @@ class Recorder:
 
 @pytest.fixture
 def make_controller(tmp_path) -> Callable[..., Controller]:
-    def make(tasks: list[dict[str, Any]], *, view_id: str = VIEW_NER, labels=LABELS,
-             batch_size: int = 2, total: int | None = None, **kwargs: Any) -> Controller:
+    def make(tasks: Any, *, view_id: str = VIEW_NER, labels=LABELS, batch_size: int = 2,
+             total: int | None = None, extra: dict[str, Any] | None = None,
+             **kwargs: Any) -> Controller:
+        """A controller over `tasks`; `extra` adds components (config, instructions, ...)."""
         components = {"dataset": DATASET, "view_id": view_id, "stream": iter(tasks),
                       "labels": list(labels), "update": Recorder(),
-                      "total": len(tasks) if total is None else total}
+                      "total": len(tasks) if total is None and isinstance(tasks, list) else total,
+                      **(extra or {})}
         return Controller(components, get_db(tmp_path / "db"), batch_size=batch_size, **kwargs)
 
     return make
@@ -100,6 +109,7 @@ class Served:
         self.annotator = annotator
         self.thread = thread
         self.url = url
+        self.errors: list[BaseException] = []
 
     def stop(self) -> None:
         self.annotator.stop()
@@ -113,10 +123,20 @@ def serve(no_web_env) -> Iterator[Callable[..., Served]]:
 
     def start(controller: Controller, **options: Any) -> Served:
         urls: queue.Queue[str] = queue.Queue()
-        annotator = make_web_annotator(host="127.0.0.1", port=0, on_ready=urls.put, **options)
-        thread = threading.Thread(target=annotator, args=(controller,), daemon=True)
+        options.setdefault("port", 0)
+        annotator = make_web_annotator(host="127.0.0.1", on_ready=urls.put, **options)
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                annotator(controller)
+            except Exception as err:  # noqa: BLE001 - a test may look at it (served.errors)
+                errors.append(err)
+
+        thread = threading.Thread(target=run, daemon=True)
         thread.start()
         served = Served(annotator, thread, urls.get(timeout=10))
+        served.errors = errors
         started.append(served)
         return served
 
@@ -140,3 +160,91 @@ def web(nlp) -> SimpleNamespace:
                            span=lambda text, phrase, label: span(nlp, text, phrase, label),
                            binary_tasks=lambda: binary_tasks(nlp),
                            manual_tasks=lambda: manual_tasks(nlp))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# ------------------------------------------------------------------------------ browser
+
+CHROMIUM = Path(os.environ.get("AL_NER_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not "
+                                   "installed (pip install playwright)")
+    if not CHROMIUM.is_file():
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium, or set AL_NER_CHROMIUM")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser) -> Iterator[Callable]:
+    """open_page(url, **context_options) -> a page in a fresh context; the test fails on any
+    script error."""
+    contexts, errors = [], []
+
+    def open_(url: str, **options: Any):
+        context = browser.new_context(**{"viewport": {"width": 1000, "height": 560}, **options})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda err: errors.append(str(err)))
+        page.goto(url)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert errors == []
+
+
+def tok(page, text: str):
+    return page.locator("#text .tok").filter(has_text=re.compile(f"^{re.escape(text)}$"))
+
+
+def drag(page, first: str, last: str) -> None:
+    """Press the mouse on one token, move to another, release: a span over both and between."""
+    tok(page, first).hover()
+    page.mouse.down()
+    tok(page, last).hover()
+    page.mouse.up()
+
+
+def shows(page, text: str) -> None:
+    page.wait_for_function("t => document.getElementById('text').textContent.includes(t)", arg=text)
+
+
+def marks(page) -> list[tuple[str, str]]:
+    """(covered text, label) of each highlighted span, in order."""
+    return [(m.evaluate("n => [...n.querySelectorAll('.tok')].map(t => t.textContent).join(' ')"),
+             m.get_attribute("data-label")) for m in page.locator("#text mark").all()]
+
+
+def wait_for(check: Callable[[], bool], what: str, timeout: float = 10.0, page: Any = None) -> None:
+    """Poll `check`; with `page`, wait through Playwright (so its route handlers run)."""
+    end = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > end:
+            pytest.fail(f"timed out waiting for {what}")
+        if page is not None:
+            page.wait_for_timeout(50)
+        else:
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def ui() -> SimpleNamespace:
+    """Page helpers for the browser tests."""
+    return SimpleNamespace(tok=tok, drag=drag, shows=shows, marks=marks, wait_for=wait_for,
+                           free_port=free_port)

@@ -87,10 +87,14 @@ def test_bad_answer_value_is_refused_and_nothing_of_the_batch_saved(binary_contr
 @pytest.mark.parametrize("spans, message", [
     ("PERSON", "'spans' must be a list"),
     ([{"start": 0, "end": 999, "label": "PERSON"}], "outside the text"),
-    ([{"start": 1, "end": 3, "label": "PERSON"}], "not on token boundaries"),
+    ([{"start": 1, "end": 3, "label": "PERSON"}], "does not start on a token boundary"),
     ([{"start": 0, "end": 3, "label": "ANIMAL"}], "choose one of: PERSON, ORG, GPE"),
-    ([{"start": 0, "end": 3, "label": ["PERSON"]}], "send the label as a string"),
-    (["0-3"], "not an object"),
+    ([{"start": 0, "end": 3, "label": ["PERSON"]}], "a label as a string"),
+    (["0-3"], "must be an object"),
+    # booleans are not offsets (JSON true == 1 in Python) and a token is in one entity at most
+    ([{"start": False, "end": True, "label": "PERSON"}], "needs integer character offsets"),
+    ([{"start": 0, "end": 8, "label": "PERSON"}, {"start": 4, "end": 16, "label": "GPE"}],
+     "overlap"),
 ])
 def test_malformed_spans_are_refused(manual_controller, web, spans, message):
     c = client(manual_controller)
@@ -241,3 +245,15 @@ def test_loopback_bind_refuses_foreign_host_headers(binary_controller):
     assert c.get("/api/session", headers={"Host": "evil.example:8080"}).status_code == 400
     assert c.get("/api/session", headers={"Host": "localhost:8080"}).status_code == 200
     assert c.get("/api/session", headers={"Host": "[::1]:8080"}).status_code == 200
+
+
+def test_tokens_without_ids_never_crash_the_api(make_controller, web):
+    # a recipe's tokens without "id" made check_spans raise KeyError('id'): a non-JSON 500
+    text = "Tim Cook visited Paris."
+    tokens = [{k: v for k, v in t.items() if k != "id"} for t in web.tokens(text)]
+    c = client(make_controller([{"text": text, "tokens": tokens}], view_id="ner_manual"))
+    task = ask(c, 1)[0]
+    response = answer(c, {"_task_hash": task["_task_hash"], "answer": "accept",
+                          "spans": [{"start": 17, "end": 22, "label": "GPE"}]})
+    assert response.status_code == 200, response.text
+    assert response.json()["saved"] == [task["_task_hash"]]

@@ -7,82 +7,13 @@ browser download. AL_NER_SCREENSHOTS=DIR saves a screenshot of each view there (
 from __future__ import annotations
 
 import os
-import re
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path(os.environ.get("AL_NER_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = os.environ.get("AL_NER_SCREENSHOTS")
-TIMEOUT_MS = 10_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not "
-                                   "installed (pip install playwright)")
-    if not CHROMIUM.is_file():
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium, or set AL_NER_CHROMIUM")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_page(browser) -> Iterator[Callable]:
-    """open_page(url) -> a page in a fresh context; the test fails on any script error."""
-    contexts, errors = [], []
-
-    def open_(url: str):
-        context = browser.new_context(viewport={"width": 1000, "height": 560})
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda err: errors.append(str(err)))
-        page.goto(url)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert errors == []
-
-
-def tok(page, text: str):
-    return page.locator("#text .tok").filter(has_text=re.compile(f"^{re.escape(text)}$"))
-
-
-def drag(page, first: str, last: str) -> None:
-    """Press the mouse on one token, move to another, release: a span over both and between."""
-    tok(page, first).hover()
-    page.mouse.down()
-    tok(page, last).hover()
-    page.mouse.up()
-
-
-def shows(page, text: str) -> None:
-    page.wait_for_function("t => document.getElementById('text').textContent.includes(t)", arg=text)
-
-
-def marks(page) -> list[tuple[str, str]]:
-    """(covered text, label) of each highlighted span, in order."""
-    return [(m.evaluate("n => [...n.querySelectorAll('.tok')].map(t => t.textContent).join(' ')"),
-             m.get_attribute("data-label")) for m in page.locator("#text mark").all()]
-
-
-def wait_for(check: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > end:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def screenshot(page, name: str) -> None:
@@ -92,27 +23,27 @@ def screenshot(page, name: str) -> None:
         page.screenshot(path=str(Path(SCREENSHOTS) / name))
 
 
-def test_binary_view_keyboard_and_buttons(serve, open_page, binary_controller, web):
+def test_binary_view_keyboard_and_buttons(ui, serve, open_page, binary_controller, web):
     page = open_page(serve(binary_controller).url)
-    shows(page, "wrote the first")
+    ui.shows(page, "wrote the first")
     assert marks_binary(page) == [("Ada Lovelace", "PERSON")]
     assert page.text_content("#meta .score") == "score 0.91"
     assert page.text_content("#dataset") == web.DATASET
     page.keyboard.press("a")
-    shows(page, "opened a store")
+    ui.shows(page, "opened a store")
     page.keyboard.press("x")
-    shows(page, "flows through")
+    ui.shows(page, "flows through")
     page.keyboard.press("Space")
-    shows(page, "Grace Hopper")
+    ui.shows(page, "Grace Hopper")
     page.wait_for_function("() => document.getElementById('progress-text').textContent === '3 / 4'")
     screenshot(page, "ner.png")
     page.keyboard.press("Backspace")  # undo the ignore: London comes back
-    shows(page, "flows through")
+    ui.shows(page, "flows through")
     page.click("#btn-accept")
-    shows(page, "Grace Hopper")
+    ui.shows(page, "Grace Hopper")
     page.click("#btn-reject")
-    shows(page, "No more questions")
-    wait_for(lambda: len(web.stored(binary_controller)) == 5, "5 saved answers")
+    ui.shows(page, "No more questions")
+    ui.wait_for(lambda: len(web.stored(binary_controller)) == 5, "5 saved answers")
     lines = [(t["text"].split()[0], t["answer"]) for t in web.stored(binary_controller)]
     assert lines == [("Ada", "accept"), ("Apple", "reject"), ("The", "ignore"),
                      ("The", "accept"), ("Grace", "reject")]
@@ -132,41 +63,41 @@ def marks_binary(page) -> list[tuple[str, str]]:
             for m in page.locator("#text mark").all()]
 
 
-def test_manual_view_mouse_and_keys(serve, open_page, manual_controller, web):
+def test_manual_view_mouse_and_keys(ui, serve, open_page, manual_controller, web):
     page = open_page(serve(manual_controller).url)
-    shows(page, "Tim Cook visited")
-    drag(page, "Tim", "Cook")  # the first label is active to begin with
+    ui.shows(page, "Tim Cook visited")
+    ui.drag(page, "Tim", "Cook")  # the first label is active to begin with
     page.keyboard.press("3")
-    drag(page, "York", "New")  # dragging backwards works too
+    ui.drag(page, "York", "New")  # dragging backwards works too
     page.click("#labels button[data-label=ORG]")
-    tok(page, "IBM").click()
+    ui.tok(page, "IBM").click()
     page.keyboard.press("1")
-    tok(page, "staff").click()
-    assert marks(page) == [("Tim Cook", "PERSON"), ("New York", "GPE"), ("IBM", "ORG"),
+    ui.tok(page, "staff").click()
+    assert ui.marks(page) == [("Tim Cook", "PERSON"), ("New York", "GPE"), ("IBM", "ORG"),
                            ("staff", "PERSON")]
     page.locator("#text mark", has_text="staff").click()  # a click on a span removes it
-    assert marks(page) == [("Tim Cook", "PERSON"), ("New York", "GPE"), ("IBM", "ORG")]
+    assert ui.marks(page) == [("Tim Cook", "PERSON"), ("New York", "GPE"), ("IBM", "ORG")]
     screenshot(page, "ner_manual.png")
     page.keyboard.press("a")
 
-    shows(page, " met ")  # pre-highlighted, as in ner.correct
-    assert marks(page) == [("Angela Merkel", "ORG"), ("Berlin", "GPE")]
+    ui.shows(page, " met ")  # pre-highlighted, as in ner.correct
+    assert ui.marks(page) == [("Angela Merkel", "ORG"), ("Berlin", "GPE")]
     page.locator("#text mark", has_text="Angela").click()
-    drag(page, "Angela", "Merkel")  # label 1 is still active
-    drag(page, "Emmanuel", "Macron")
+    ui.drag(page, "Angela", "Merkel")  # label 1 is still active
+    ui.drag(page, "Emmanuel", "Macron")
     page.click("#btn-accept")
-    shows(page, "Nothing to see")
+    ui.shows(page, "Nothing to see")
     page.keyboard.press("Backspace")  # undo: the question comes back with the spans given
-    shows(page, " met ")
-    assert marks(page) == [("Angela Merkel", "PERSON"), ("Emmanuel Macron", "PERSON"),
+    ui.shows(page, " met ")
+    assert ui.marks(page) == [("Angela Merkel", "PERSON"), ("Emmanuel Macron", "PERSON"),
                            ("Berlin", "GPE")]
     page.locator("#text mark", has_text="Emmanuel").click()
     page.keyboard.press("a")
-    shows(page, "Nothing to see")
+    ui.shows(page, "Nothing to see")
     page.keyboard.press("x")
-    shows(page, "No more questions")
+    ui.shows(page, "No more questions")
 
-    wait_for(lambda: len(web.stored(manual_controller)) == 4, "4 saved answers")
+    ui.wait_for(lambda: len(web.stored(manual_controller)) == 4, "4 saved answers")
     got = [(t["text"].split()[0], t["answer"], [(s["text"], s["label"]) for s in t["spans"]])
            for t in web.stored(manual_controller)]
     assert got == [
@@ -184,14 +115,14 @@ def test_manual_view_mouse_and_keys(serve, open_page, manual_controller, web):
     assert len(manual_controller.db.get_answers(web.DATASET)) == 3
 
 
-def test_text_with_markup_is_shown_literally(serve, open_page, make_controller, web):
+def test_text_with_markup_is_shown_literally(ui, serve, open_page, make_controller, web):
     text = web.XSS_TEXT
     hostile = "<img src=x onerror=window.__xss=3>"
     start = text.index("and")
     tasks = [{"text": text, "spans": [{"start": start, "end": start + 3, "label": "<b>ORG</b>"}],
               "meta": {"score": 0.5, "source": hostile}}]
     page = open_page(serve(make_controller(tasks)).url)
-    shows(page, "and")
+    ui.shows(page, "and")
     after = start + 3
     assert page.text_content("#text") == text[:after] + "<b>ORG</b>" + text[after:]  # label tag
     assert hostile in page.text_content("#meta")
@@ -202,7 +133,7 @@ def test_text_with_markup_is_shown_literally(serve, open_page, make_controller, 
     manual = make_controller([{"text": text, "tokens": web.tokens(text)}],
                              view_id="ner_manual", labels=["<i>X</i>"])
     page = open_page(serve(manual).url)
-    shows(page, "and")
+    ui.shows(page, "and")
     assert page.text_content("#text") == text
     assert page.text_content("#labels button") == "<i>X</i>1"
     assert page.locator("#text img, #text script, #labels i").count() == 0
@@ -217,13 +148,13 @@ def accept_and_wait(page) -> str:
     return before
 
 
-def test_two_tabs_never_get_the_same_question(serve, open_page, make_controller, web):
+def test_two_tabs_never_get_the_same_question(ui, serve, open_page, make_controller, web):
     texts = [f"Sentence number {i} is here." for i in range(6)]
     controller = make_controller([{"text": t, "spans": []} for t in texts])
     url = serve(controller, batch_size=1).url
     first, second = open_page(url), open_page(url)
-    shows(first, "Sentence number")
-    shows(second, "Sentence number")
+    ui.shows(first, "Sentence number")
+    ui.shows(second, "Sentence number")
     assert first.text_content("#text") != second.text_content("#text")
     shown = set()
     for _ in range(2):  # each tab answers what it shows, then a second question
@@ -231,20 +162,20 @@ def test_two_tabs_never_get_the_same_question(serve, open_page, make_controller,
             shown.add(accept_and_wait(page))
     second.wait_for_load_state("networkidle")  # no question still on its way to the tab
     second.close()  # its open question is given back...
-    wait_for(lambda: len(controller._open) == 1, "the closed tab's question to be released")
+    ui.wait_for(lambda: len(controller._open) == 1, "the closed tab's question to be released")
     for _ in range(2):  # ...and the first tab gets it
         shown.add(accept_and_wait(first))
-    shows(first, "No more questions")
-    wait_for(lambda: len(web.stored(controller)) == 6, "6 saved answers")
+    ui.shows(first, "No more questions")
+    ui.wait_for(lambda: len(web.stored(controller)) == 6, "6 saved answers")
     saved = [t["text"] for t in web.stored(controller)]
     assert sorted(saved) == sorted(texts) and shown == set(texts)
 
 
-def test_token_url_logs_the_browser_in(serve, open_page, binary_controller, web):
+def test_token_url_logs_the_browser_in(ui, serve, open_page, binary_controller, web):
     served = serve(binary_controller, token="s3cret")
     page = open_page(served.url)
-    shows(page, "wrote the first")
+    ui.shows(page, "wrote the first")
     assert "token" not in page.url  # the token moved into an HttpOnly cookie
     page.keyboard.press("a")
-    wait_for(lambda: len(web.stored(binary_controller)) == 1, "1 saved answer")
+    ui.wait_for(lambda: len(web.stored(binary_controller)) == 1, "1 saved answer")
     assert open_page(served.url.split("?")[0]).text_content("body").startswith("missing or wrong")

@@ -88,3 +88,48 @@ def test_token_url_logs_in(monkeypatch, serve, binary_controller):
         assert c.get(served.url.split("?")[0]).status_code == 401
         assert c.get(served.url, follow_redirects=True).status_code == 200
         assert c.get(served.url.split("?")[0] + "api/session").status_code == 200
+
+
+def test_a_source_broken_from_the_start_fails_before_serving(no_web_env, make_controller):
+    from al_ner.errors import InputError
+
+    def broken():
+        raise InputError("no 'text' column in the CSV header", path="news.csv", line=1)
+        yield  # pragma: no cover
+
+    ready = []
+    with pytest.raises(InputError, match="news.csv:1: no 'text' column"):
+        make_web_annotator(port=0, on_ready=ready.append)(make_controller(broken(), total=0))
+    assert ready == []  # no address printed, nobody told "no more questions"
+
+
+def test_a_source_that_breaks_mid_session_stops_the_server_with_its_error(
+        no_web_env, make_controller, web):
+    import queue
+    import threading
+
+    from al_ner.errors import InputError
+
+    def stream():
+        yield from web.binary_tasks()[:2]
+        raise InputError("invalid JSON (Expecting value at column 10)", path="news.jsonl", line=3)
+
+    controller = make_controller(stream(), total=0)
+    urls: queue.Queue[str] = queue.Queue()
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            make_web_annotator(port=0, on_ready=urls.put, batch_size=2)(controller)
+        except BaseException as err:  # noqa: BLE001 - the test looks at it
+            errors.append(err)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    url = urls.get(timeout=10)
+    assert len(httpx.post(url + "api/questions", json={}).json()["tasks"]) == 2
+    response = httpx.post(url + "api/questions", json={})
+    assert response.status_code == 500 and response.json()["fatal"] is True
+    assert "news.jsonl:3: invalid JSON" in response.json()["error"]
+    thread.join(timeout=10)
+    assert not thread.is_alive() and isinstance(errors[0], InputError)
