@@ -29,7 +29,7 @@ from ..types import ScoredStream, Stream, Task
 from ._beam import check_batch_size
 from .sentence import SentenceScorer
 
-SHARD = 10_000  # source tasks per staged file the Ray Data read tasks stream from
+SHARD = 500  # source tasks per staged block: the unit Ray Data hands an actor, so many per actor
 
 
 def score_pool(source: str, model: str, *, labels: list[str], loader: str | None = None,
