@@ -5,42 +5,17 @@ from __future__ import annotations
 import json
 
 import pytest
-import spacy
-from spacy.training import Example
 
 from al_ner.controller import run_recipe
 from al_ner.errors import ConfigError
 from al_ner.recipe import get_recipe
 from al_ner.storage import Database
 
-WORDS = ["Acme", "Corp", "hired", "Tim", "Cook", "in", "Boston", "."]
-TEXTS = [f"{a} and {b} met in {c} on day {i} ." for i, (a, b, c) in enumerate(
-    [("Acme", "Globex", "Boston"), ("Initech", "Reuters", "Ohio"), ("Apple", "Tim", "Paris")] * 30)]
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory):
-    nlp = spacy.blank("en")
-    nlp.add_pipe("ner")
-    doc = nlp.make_doc(" ".join(WORDS))
-    tags = ["B-ORG", "L-ORG", "O", "O", "O", "O", "U-ORG", "O"]
-    nlp.initialize(lambda: [Example.from_dict(doc, {"entities": tags})])
-    path = tmp_path_factory.mktemp("model") / "tiny"
-    nlp.to_disk(path)
-    return str(path)
-
 
 @pytest.fixture()
-def source(tmp_path):
-    path = tmp_path / "src.jsonl"
-    path.write_text("".join(json.dumps({"text": text}) + "\n" for text in TEXTS))
-    return str(path)
-
-
-@pytest.fixture()
-def gold(tmp_path):
+def gold(tmp_path, texts):
     path = tmp_path / "gold.jsonl"
-    rows = [{"text": t, "spans": [{"start": 0, "end": t.index(" and"), "label": "ORG"}]} for t in TEXTS]
+    rows = [{"text": t, "spans": [{"start": 0, "end": t.index(" and"), "label": "ORG"}]} for t in texts]
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     return str(path)
 
@@ -51,11 +26,11 @@ def recipe(name: str, model: str, source: str, **options):
 
 
 @pytest.mark.parametrize("strategy", ["entity", "mnlp", "entropy", "kcenter", "hybrid"])
-def test_correct_asks_what_the_strategy_chooses(tiny_model, source, strategy):
+def test_correct_asks_what_the_strategy_chooses(tiny_model, source, texts, strategy):
     components = recipe("ner.correct", tiny_model, source, order="uncertain", strategy=strategy,
                         window=30)
     questions = list(components["stream"])
-    assert len(questions) == len(TEXTS) and components["config"]["strategy"] == strategy
+    assert len(questions) == len(texts) and components["config"]["strategy"] == strategy
     assert [q["meta"]["rank"] for q in questions[:3]] == [0, 1, 2]
 
 
