@@ -177,9 +177,15 @@ def targets_text(analysis: Analysis, label: str, choice: str | None, shares: Seq
     share = {s.strategy: s for s in shares}
     best = min((s for s in shares if s.share is not None and s.strategy != RANDOM),
                key=lambda s: s.share, default=None)  # type: ignore[arg-type, return-value]
-    lines = [_share_line(best, "best strategy on the held-out test")]
+    lines = []
     if choice is not None and choice in share:
-        lines.append(_share_line(share[choice], f"recommended `{choice}`"))
+        lines.append(_share_line(share[choice], "the recommended default, chosen on the unbiased dev set"))
+    lines.append(_share_line(best, "best strategy on the held-out test: picked on the set that "
+                                   "reports it, so optimistic"))
+    own = share.get(RANDOM)
+    if own is not None and own.share is not None and own.share < 1.0:
+        lines.append(f"  (random's own mean curve first reaches that F1 at {own.share:.0%} of its tokens: "
+                     "its curve is not monotone, so shares near that are within noise.)")
     lines.append(_never_worse_line(analysis, label, choice))
     lines += _binary_lines(analysis, label, minutes)
     return "\n".join(lines)
@@ -189,7 +195,7 @@ def _share_line(s: Share | None, who: str) -> str:
     if s is None:
         return f"- ≤ 50 % of random's tokens to match random at its last checkpoint ({who}): no strategy reached it."
     verdict = "met" if s.share is not None and s.share <= 0.5 else "**missed**"
-    return (f"- ≤ 50 % of random's tokens to match random at its last checkpoint ({who}, `{s.strategy}`): "
+    return (f"- ≤ 50 % of random's tokens to match random at its last checkpoint (`{s.strategy}`, {who}): "
             f"{verdict}, {'not reached' if s.share is None else f'{s.share:.0%}'} of random's tokens.")
 
 
@@ -211,7 +217,8 @@ def _binary_lines(analysis: Analysis, label: str, minutes: Sequence[tuple[str, f
         behind = [f"{budget_text(b)}: {f:.3f} vs {r:.3f}" for _n, b, f, r in cells if f < r]
         lines.append(f"- `{name}`: below the base model on the held-out test "
                      + (f"at {', '.join(below)}" if below else "at no checkpoint")
-                     + "; behind random at equal estimated minutes "
+                     + "; behind random at equal estimated minutes (means, random interpolated; "
+                     "no interval: the runs were paired at equal tokens) "
                      + (f"at {'; '.join(behind)}" if behind else "at no checkpoint") + ".")
     return lines
 
