@@ -16,7 +16,10 @@ def test_ctrl_c_keeps_answers(tmp_path):
         [sys.executable, "-m", "al_ner", "ner.manual", "t", "blank:en", str(source), "--label", "ORG",
          "-U", "--annotator", "terminal", "--db", str(db)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # Ctrl-C as at a terminal: a job started in the background by a non-interactive shell
+        # (CI scripts, `cmd &`) inherits SIGINT ignored, and Python then never raises KeyboardInterrupt
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert proc.stdin and proc.stdout
     proc.stdin.write("a\nx\n")
     proc.stdin.flush()
