@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from al_ner.constants import VIEW_NER, VIEW_NER_MANUAL
-from al_ner.errors import ConfigError
 from al_ner.models import load_model
 from al_ner.predict import full_span_question
 from al_ner.recipe import recipe
@@ -17,7 +16,8 @@ from al_ner.stream import SkipCounter
 from al_ner.stream.mix import ask_full_every, stamp, with_view
 from al_ner.stream.patterns import combine
 from al_ner.training import make_update
-from al_ner.training.constrained import CONSTRAINED, CONVERSION, CONVERSIONS
+from al_ner.training.constrained import CONSTRAINED, CONVERSION
+from al_ner.training.convert import check_conversion
 from al_ner.types import Components
 
 from ._health import HealthCheck
@@ -49,8 +49,7 @@ def ner_teach(dataset: Dataset, spacy_model: Model, source: Source, label: Label
               seed: Seed = 0) -> Components:
     """Accept or reject single spans the model is unsure about; the model learns as you go."""
     sort = uncertainty_sorter(sorter, bias)
-    if conversion not in CONVERSIONS:
-        raise ConfigError(f"unknown --conversion '{conversion}'; choose one of: {', '.join(CONVERSIONS)}")
+    check_conversion(conversion)
     nlp = load_model(spacy_model)
     matcher = pattern_matcher(nlp, patterns, split_labels(label))
     labels = teach_labels(nlp, split_labels(label), matcher, name=spacy_model)

@@ -157,7 +157,7 @@ def groups_to_docs(nlp: Language, groups: Sequence[Sequence[Task]], *, labels: l
 
 def check_conversion(conversion: str | None) -> str | None:
     if conversion is not None and conversion not in CONVERSIONS:
-        raise ConfigError(f"unknown conversion {conversion!r}; choose one of: {', '.join(CONVERSIONS)}")
+        raise ConfigError(f"unknown --conversion {conversion!r}; choose one of: {', '.join(CONVERSIONS)}")
     return conversion
 
 
