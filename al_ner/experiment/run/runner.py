@@ -16,7 +16,6 @@ other here, `ray_backend.RayBackend` as Ray tasks; either calls `execute_run` fo
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import socket
@@ -33,14 +32,15 @@ import srsly
 
 from ...constants import META as TASK_META, SCORE, TEXT
 from ...errors import BackendError, ConfigError, InputError
+from ...storage import replacing
 from ...types import Task
 from ..analysis.evaluation import Score
 from ..data.config import ExperimentConfig, Strategy
 from ..data.corpus import read_iob, write_tasks
 from ..data.cost import Cost, annotation_cost
 from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, DEV_GOLD, META, POOL_GOLD, RESULTS, RUN_RECORD, TEST,
-                           TEST_GOLD, UNBIASED_DEV, Row, budget_key, counts_key, read_rows, save_counts,
-                           write_rows)
+                           TEST_GOLD, UNBIASED_DEV, Row, budget_key, counts_key, read_rows, row_lines,
+                           save_counts, write_rows)
 from ..data.provenance import environment, file_digest, git_revision
 from ..data.splits import split_answers
 
@@ -406,17 +406,15 @@ def _discard(cfg: ExperimentConfig, work: Path | None) -> None:
 
 
 def _write_rows_atomic(path: Path, rows: list[Row]) -> None:
-    """write_rows through a temporary file: a reader sees the old results or all of the new ones."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    write_rows(tmp, rows)
-    os.replace(tmp, path)
+    """The rows as results JSONL: a reader sees the old results or all of the new ones."""
+    with replacing(path) as file:
+        file.writelines(row_lines(rows))
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON to a temporary file and rename it: a reader sees the old file or the whole new one."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    srsly.write_json(tmp, data)
-    os.replace(tmp, path)
+    """JSON as srsly writes it: a reader sees the old file or the whole new one."""
+    with replacing(path) as file:
+        file.write(srsly.json_dumps(data, indent=2))
 
 
 def pool_scores(path: Path) -> dict[str, float]:
