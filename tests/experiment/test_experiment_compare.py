@@ -20,7 +20,7 @@ from al_ner.experiment.run.arms import check_inputs, drawn_order, load_arms, loa
 from al_ner.experiment.run.compare import cost_checkpoints, prefix_length, prepare
 from al_ner.experiment.render.compare import render_compare
 from al_ner.experiment.data.config import ExperimentConfig
-from al_ner.experiment.data.cost import CostModel, answer_costs, timestamp_seconds
+from al_ner.cost import CostModel, answer_costs, timestamp_seconds
 from al_ner.experiment.data.layout import read_rows
 from al_ner.storage import Database
 from al_ner.stream.hashing import set_hash

@@ -37,7 +37,7 @@ from ...types import Task
 from ..analysis.evaluation import Score
 from ..data.config import ExperimentConfig, Strategy
 from ..data.corpus import read_iob, write_tasks
-from ..data.cost import Cost, annotation_cost
+from ...cost import Cost, annotation_cost
 from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, DEV_GOLD, META, POOL_GOLD, RESULTS, RUN_RECORD, TEST,
                            TEST_GOLD, UNBIASED_DEV, Row, budget_key, counts_key, read_rows, row_lines,
                            save_counts, write_rows)
