@@ -17,9 +17,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..constants import TOKENS
-from ..scoring._beam import (BeamNER, EntKey, EntProbs, Parse, check_batch_size, entity_probs,
+from ..scoring.beam import (BeamNER, EntKey, EntProbs, Parse, check_batch_size, entity_probs,
                              renormalized)
-from ..scoring._docs import doc_tokens, task_doc
+from ..scoring.docs import doc_tokens, task_doc
 from ..types import Task
 
 
@@ -81,7 +81,7 @@ class Window:
     def parses(self) -> list[list[Parse]]:
         """Per sentence, the parses of a log-probability beam: (P(parse), entities of the wanted labels).
 
-        Probabilities are the NER's own (see `al_ner.scoring._normalized`) and sum to at most 1.
+        Probabilities are the NER's own (see `al_ner.scoring.normalized`) and sum to at most 1.
         """
         return self.model.parses(self.docs, normalized=True)
 
