@@ -38,6 +38,7 @@ from ...training.convert import ANSWERS_ONLY, collect_answers, input_doc, token_
 from ...training.merge import ConversionStats, merge_answers
 from ...types import Task
 from ..data.cost import answer_mode
+from .questions import QuestionShapes, question_shapes
 
 N_BOOT = 1000
 N_PERMUTATIONS = 100
@@ -319,6 +320,7 @@ class ArmDiagnosis:
     label_mix: dict[str, tuple[float, float]]  # label -> (arm share, reference share) of predicted entities
     shift: ShiftTest | None
     evidence: Evidence
+    questions: QuestionShapes | None = None  # binary questions longer than any span the model predicts
 
 
 def compare_profiles(arm: Profile, ref: Profile, *, test_tokens: Sequence[str], seed: int) -> list[Measure]:
@@ -429,7 +431,8 @@ def diagnose_arm(base: Language, name: str, answers: Sequence[Task], ref_name: s
     return ArmDiagnosis(name, ref_name, len(sentences.tasks), ref_size,
                         compare_profiles(arm, ref, test_tokens=test_tokens, seed=seed), label_mix(arm, ref),
                         shift_test(arm.embeddings, ref.embeddings[others], seed=seed, space=space),
-                        answer_evidence(base, answers, labels=labels, fill=fill))
+                        answer_evidence(base, answers, labels=labels, fill=fill),
+                        question_shapes(base, answers, labels=labels))
 
 
 def diagnose(base: Language, arms: Sequence[tuple[str, Sequence[Task]]], reference: SentenceSet, *,
@@ -551,6 +554,7 @@ def likely_causes(diagnosis: Diagnosis) -> list[Cause]:
     causes: list[Cause] = []
     for arm in diagnosis.arms:
         causes += _shift_cause(arm) + _pseudo_cause(arm, diagnosis) + _evidence_causes(arm, diagnosis)
+        causes += _question_cause(arm, diagnosis)
         causes += [_measure_cause(arm.arm, m) for m in arm.bias]
         causes += _error_causes(arm.arm, diagnosis)
     causes += _dev_causes(diagnosis) + _forgetting_causes(diagnosis)
@@ -618,6 +622,23 @@ def _shift_cause(arm: ArmDiagnosis) -> list[Cause]:
                   max(0.0, 2 * (t.auc - 0.5)), t.significant,
                   "the model learns from an unusual slice of the data: mix random sentences into each "
                   "batch, or annotate the selected sentences fully (ner.correct) so at least their gold is complete")]
+
+
+def _question_cause(arm: ArmDiagnosis, diagnosis: Diagnosis) -> list[Cause]:
+    q = arm.questions
+    if q is None or not q.longer:
+        return []
+    labels = "/".join(diagnosis.setup.get("labels", []))
+    examples = "; e.g. " + ", ".join(f"\"{text}\"" for text in q.examples) if q.examples else ""
+    number = (f"{q.longer} of {q.binary} {labels} binary questions ({q.share:.0%}) are spans longer than any "
+              f"entity the base model predicts on these sentences ({q.model_longest} tokens) and than any "
+              f"span an annotator accepted ({q.accepted_longest}); {q.accepted_longer} of them accepted{examples}")
+    return [Cause(arm.arm, "its questions were spans the model doesn't predict (malformed questions)", number,
+                  min(1.0, 2 * q.share), q.significant,
+                  "these questions came from scores that weren't the model's (spaCy's beam, as al-ner < 0.2 "
+                  "and Prodigy's ner.teach used it; docs/teach.md): each answer is a 'no' about a span nobody "
+                  "would propose. Leave them out of training (or the whole binary dataset) and ask again with "
+                  "al-ner's ner.teach, whose questions are the model's own candidates")]
 
 
 def _pseudo_cause(arm: ArmDiagnosis, diagnosis: Diagnosis) -> list[Cause]:
