@@ -43,6 +43,7 @@ def likely_causes(diagnosis: Diagnosis) -> list[Cause]:
     causes: list[Cause] = []
     for arm in diagnosis.arms:
         causes += _shift_cause(arm) + _pseudo_cause(arm, diagnosis) + _evidence_causes(arm, diagnosis)
+        causes += _question_cause(arm, diagnosis)
         causes += [_measure_cause(arm.arm, m) for m in arm.bias]
         causes += _error_causes(arm.arm, diagnosis)
     causes += _dev_causes(diagnosis) + _forgetting_causes(diagnosis)
@@ -110,6 +111,23 @@ def _shift_cause(arm: ArmDiagnosis) -> list[Cause]:
                   max(0.0, 2 * (t.auc - 0.5)), t.significant,
                   "the model learns from an unusual slice of the data: mix random sentences into each "
                   "batch, or annotate the selected sentences fully (ner.correct) so at least their gold is complete")]
+
+
+def _question_cause(arm: ArmDiagnosis, diagnosis: Diagnosis) -> list[Cause]:
+    q = arm.questions
+    if q is None or not q.longer:
+        return []
+    labels = "/".join(diagnosis.setup.get("labels", []))
+    examples = "; e.g. " + ", ".join(f"\"{text}\"" for text in q.examples) if q.examples else ""
+    number = (f"{q.longer} of {q.binary} {labels} binary questions ({q.share:.0%}) are spans longer than any "
+              f"entity the base model predicts on these sentences ({q.model_longest} tokens) and than any "
+              f"span an annotator accepted ({q.accepted_longest}); {q.accepted_longer} of them accepted{examples}")
+    return [Cause(arm.arm, "its questions were spans the model doesn't predict (malformed questions)", number,
+                  min(1.0, 2 * q.share), q.significant,
+                  "these questions came from scores that weren't the model's (spaCy's beam, as al-ner < 0.2 "
+                  "and Prodigy's ner.teach used it; docs/teach.md): each answer is a 'no' about a span nobody "
+                  "would propose. Leave them out of training (or the whole binary dataset) and ask again with "
+                  "al-ner's ner.teach, whose questions are the model's own candidates")]
 
 
 def _pseudo_cause(arm: ArmDiagnosis, diagnosis: Diagnosis) -> list[Cause]:

@@ -12,6 +12,7 @@ import numpy as np
 
 from .evidence import Evidence
 from .profile import Measure
+from .questions import QuestionShapes
 from .shift import ShiftTest
 
 @dataclass
@@ -24,6 +25,7 @@ class ArmDiagnosis:
     label_mix: dict[str, tuple[float, float]]  # label -> (arm share, reference share) of predicted entities
     shift: ShiftTest | None
     evidence: Evidence
+    questions: QuestionShapes | None = None  # binary questions longer than any span the model predicts
 
 
 @dataclass(frozen=True)

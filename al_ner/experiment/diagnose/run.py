@@ -33,6 +33,7 @@ from .causes import likely_causes
 from .diagnosis import ArmDiagnosis, Diagnosis, Errors, dev_rows, forgetting_rows, held_out_errors
 from .evidence import answer_evidence
 from .profile import Profile, SentenceSet, compare_profiles, label_mix, profile
+from .questions import question_shapes
 from .shift import shift_test
 
 TEST = "test"
@@ -148,7 +149,8 @@ def diagnose_arm(base: Language, name: str, answers: Sequence[Task], ref_name: s
     return ArmDiagnosis(name, ref_name, len(sentences.tasks), ref_size,
                         compare_profiles(arm, ref, test_tokens=test_tokens, seed=seed), label_mix(arm, ref),
                         shift_test(arm.embeddings, ref.embeddings[others], seed=seed, space=space),
-                        answer_evidence(base, answers, labels=labels, fill=fill))
+                        answer_evidence(base, answers, labels=labels, fill=fill),
+                        question_shapes(base, answers, labels=labels))
 
 
 def diagnose(base: Language, arms: Sequence[tuple[str, Sequence[Task]]], reference: SentenceSet, *,
