@@ -35,6 +35,7 @@ def test_auc_and_logistic_regression_are_right_on_easy_cases() -> None:
     assert w[0] > 0.5 and w[1] > 0.5
 
 
+@pytest.mark.slow
 def test_the_two_sample_test_finds_a_shift_and_not_a_non_shift() -> None:
     rng = np.random.default_rng(1)
     same = shift_test(rng.normal(size=(120, 8)), rng.normal(size=(200, 8)), seed=0, space="x",
