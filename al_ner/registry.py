@@ -25,3 +25,25 @@ def get(registry: catalogue.Registry, name: str) -> Callable[..., Any]:
         choices = ", ".join(sorted(registry.get_all())) or "(none)"
         kind = registry.namespace[-1]
         raise ConfigError(f"unknown {kind} '{name}'; choose one of: {choices}") from None
+
+
+_ALIASES: dict[tuple[str, ...], dict[str, str]] = {}  # a registry's namespace -> short name -> name
+
+
+def register(registry: catalogue.Registry, name: str, func: Callable[..., Any], *,
+             alias: str | None = None) -> Callable[..., Any]:
+    """Register `func` as `name`, and `alias` as its short name (`--loader jsonl`, `--strategy mnlp`)."""
+    registry.register(name, func=func)
+    if alias is not None:
+        _ALIASES.setdefault(registry.namespace, {})[alias] = name
+    return func
+
+
+def aliases(registry: catalogue.Registry) -> dict[str, str]:
+    """Short name -> registered name, in the order they were registered."""
+    return dict(_ALIASES.get(registry.namespace, {}))
+
+
+def resolve(registry: catalogue.Registry, name: str) -> str:
+    """The registered name behind `name`: an alias's, or `name` itself."""
+    return _ALIASES.get(registry.namespace, {}).get(name, name)

@@ -13,7 +13,8 @@ from al_ner import registry
 from al_ner.errors import ConfigError
 from al_ner.models import check_labels, get_ner
 from al_ner.sorters import ALGORITHMS
-from al_ner.stream import SkipCounter, add_tokens, get_stream, split_sentences
+from al_ner.strategies import strategy_aliases
+from al_ner.stream import SkipCounter, add_tokens, get_stream, loader_help, split_sentences
 from al_ner.stream.patterns import PatternMatcher, read_patterns
 from al_ner.stream.progress import SourceProgress
 from al_ner.types import Sorter, Stream, Task
@@ -24,8 +25,7 @@ Source = Annotated[str, typer.Argument(
     help="Source: .jsonl/.json/.csv/.txt/.conll file, '-' for stdin, dataset:NAME, or a datasets id/dir")]
 Labels = Annotated[str, typer.Option("--label", "-l", show_default=False,
                                      help="Label(s) to annotate, comma-separated")]
-Loader = Annotated[Optional[str], typer.Option(
-    "--loader", help="Loader: jsonl, json, csv, txt, conll, datasets (default: from the extension)")]
+Loader = Annotated[Optional[str], typer.Option("--loader", help=loader_help())]
 Unsegmented = Annotated[bool, typer.Option("--unsegmented", "-U", help="Don't split texts into sentences")]
 Exclude = Annotated[str, typer.Option(
     "--exclude", "-e", help="Comma-separated datasets whose examples are not asked again")]
@@ -43,8 +43,7 @@ Bias = Annotated[float, typer.Option(
     "scores near 0.7)")]
 StrategyName = Annotated[str, typer.Option(
     "--strategy", help="With --order uncertain: the query strategy, a registered name or an alias "
-    "(entity, entropy, mnlp, kcenter, mmr, density, hybrid, random, epsilon, cold-start); "
-    "default: entity (beam entity uncertainty); see docs/strategies.md")]
+    f"({', '.join(strategy_aliases())}); default: entity (beam entity uncertainty); see docs/strategies.md")]
 StrategySettings = Annotated[str, typer.Option(
     "--strategy-settings", help='The strategy\'s settings as a JSON object, e.g. \'{"epsilon": 0.2}\'')]
 Subsequence = Annotated[bool, typer.Option(

@@ -11,6 +11,7 @@ import typer
 
 from ..backends import BACKENDS
 from ..scoring.pool import score_pool, write_scored
+from ..stream.loaders import loader_help
 from ._app import app, split_names
 
 
@@ -21,7 +22,7 @@ def score_cli(
     model: Annotated[str, typer.Argument(help="spaCy pipeline whose NER scores the sentences")],
     label: Annotated[str, typer.Option("--label", "-l", help="Label(s) the uncertainty is about")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Scored sentences as JSONL ('-': stdout)")],
-    loader: Annotated[Optional[str], typer.Option(help="Loader (default: from the extension)")] = None,
+    loader: Annotated[Optional[str], typer.Option(help=loader_help())] = None,
     unsegmented: Annotated[bool, typer.Option("--unsegmented", "-U",
                                               help="Don't split texts into sentences")] = False,
     batch_size: Annotated[int, typer.Option(help="Sentences per NER batch")] = 64,

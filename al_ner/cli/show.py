@@ -13,6 +13,7 @@ from ..annotators.terminal import Mark, plain_mark, render
 from ..constants import ANSWER, ANSWERS, FLAGGED
 from ..errors import ConfigError
 from ..storage import get_db
+from ..stream.loaders import loader_help
 from ..types import Task
 from ._app import DB_OPTION_HELP, app, split_names
 
@@ -64,7 +65,7 @@ def print_dataset_cli(
 @app.command("print-stream")
 def print_stream_cli(
     source: Annotated[str, typer.Argument(help="Source file (as the recipes read it), '-' for stdin")],
-    loader: Annotated[str | None, typer.Option("--loader", help="Loader (default: from the extension)")] = None,
+    loader: Annotated[str | None, typer.Option("--loader", help=loader_help())] = None,
     model: Annotated[str | None, typer.Option("--model", help="Show this pipeline's entities instead")] = None,
     label: Annotated[str, typer.Option("--label", help="With --model: only these labels")] = "",
     color: Color = None, limit: Limit = None,

@@ -8,12 +8,15 @@ Importing this package registers the built-in strategies in `al_ner.registry.str
 
 from __future__ import annotations
 
-from . import diversity, mixing, uncertainty
-from .base import (ALIASES, DEFAULT_STRATEGY, QueryStrategy, ScoreStrategy, make_strategy, query,
-                   strategy_name)
+from . import uncertainty, diversity, mixing  # noqa: I001  (registered, and listed, in this order)
+from .base import (DEFAULT_STRATEGY, QueryStrategy, ScoreStrategy, make_strategy, query, register_strategy,
+                   strategy_aliases, strategy_name)
 from .select import ASKED, select, sentence_question, subsequence_question
 from .window import Window, WindowModel
 
+ALIASES = strategy_aliases()  # the built-in strategies' short names -> registered names
+
 __all__ = ["ALIASES", "ASKED", "DEFAULT_STRATEGY", "QueryStrategy", "ScoreStrategy", "Window",
            "WindowModel", "diversity", "make_strategy", "mixing", "query", "select",
-           "sentence_question", "strategy_name", "subsequence_question", "uncertainty"]
+           "register_strategy", "sentence_question", "strategy_aliases", "strategy_name", "subsequence_question",
+           "uncertainty"]

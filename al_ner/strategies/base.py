@@ -16,13 +16,6 @@ from .window import Window
 
 ScoreFn = Callable[[Window], np.ndarray]
 
-# short names for the command line: `--strategy mnlp` is `--strategy al_ner.mnlp.v1`
-ALIASES = {
-    "entity": "al_ner.entity_uncertainty.v1", "entropy": "al_ner.beam_entropy.v1",
-    "mnlp": "al_ner.mnlp.v1", "kcenter": "al_ner.kcenter.v1", "mmr": "al_ner.mmr.v1",
-    "density": "al_ner.density.v1", "hybrid": "al_ner.hybrid.v1", "random": "al_ner.random.v1",
-    "epsilon": "al_ner.epsilon_random.v1", "cold-start": "al_ner.cold_start.v1",
-}
 DEFAULT_STRATEGY = "al_ner.entity_uncertainty.v1"  # what --order uncertain always did
 
 
@@ -61,9 +54,21 @@ def query(strategy: QueryStrategy, window: Window, n: int) -> list[int]:
     return picked
 
 
+def register_strategy(name: str, *, alias: str | None = None) -> Callable[[Callable[..., QueryStrategy]],
+                                                                          Callable[..., QueryStrategy]]:
+    """Register a strategy factory as `name`, with `alias` its short name (`--strategy mnlp`)."""
+    return lambda factory: registry.register(registry.strategies, name, factory, alias=alias)
+
+
 def strategy_name(name: str) -> str:
     """The registered name behind `name` (an alias like "mnlp", or a registered name)."""
-    return ALIASES.get(name, name)
+    return registry.resolve(registry.strategies, name)
+
+
+def strategy_aliases() -> dict[str, str]:
+    """Short name -> registered name of every strategy that has one (built-ins register theirs)."""
+    import_builtins()
+    return registry.aliases(registry.strategies)
 
 
 def make_strategy(name: str, settings: Mapping[str, Any] | None = None, *,
@@ -93,7 +98,7 @@ def score_function(name: str, settings: Mapping[str, Any] | None = None, *,
     """The score of a scoring strategy (for density, MMR and hybrids), or a ConfigError."""
     strategy = make_strategy(name, settings, seed=seed)
     if not isinstance(strategy, ScoreStrategy):
-        scoring = [alias for alias, full in ALIASES.items() if _scores(full)]
+        scoring = [alias for alias, full in strategy_aliases().items() if _scores(full)]
         raise ConfigError(f"'{name}' doesn't score tasks, so it can't be combined here; use a "
                           f"scoring strategy: {', '.join(scoring)}")
     return strategy.score

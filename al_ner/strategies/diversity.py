@@ -7,9 +7,9 @@ from functools import partial
 
 import numpy as np
 
-from ..registry import strategies
 from ..sorters.util import check_number
-from .base import DEFAULT_STRATEGY, ScoreFn, ScoreStrategy, score_function, strategy_name
+from .base import (DEFAULT_STRATEGY, ScoreFn, ScoreStrategy, register_strategy, score_function,
+                   strategy_name)
 from .maths import cosine_similarities, density, kcenter_greedy, mmr
 from .window import Window
 
@@ -49,7 +49,7 @@ def log_prob_default(name: str, settings: dict | None) -> dict | None:
     return settings
 
 
-@strategies("al_ner.kcenter.v1")
+@register_strategy("al_ner.kcenter.v1", alias="kcenter")
 def configure_kcenter() -> KCenter:
     """Diversity by k-center greedy: each question is the sentence farthest from those before it.
 
@@ -63,7 +63,7 @@ def configure_kcenter() -> KCenter:
     return KCenter()
 
 
-@strategies("al_ner.mmr.v1")
+@register_strategy("al_ner.mmr.v1", alias="mmr")
 def configure_mmr(*, relevance: str = DEFAULT_STRATEGY, relevance_settings: dict | None = None,
                   lam: float = 0.7, seed: int = 0) -> MMR:
     """Diversity by maximal marginal relevance: uncertain, but unlike what was just picked.
@@ -80,7 +80,7 @@ def configure_mmr(*, relevance: str = DEFAULT_STRATEGY, relevance_settings: dict
                float(lam))
 
 
-@strategies("al_ner.density.v1")
+@register_strategy("al_ner.density.v1", alias="density")
 def configure_density(*, base: str = DEFAULT_STRATEGY, base_settings: dict | None = None,
                       beta: float = 1.0, seed: int = 0) -> ScoreStrategy:
     """Information density: uncertainty weighted by how typical a sentence is of the pool.

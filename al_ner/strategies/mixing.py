@@ -9,9 +9,9 @@ from functools import partial
 import numpy as np
 
 from ..errors import ConfigError
-from ..registry import strategies
 from ..sorters.util import check_int, check_number
-from .base import DEFAULT_STRATEGY, QueryStrategy, ScoreFn, ScoreStrategy, make_strategy, score_function
+from .base import (DEFAULT_STRATEGY, QueryStrategy, ScoreFn, ScoreStrategy, make_strategy, register_strategy,
+                   score_function)
 from .maths import epsilon_mix, weighted_ranks
 from .window import Window
 
@@ -72,7 +72,7 @@ def hybrid_scores(window: Window, *, parts: list[ScoreFn], weights: list[float])
     return weighted_ranks([part(window) for part in parts], weights)
 
 
-@strategies("al_ner.random.v1")
+@register_strategy("al_ner.random.v1", alias="random")
 def configure_random(*, seed: int = 0) -> RandomStrategy:
     """Random: a seeded uniform choice of the window (the baseline, and a part of the mixes).
 
@@ -85,7 +85,7 @@ def configure_random(*, seed: int = 0) -> RandomStrategy:
     return RandomStrategy(seed)
 
 
-@strategies("al_ner.hybrid.v1")
+@register_strategy("al_ner.hybrid.v1", alias="hybrid")
 def configure_hybrid(*, parts: Mapping[str, float] | None = None, seed: int = 0) -> ScoreStrategy:
     """Hybrid: a weighted mean of several scoring strategies' ranks within the window.
 
@@ -105,7 +105,7 @@ def configure_hybrid(*, parts: Mapping[str, float] | None = None, seed: int = 0)
     return ScoreStrategy(partial(hybrid_scores, parts=fns, weights=weights))
 
 
-@strategies("al_ner.epsilon_random.v1")
+@register_strategy("al_ner.epsilon_random.v1", alias="epsilon")
 def configure_epsilon_random(*, base: str = DEFAULT_STRATEGY, base_settings: dict | None = None,
                              epsilon: float = 0.1, seed: int = 0) -> EpsilonRandom:
     """Epsilon-random: the base strategy's picks, with an `epsilon` share of random ones mixed in.
@@ -120,7 +120,7 @@ def configure_epsilon_random(*, base: str = DEFAULT_STRATEGY, base_settings: dic
     return EpsilonRandom(make_strategy(base, base_settings, seed=seed), float(epsilon), seed)
 
 
-@strategies("al_ner.cold_start.v1")
+@register_strategy("al_ner.cold_start.v1", alias="cold-start")
 def configure_cold_start(*, base: str = DEFAULT_STRATEGY, base_settings: dict | None = None,
                          start: str = "al_ner.random.v1", start_settings: dict | None = None,
                          size: int = 100, seed: int = 0) -> ColdStart:

@@ -6,9 +6,8 @@ from functools import partial
 
 import numpy as np
 
-from ..registry import strategies
 from ..scoring.maths import get_reducer
-from .base import ScoreStrategy
+from .base import ScoreStrategy, register_strategy
 from .maths import grouped, mnlp, parse_entropy, span_uncertainty
 from .window import Window
 
@@ -30,7 +29,7 @@ def mnlp_scores(window: Window) -> np.ndarray:
                      for parses, length in zip(window.parses, window.lengths)])
 
 
-@strategies("al_ner.entity_uncertainty.v1")
+@register_strategy("al_ner.entity_uncertainty.v1", alias="entity")
 def configure_entity_uncertainty(*, reduce: str = "max", normalized: bool = False) -> ScoreStrategy:
     """Beam entity uncertainty: ask the sentences whose candidate entities are nearest p = 0.5.
 
@@ -46,7 +45,7 @@ def configure_entity_uncertainty(*, reduce: str = "max", normalized: bool = Fals
     return ScoreStrategy(partial(entity_scores, reduce=reduce, normalized=bool(normalized)))
 
 
-@strategies("al_ner.beam_entropy.v1")
+@register_strategy("al_ner.beam_entropy.v1", alias="entropy")
 def configure_beam_entropy() -> ScoreStrategy:
     """Beam entropy: ask the sentences whose beam spreads its probability over many analyses.
 
@@ -60,7 +59,7 @@ def configure_beam_entropy() -> ScoreStrategy:
     return ScoreStrategy(entropy_scores)
 
 
-@strategies("al_ner.mnlp.v1")
+@register_strategy("al_ner.mnlp.v1", alias="mnlp")
 def configure_mnlp() -> ScoreStrategy:
     """MNLP: ask the sentences whose best analysis is least probable per token.
 

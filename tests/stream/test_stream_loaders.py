@@ -6,6 +6,7 @@ import io
 import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -155,3 +156,23 @@ def test_txt_non_utf8(tmp_path):
     path.write_bytes(b"ok\nbad \x80 byte\n")
     with pytest.raises(InputError, match=r"in.txt:2: line is not valid UTF-8 \(byte 0x80 at column 5\)"):
         list(read_txt(path))
+
+
+def test_a_new_format_is_one_registration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import catalogue
+
+    from al_ner.stream.loaders import count_lines, count_records, get_stream, loader, loader_help, plugins
+
+    for module, name in ((catalogue, "REGISTRY"), (registry, "_ALIASES"), (plugins, "_INFOS")):
+        monkeypatch.setattr(module, name, {k: (dict(v) if isinstance(v, dict) else v)
+                                           for k, v in getattr(module, name).items()})
+
+    @loader("test.pipes.v1", alias="pipes", extensions=(".pipes",), count=count_lines, help="|-separated words")
+    def read_pipes(source, *, on_invalid=None):
+        return ({"text": line.strip().replace("|", " ")} for line in open(source) if line.strip())
+
+    path = tmp_path / "a.pipes"
+    path.write_text("Acme|rose\n\nGlobex|fell\n")
+    assert [task["text"] for task in get_stream(path)] == ["Acme rose", "Globex fell"]
+    assert count_records(path) == 2 and "pipes" in loader_help()
+    assert [task["text"] for task in get_stream(path, loader="test.pipes.v1")] == ["Acme rose", "Globex fell"]

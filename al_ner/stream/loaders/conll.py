@@ -1,0 +1,101 @@
+"""CoNLL columns: one task per sentence (token first, IOB tag last), gold spans from the tags."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ...errors import InputError
+from ...types import Stream, Task
+from ..iob import check_iob, check_scheme, iob_to_spans, words_to_task
+from .plugins import loader
+from .reading import (OnInvalid, catch, check_source, check_text, decode_line, numbered_lines, source_name,
+                      tasks_or_errors)
+
+
+def count_sentences(source: str | Path, **options: Any) -> int:
+    return sum(1 for rows in _conll_blocks(numbered_lines(source)) if rows)
+
+
+@loader("al_ner.conll.v1", alias="conll", extensions=(".conll", ".iob"), count=count_sentences,
+        help="one sentence per block, IOB tags")
+def read_conll(source: str | Path, *, scheme: str | None = None,
+               on_invalid: OnInvalid | None = None) -> Stream:
+    """One task per sentence of a CoNLL column file (token first, IOB tag last).
+
+    scheme: "iob1" or "iob2" to check the tags strictly, None/"auto" to read either.
+    Sentences end at blank lines; -DOCSTART- lines start a new document.
+    Each task has text (tokens joined by single spaces), tokens, gold spans and
+    meta {"source": file name, "doc": i, "sent": j}.
+    """
+    scheme = check_scheme(scheme)
+    check_source(source)
+    return tasks_or_errors(_parse_conll(source, scheme), on_invalid)
+
+
+def _parse_conll(source: str | Path, scheme: str | None) -> Iterator[Task | InputError]:
+    path = source_name(source)
+    doc, sent = 0, 0
+    for rows in _conll_blocks(numbered_lines(source)):
+        if not rows:  # -DOCSTART-
+            doc, sent = (doc + 1, 0) if sent else (doc, sent)
+            continue
+        meta = {"source": Path(path).name, "doc": doc, "sent": sent}
+        yield catch(_conll_task, rows, scheme, path, meta)
+        sent += 1
+
+
+def _conll_blocks(lines: Iterable[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
+    """The numbered lines of each sentence; an empty list for each -DOCSTART- line."""
+    rows: list[tuple[int, str]] = []
+    for n, line in lines:
+        if line.startswith("-DOCSTART-") or not line.strip():
+            if rows:
+                yield rows
+                rows = []
+            if line.startswith("-DOCSTART-"):
+                yield []
+        else:
+            rows.append((n, line))
+    if rows:
+        yield rows
+
+
+def _conll_task(rows: list[tuple[int, str]], scheme: str | None, path: str,
+                meta: dict[str, Any]) -> Task:
+    words, tags = [], []
+    for n, line in rows:
+        check_text(line, path, n)
+        columns = line.split()
+        if len(columns) < 2:
+            raise InputError(f"expected a token and a tag separated by whitespace, got {line!r}; "
+                             "CoNLL lines need at least 2 columns", path=path, line=n)
+        words.append(columns[0])
+        tags.append(columns[-1])
+    problem = check_iob(tags, scheme)
+    if problem is not None:
+        raise InputError(problem[1], path=path, line=rows[problem[0]][0])
+    return words_to_task(words, iob_to_spans(tags), meta)
+
+
+_IOB_TAG = re.compile(r"O|[BI]-\S+")
+
+
+def looks_like_conll(path: str | Path, *, lines: int = 50) -> bool:
+    """Whether a text file reads like CoNLL columns: a -DOCSTART- line, or nearly every one
+    of its first non-blank `lines` a token and an IOB tag (O, B-X, I-X) in the last column."""
+    rows = []
+    with open(path, "rb") as file:
+        for raw in itertools.islice(file, lines * 4):
+            line = decode_line(raw).strip()
+            if line.startswith("-DOCSTART-"):
+                return True
+            if line:
+                rows.append(line.split())
+            if len(rows) >= lines:
+                break
+    tagged = sum(1 for row in rows if len(row) >= 2 and _IOB_TAG.fullmatch(row[-1]))
+    return bool(rows) and tagged >= 0.9 * len(rows)

@@ -1,0 +1,48 @@
+"""JSONL: one task per line (or stdin "-"); blank lines are skipped."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import srsly
+
+from ...errors import InputError
+from ...types import Stream, Task
+from .plugins import count_lines, loader
+from .reading import (OnInvalid, catch, check_source, check_task, check_text, numbered_lines, source_name,
+                      tasks_or_errors)
+
+
+@loader("al_ner.jsonl.v1", alias="jsonl", extensions=(".jsonl",), count=count_lines,
+        help="one task per line")
+def read_jsonl(source: str | Path, *, on_invalid: OnInvalid | None = None) -> Stream:
+    """One task per line of a JSONL file (or stdin "-"); blank lines are skipped."""
+    check_source(source)
+    return tasks_or_errors(_parse_jsonl(source), on_invalid)
+
+
+def _parse_jsonl(source: str | Path) -> Iterator[Task | InputError]:
+    path = source_name(source)
+    for n, line in numbered_lines(source):
+        if line.strip():
+            yield catch(_jsonl_task, line, path, n)
+
+
+def _jsonl_task(line: str, path: str, n: int) -> Task:
+    check_text(line, path, n)
+    try:
+        task = _json_loads(line)
+    except json.JSONDecodeError as err:
+        raise InputError(f"invalid JSON ({err.msg} at column {err.colno}); write one JSON object "
+                         "per line", path=path, line=n) from None
+    return check_task(task, path, n)
+
+
+def _json_loads(text: str) -> Any:
+    try:
+        return srsly.json_loads(text)
+    except ValueError:  # ujson's messages say little: let the stdlib parse it or explain
+        return json.loads(text)
