@@ -27,8 +27,8 @@ from .stream import (SkipCounter, add_tokens, filter_duplicates, filter_seen, ge
 from .training import (ONTONOTES_TO_CONLL, answers_to_docs, data_to_spacy, evaluate,
                        make_update, merge_answers, train)
 from .types import Annotator, Components, ScoredStream, Stream, Task
+from .version import __version__
 
-__version__ = "0.1.0"
 
 __all__ = [
     "ONTONOTES_TO_CONLL", "AlNerError", "Annotator", "AnswerError", "BackendError", "Components", "ConfigError",

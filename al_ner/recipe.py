@@ -2,27 +2,22 @@
 
 Recipes type their parameters with ``Annotated[..., typer.Argument/Option(...)]``; Prodigy-style
 ``@recipe("name", arg=(help, "positional"|"option"|"flag", shortcut, type))`` annotations work too,
-so recipes written for Prodigy need only their import changed.
+so recipes written for Prodigy need only their import changed. The command line turns either into
+its options (al_ner/cli/recipe_args.py); nothing here depends on it.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import inspect
 import sys
-import typing
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
 
 from .errors import RecipeError
 from .registry import recipes
 from .types import Components
 
 RecipeFunc = Callable[..., Components]
-_KINDS = ("positional", "option", "flag")
 
 
 def recipe(name: str, **plac_args: tuple) -> Callable[[RecipeFunc], RecipeFunc]:
@@ -50,32 +45,6 @@ def get_recipe(name: str) -> RecipeFunc:
 def load_builtin_recipes() -> None:
     """Register the recipes shipped in al_ner.recipes (imported by name: core doesn't depend on them)."""
     importlib.import_module("al_ner.recipes")
-
-
-def recipe_parameters(func: RecipeFunc) -> list[inspect.Parameter]:
-    """The recipe's parameters with Typer annotations, from type hints or Prodigy tuples."""
-    hints = typing.get_type_hints(func, include_extras=True)
-    plac = getattr(func, "__al_ner_plac__", {})
-    params = []
-    for param in inspect.signature(func).parameters.values():
-        annotation = hints.get(param.name, str)
-        if param.name in plac:
-            annotation = _from_plac(param, plac[param.name])
-        params.append(param.replace(annotation=annotation, kind=inspect.Parameter.KEYWORD_ONLY))
-    return params
-
-
-def _from_plac(param: inspect.Parameter, spec: tuple) -> Any:
-    help_, kind, shortcut, type_ = (tuple(spec) + (None,) * 4)[:4]
-    kind = kind or ("positional" if param.default is inspect.Parameter.empty else "option")
-    if kind not in _KINDS:
-        raise RecipeError(f"argument '{param.name}' has kind {kind!r}; use one of: {', '.join(_KINDS)}")
-    if kind == "positional":
-        return Annotated[type_ or str, typer.Argument(help=help_)]
-    names = [f"--{param.name.replace('_', '-')}"] + ([f"-{shortcut}"] if shortcut else [])
-    if kind == "flag":
-        return Annotated[bool, typer.Option(*names, help=help_)]
-    return Annotated[type_ or str, typer.Option(*names, help=help_)]
 
 
 def load_recipe_file(path: str) -> None:

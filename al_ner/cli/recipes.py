@@ -9,9 +9,10 @@ import typer
 
 from ..controller import SessionReport, run_components
 from ..health import describe
-from ..recipe import load_builtin_recipes, recipe_parameters
+from ..recipe import load_builtin_recipes
 from ..registry import recipes
 from ._app import DB_OPTION_HELP, app
+from .recipe_args import recipe_parameters
 
 _SESSION_PARAMS: dict[str, tuple[Any, Any]] = {
     "annotator": (Annotated[str, typer.Option(

@@ -7,13 +7,13 @@ file, line of al-ner code or spaCy/model version re-runs it instead of reusing s
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import subprocess
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from ... import __version__
-from ... import recipes  # type: ignore[attr-defined]  # al_ner.recipes is recipes/ (package-dir)
+from ...version import __version__
 
 # Modules that only read results (reports, plots, quoting), serve people (web, terminal, CLI)
 # or decide where runs compute (backends: the same job gives the same rows on any of them, as
@@ -40,10 +40,17 @@ def file_digest(path: str | Path) -> str:
 def code_digest() -> str:
     """sha1 over the source of al-ner and its recipes (all but the modules in NOT_IN_RUNS)."""
     digest = hashlib.sha1()
-    for root in (Path(__file__).parents[2], Path(recipes.__file__).parent):
+    for root in (Path(__file__).parents[2], _recipes_dir()):
         for path in _sources(root):
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def _recipes_dir() -> Path:
+    """Where al_ner.recipes lives (recipes/, by the package-dir mapping), found without importing it."""
+    spec = importlib.util.find_spec("al_ner.recipes")
+    assert spec is not None and spec.submodule_search_locations, "al_ner.recipes is part of the package"
+    return Path(list(spec.submodule_search_locations)[0])
 
 
 def _sources(root: Path) -> Iterable[Path]:
