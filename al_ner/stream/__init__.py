@@ -7,7 +7,7 @@ from .hashing import set_hash, set_hashes
 from .iob import check_iob, iob_to_spans, spans_to_iob, words_to_task
 from .loaders import (LOADERS, SkipCounter, clean_ag_news, count_records, get_loader, get_stream,
                       infer_loader, loader, loader_help, read_conll, read_csv, read_datasets, read_json,
-                      read_jsonl, read_stored, read_txt)
+                      read_jsonl, read_stored, read_txt, write_jsonl)
 from .patterns import PatternMatcher, add_pattern_spans, read_patterns
 from .preprocess import add_tokens, doc_tokens, split_sentences
 from .progress import SourceProgress
@@ -19,5 +19,5 @@ __all__ = [
     "filter_duplicates", "filter_seen", "get_loader", "get_stream", "infer_loader", "iob_to_spans", "loader", "loader_help",
     "read_conll", "read_csv", "read_datasets", "read_json", "read_jsonl", "read_patterns",
     "read_stored", "read_txt", "set_hash", "set_hashes", "spans_to_iob", "split_sentences",
-    "task_problem", "validate_task", "words_to_task",
+    "task_problem", "validate_task", "words_to_task", "write_jsonl",
 ]

@@ -1,15 +1,16 @@
-"""JSONL: one task per line (or stdin "-"); blank lines are skipped."""
+"""JSONL: one task per line (or stdin "-"), blank lines skipped; and `write_jsonl`, its pair."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import srsly
 
 from ...errors import InputError
+from ...storage import encode, replacing
 from ...types import Stream, Task
 from .plugins import count_lines, loader
 from .reading import (OnInvalid, catch, check_source, check_task, check_text, numbered_lines, source_name,
@@ -46,3 +47,14 @@ def _json_loads(text: str) -> Any:
         return srsly.json_loads(text)
     except ValueError:  # ujson's messages say little: let the stdlib parse it or explain
         return json.loads(text)
+
+
+def write_jsonl(path: str | Path, tasks: Iterable[Task]) -> int:
+    """Write `tasks` as JSONL (UTF-8, one task a line, as the dataset store writes them), all of
+    them or none: each is checked as read_jsonl checks it, and the file is replaced whole only
+    when every one passed. Returns how many; read_jsonl reads them back."""
+    count = 0
+    with replacing(path) as file:
+        for count, task in enumerate(tasks, start=1):
+            file.write(encode(check_task(task, str(path), None, f"task {count - 1}: ")).decode("utf-8"))
+    return count
