@@ -37,7 +37,7 @@ def prepare_cli(
     seed: Annotated[int, typer.Option(help="Seed for drawing dev and the pool subset")] = 0,
 ) -> None:
     """Read a labeled corpus and write its splits, with no sentence shared by hash."""
-    from ..experiment.data.corpus import load_spec
+    from ..experiment.data.gold_corpus import load_spec
     from ..experiment.data.splits import prepare_corpus
 
     summary = prepare_corpus(load_spec(spec), out_dir, path=path, datasets_id=datasets_id or None,

@@ -57,7 +57,7 @@ def test_a_worker_that_cannot_see_the_experiments_files_says_so(tmp_path: Path) 
     from al_ner.experiment.run.runner import RunJob, execute_run
 
     cfg = load_config(None)
-    job = RunJob(cfg, cfg.strategy("random"), 0, Path("pools/pool_s0.jsonl"), tmp_path / "run", {})
+    job = RunJob(cfg, cfg.arm("random"), 0, Path("pools/pool_s0.jsonl"), tmp_path / "run", {})
     with pytest.raises(BackendError, match="pool_s0.jsonl is not on .*at the same paths \\(a shared filesystem\\)"):
         run_on_worker([None], execute_run, job, str(tmp_path))
     assert not (tmp_path / "run").exists()

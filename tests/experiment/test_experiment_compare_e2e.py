@@ -14,7 +14,7 @@ import srsly
 from al_ner.experiment.run.compare import prepare
 from al_ner.experiment.render.compare import render_compare
 from al_ner.experiment.data.config import load_config
-from al_ner.experiment.data.corpus import read_iob, write_iob
+from al_ner.experiment.data.gold_corpus import read_iob, write_iob
 from al_ner.experiment.run.demo import build_demo
 from al_ner.experiment.diagnose.run import DiagnoseSpec, compare_analysis, run_diagnosis
 

@@ -9,7 +9,7 @@ import pytest
 import srsly
 
 from al_ner.errors import ConfigError
-from al_ner.experiment.data.config import Strategy, load_config
+from al_ner.experiment.data.config import Arm, load_config
 from al_ner.experiment.run.runner import Experiment
 from al_ner.experiment.run.spacy_steps import SpacySteps
 from al_ner.scoring import score_pool, write_scored
@@ -17,7 +17,7 @@ from al_ner.scoring import score_pool, write_scored
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
 NEWS = Path(__file__).resolve().parents[2] / "corpora" / "news"
-PRE = Strategy("active-full", "ner.correct", rounds=True, args={"order": "uncertain", "pre_scored": True})
+PRE = Arm("active-full", "ner.correct", rounds=True, args={"order": "uncertain", "pre_scored": True})
 
 
 def run(out: Path, scored_pool: Path | None, pre_scored: bool):

@@ -13,7 +13,7 @@ import pytest
 import srsly
 
 from al_ner.experiment.data.config import load_config
-from al_ner.experiment.data.corpus import read_iob, write_iob
+from al_ner.experiment.data.gold_corpus import read_iob, write_iob
 from al_ner.experiment.data.layout import ANNOTATION_DEV
 from al_ner.experiment.run.runner import Experiment
 from al_ner.experiment.run.spacy_steps import SpacySteps

@@ -10,9 +10,9 @@ import srsly
 
 from al_ner.errors import BackendError
 from al_ner.experiment.data import provenance
-from al_ner.experiment.data.config import ExperimentConfig, Strategy, load_config
+from al_ner.experiment.data.config import Arm, ExperimentConfig, load_config
 from al_ner.cost import CostMeter, CostModel
-from al_ner.experiment.analysis.evaluation import Score
+from al_ner.experiment.analysis.scores import Score
 from al_ner.experiment.data.layout import ANNOTATION_DEV, TEST, UNBIASED_DEV, read_rows
 from al_ner.experiment.data.layout import load_counts
 from al_ner.experiment.run.runner import Annotation, Checkpoint, Experiment, LocalBackend
@@ -31,7 +31,7 @@ class FakeSteps:
         self.pool_size = pool_size
         self.version = "1"
 
-    def annotate(self, strategy: Strategy, *, db_dir: Path, model: str, source: Path,
+    def annotate(self, strategy: Arm, *, db_dir: Path, model: str, source: Path,
                  checkpoint: Checkpoint, seed: int, round_no: int) -> Annotation:
         have = self.answers.setdefault(db_dir, [])
         view = "ner_manual" if strategy.mode == "manual" else "ner"
@@ -161,7 +161,7 @@ def test_changing_a_strategy_definition_reruns_only_that_strategy(tmp_path: Path
     Experiment(config(), NEWS, tmp_path, FakeSteps()).run()
     cfg = config()
     defs = dict(cfg.strategy_defs)
-    defs["active-binary"] = Strategy("active-binary", "ner.teach", rounds=True, args={"sorter": "mean"})
+    defs["active-binary"] = Arm("active-binary", "ner.teach", rounds=True, args={"sorter": "mean"})
     changed = FakeSteps()
     Experiment(replace(cfg, strategy_defs=defs), NEWS, tmp_path, changed).run()
     assert {c[0] for c in changed.calls} == {"active-binary"}
@@ -181,8 +181,8 @@ def test_strategies_are_defined_in_the_config(tmp_path: Path) -> None:
     path.write_text('[experiment]\nstrategies = ["random", "teach-mean"]\n\n'
                     '[strategies]\n\n[strategies.teach-mean]\nrecipe = "ner.teach"\nsorter = "mean"\n')
     cfg = load_config(path)
-    assert cfg.strategy("teach-mean") == Strategy("teach-mean", "ner.teach", rounds=True, args={"sorter": "mean"})
-    assert cfg.strategy("teach-mean").mode == "binary"
+    assert cfg.arm("teach-mean") == Arm("teach-mean", "ner.teach", rounds=True, args={"sorter": "mean"})
+    assert cfg.arm("teach-mean").mode == "binary"
 
 
 def test_more_seeds_reuse_the_finished_ones(tmp_path: Path) -> None:

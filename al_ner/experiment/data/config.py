@@ -8,19 +8,20 @@ from typing import Any
 
 from confection import Config
 
+from ...cost import BINARY, MANUAL, CostModel, check_unit
 from ...errors import ConfigError
 from ...training.evaluate import ONTONOTES_TO_CONLL
-from ...cost import BINARY, MANUAL, CostModel, check_unit
 
 RANDOM = "random"
 BINARY_RECIPES = ("ner.teach",)
 
 
 @dataclass(frozen=True)
-class Strategy:
-    """How one strategy annotates: which recipe with which arguments, and whether it runs in rounds.
+class Arm:
+    """How one arm of the experiment annotates: which recipe with which arguments, whether in rounds.
 
-    A strategy with rounds picks each round's questions with the model fine-tuned at the
+    (Configs and results files call an arm a strategy: `[strategies.NAME]`, `strategies = ...`.)
+    An arm with rounds picks each round's questions with the model fine-tuned at the
     previous checkpoint; one without always asks from the base model (or no model at all).
     `args` go to the recipe as keyword arguments (order, window, sorter, bias, ...).
     """
@@ -49,8 +50,8 @@ class Strategy:
         return {"recipe": self.recipe, "rounds": self.rounds, **dict(sorted(self.args.items())), **first}
 
     @classmethod
-    def from_dict(cls, name: str, data: dict[str, Any]) -> Strategy:
-        """A strategy from a [strategies.NAME] config section: recipe, rounds, recipe arguments."""
+    def from_dict(cls, name: str, data: dict[str, Any]) -> Arm:
+        """An arm from a [strategies.NAME] config section: recipe, rounds, recipe arguments."""
         data = dict(data)
         if "recipe" not in data:
             raise ConfigError(f"strategy '{name}' needs a recipe, e.g. recipe = \"ner.teach\"")
@@ -63,10 +64,10 @@ class Strategy:
         return cls(name, recipe, bool(rounds), data, dict(first_round))
 
 
-BUILTIN_STRATEGIES: dict[str, Strategy] = {
-    RANDOM: Strategy(RANDOM, "ner.manual", rounds=False, args={"order": "random"}),
-    "active-full": Strategy("active-full", "ner.correct", rounds=True, args={"order": "uncertain"}),
-    "active-binary": Strategy("active-binary", "ner.teach", rounds=True),
+BUILTIN_ARMS: dict[str, Arm] = {
+    RANDOM: Arm(RANDOM, "ner.manual", rounds=False, args={"order": "random"}),
+    "active-full": Arm("active-full", "ner.correct", rounds=True, args={"order": "uncertain"}),
+    "active-binary": Arm("active-binary", "ner.teach", rounds=True),
 }
 
 
@@ -82,7 +83,7 @@ class ExperimentConfig:
     labels: tuple[str, ...] = ("ORG",)
     label_map: dict[str, str] = field(default_factory=lambda: dict(ONTONOTES_TO_CONLL))
     strategies: tuple[str, ...] = (RANDOM, "active-full", "active-binary")
-    strategy_defs: dict[str, Strategy] = field(default_factory=lambda: dict(BUILTIN_STRATEGIES))
+    strategy_defs: dict[str, Arm] = field(default_factory=lambda: dict(BUILTIN_ARMS))
     budget_unit: str = "tokens"
     budgets: tuple[float, ...] = (300, 600, 1200, 1800)
     seeds: tuple[int, ...] = (0, 1, 2)
@@ -100,7 +101,7 @@ class ExperimentConfig:
 
     def __post_init__(self) -> None:
         for name in self.strategies:
-            self.strategy(name)
+            self.arm(name)
         check_unit(self.budget_unit)
         if not self.budgets or list(self.budgets) != sorted(set(self.budgets)) or self.budgets[0] <= 0:
             raise ConfigError(f"budgets must be increasing positive numbers, got {list(self.budgets)}")
@@ -115,8 +116,8 @@ class ExperimentConfig:
         if self.checkpoint not in ("last", "best"):
             raise ConfigError(f"checkpoint must be 'last' or 'best', got {self.checkpoint!r}")
 
-    def strategy(self, name: str) -> Strategy:
-        """The strategy called `name`, or a ConfigError listing the defined ones."""
+    def arm(self, name: str) -> Arm:
+        """The arm called `name`, or a ConfigError listing the defined ones."""
         if name not in self.strategy_defs:
             raise ConfigError(f"unknown strategy '{name}'; choose from: {', '.join(self.strategy_defs)} "
                               "(or define it in a [strategies.NAME] section of the experiment config)")
@@ -191,8 +192,8 @@ def _from_cfg(path: Path) -> dict[str, Any]:
     if "cost" in cfg:
         settings["cost"] = CostModel.from_dict(dict(cfg["cost"]))
     if "strategies" in cfg:
-        defined = {name: Strategy.from_dict(name, dict(section)) for name, section in cfg["strategies"].items()}
-        settings["strategy_defs"] = {**BUILTIN_STRATEGIES, **defined}
+        defined = {name: Arm.from_dict(name, dict(section)) for name, section in cfg["strategies"].items()}
+        settings["strategy_defs"] = {**BUILTIN_ARMS, **defined}
     return settings
 
 

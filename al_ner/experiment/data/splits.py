@@ -21,7 +21,7 @@ from ...constants import INPUT_HASH
 from ...errors import ConfigError, EmptyPoolError, LeakageError
 from ...stream.hashing import input_hash
 from ...types import Task
-from .corpus import CorpusSpec, Sentence, read_split, write_iob
+from .gold_corpus import CorpusSpec, Sentence, read_split, write_iob
 
 
 @dataclass

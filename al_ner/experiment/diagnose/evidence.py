@@ -11,11 +11,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ...constants import ACCEPT, ANSWER, IGNORE, REJECT
+from ...cost import answer_mode
 from ...training.base_model import predict_entities
 from ...training.convert import ANSWERS_ONLY, collect_answers, input_doc, token_annotation
 from ...training.merge import ConversionStats, merge_answers
 from ...types import Task
-from ...cost import answer_mode
 
 @dataclass(frozen=True)
 class Evidence:

@@ -26,9 +26,9 @@ from ...training.evaluate import ONTONOTES_TO_CONLL
 from ...types import Task
 from ..analysis.analyse import Analysis, analyse
 from ..data.config import parse_pairs
-from ..data.corpus import read_iob
+from ..data.gold_corpus import read_iob
 from ..data.layout import META, RESULTS, Row, read_rows
-from ..run.arms import Arm, HeldOut, load_arms, load_test
+from ..run.arms import AnsweredArm, HeldOut, load_arms, load_test
 from .causes import likely_causes
 from .diagnosis import ArmDiagnosis, Diagnosis, Errors, dev_rows, forgetting_rows, held_out_errors
 from .evidence import answer_evidence
@@ -112,7 +112,7 @@ def run_diagnosis(spec: DiagnoseSpec, *, analysis: Analysis | None = None,
                     base_name=spec.base_model, errors=held_out_errors(rows, list(recall), upto=upto), seed=spec.seed)
 
 
-def reference_set(spec: DiagnoseSpec, arms: list[Arm], test: HeldOut) -> tuple[SentenceSet, list | None]:
+def reference_set(spec: DiagnoseSpec, arms: list[AnsweredArm], test: HeldOut) -> tuple[SentenceSet, list | None]:
     """The random sample each arm is compared with, and its answers when it is an arm."""
     chosen = spec.reference or arms[0].name
     by_name = {arm.name: arm for arm in arms}

@@ -18,6 +18,7 @@ from scipy import stats as scipy_stats
 from spacy.language import Language
 
 from ...constants import ACCEPT, ANSWER, INPUT_HASH, LABEL, META, SPANS, TEXT
+from ...cost import answer_mode
 from ...dbio import read_import
 from ...errors import ConfigError, DatasetError, LeakageError
 from ...storage import Database, latest_answers
@@ -25,9 +26,8 @@ from ...stream.hashing import input_hash
 from ...stream.validate import answer_view
 from ...training import EvalSet
 from ...types import Task
-from ..analysis.evaluation import AnswerSet, Score, eval_set, score_answers, score_gold
-from ..data.corpus import Sentence, read_iob
-from ...cost import answer_mode
+from ..analysis.scores import AnswerSet, Score, eval_set, score_answers, score_gold
+from ..data.gold_corpus import Sentence, read_iob
 
 GOLD_SUFFIXES = (".iob", ".conll", ".txt")
 ORDER_KEYS = ("i", "row", "index", "line", "position")  # meta keys that record a source position
@@ -35,8 +35,8 @@ RANDOM_P = 0.01  # answer order correlated with the source position at p below t
 
 
 @dataclass(frozen=True)
-class Arm:
-    """One annotation run: its effective answers in the order they were given."""
+class AnsweredArm:
+    """An arm that was annotated (compare, diagnose): its effective answers in the order they were given."""
 
     name: str
     source: str
@@ -73,14 +73,14 @@ def _is_dataset(source: str, db: Database) -> bool:
         return False
 
 
-def load_arms(pairs: Sequence[tuple[str, str]], db: Database) -> list[Arm]:
+def load_arms(pairs: Sequence[tuple[str, str]], db: Database) -> list[AnsweredArm]:
     """Arms from (name, dataset or JSONL path) pairs; an arm without answers is a DatasetError."""
     arms = []
     for name, source in pairs:
         answers = read_answers(source, db, name=name)
         if not answers:
             raise DatasetError(f"arm {name!r} ({source}) holds no answers; annotate or import some first")
-        arms.append(Arm(name, source, tuple(answers)))
+        arms.append(AnsweredArm(name, source, tuple(answers)))
     return arms
 
 
@@ -163,7 +163,7 @@ class Checks:
                 "warnings": list(self.warnings)}
 
 
-def check_inputs(arms: Sequence[Arm], test: HeldOut, labels: Sequence[str]) -> Checks:
+def check_inputs(arms: Sequence[AnsweredArm], test: HeldOut, labels: Sequence[str]) -> Checks:
     """Refuse a test set that shares sentences with an arm; warn about order and labels."""
     check_no_overlap(arms, test)
     summaries = {arm.name: summarize(arm) for arm in arms}
@@ -181,7 +181,7 @@ def check_inputs(arms: Sequence[Arm], test: HeldOut, labels: Sequence[str]) -> C
     return checks
 
 
-def check_no_overlap(arms: Sequence[Arm], test: HeldOut) -> None:
+def check_no_overlap(arms: Sequence[AnsweredArm], test: HeldOut) -> None:
     """LeakageError with the counts when the test set shares an input hash with any arm."""
     shared = {arm.name: len(arm.inputs & test.hashes) for arm in arms}
     leaks = {name: n for name, n in shared.items() if n}
@@ -200,7 +200,7 @@ def check_labels_present(summaries: Mapping[str, ArmSummary], labels: Sequence[s
                           f"{', '.join(sorted(seen)) or 'no labels'}: pass --labels from those")
 
 
-def summarize(arm: Arm) -> ArmSummary:
+def summarize(arm: AnsweredArm) -> ArmSummary:
     kinds: Counter[str] = Counter()
     spans: dict[str, dict[str, int]] = {}
     for task in arm.answers:

@@ -30,16 +30,16 @@ import spacy
 import srsly
 from spacy.language import Language
 
+from ...cost import GAP_CAP, Cost, answer_costs
 from ...errors import ConfigError
 from ...models import load_model
 from ...storage import get_db
 from ...types import Task
-from ..analysis.evaluation import AnswerSet, Score, score_answers
-from ..data.config import ExperimentConfig, Strategy, parse_pairs
-from ...cost import GAP_CAP, Cost, answer_costs
+from ..analysis.scores import AnswerSet, Score, score_answers
+from ..data.config import Arm, ExperimentConfig, parse_pairs
 from ..data.layout import ANNOTATION_DEV, META, TEST, Row
 from ..data.provenance import environment, file_digest
-from .arms import Arm, Checks, HeldOut, check_inputs, load_arms, load_test
+from .arms import AnsweredArm, Checks, HeldOut, check_inputs, load_arms, load_test
 from .runner import (Annotation, BackendFactory, Checkpoint, Progress, RunJob, Scores, Silent, Timer, run_jobs,
                      run_meta, write_json_atomic)
 from .spacy_steps import train_model
@@ -117,11 +117,12 @@ class ReplaySteps:
         """Steps that load the base model themselves (on a backend's worker)."""
         return cls(config, load_model(config.base_model), test, arms)
 
-    def annotate(self, strategy: Strategy, *, db_dir: Path, model: str, source: Path, checkpoint: Checkpoint,
+    def annotate(self, arm: Arm, *, db_dir: Path, model: str, source: Path, checkpoint: Checkpoint,
                  seed: int, round_no: int) -> Annotation:
-        arm = self.arms[strategy.name]
-        n = prefix_length(arm.costs, checkpoint.unit, checkpoint.target)
-        return Annotation(list(arm.answers[:n]), exhausted=n == len(arm.answers), cost=arm.costs[n - 1])
+        recorded = self.arms[arm.name]
+        n = prefix_length(recorded.costs, checkpoint.unit, checkpoint.target)
+        return Annotation(list(recorded.answers[:n]), exhausted=n == len(recorded.answers),
+                          cost=recorded.costs[n - 1])
 
     def train(self, train: list[Task], dev: list[Task], out_dir: Path, *, seed: int) -> Path:
         return train_model(self.config, self.base, train, dev, out_dir, seed=seed)
@@ -156,7 +157,7 @@ class Compare:
     """Train and score every arm x training seed x checkpoint on the runner; write the experiment's layout."""
 
     config: ExperimentConfig
-    arms: list[Arm]
+    arms: list[AnsweredArm]
     test: HeldOut
     base: Language
     out_dir: Path
@@ -189,18 +190,18 @@ class Compare:
         write_json_atomic(self.out_dir / META, {**self.meta(budgets, common, recorded), **meta})
         return rows
 
-    def recorded(self, arm: Arm) -> Recorded:
+    def recorded(self, arm: AnsweredArm) -> Recorded:
         costs, source = answer_costs(arm.answers, self.config.cost, time=self.time, cap=self.gap_cap)
         return Recorded(arm.answers, costs, source)
 
-    def job(self, arm: Arm, seed: int, budgets: list[float], recorded: Recorded) -> RunJob:
+    def job(self, arm: AnsweredArm, seed: int, budgets: list[float], recorded: Recorded) -> RunJob:
         """One arm x training seed: the checkpoints where the arm has new answers, one dev split per arm."""
         config = replace(self.config, budgets=recorded.checkpoints(budgets, self.config.budget_unit))
-        return RunJob(config, Strategy(arm.name, REPLAY, rounds=False), seed, self.out_dir / CHECKS,
+        return RunJob(config, Arm(arm.name, REPLAY, rounds=False), seed, self.out_dir / CHECKS,
                       self.out_dir / "runs" / arm.name / f"seed{seed}", self.run_settings(arm, seed, budgets),
                       split_seed=SPLIT_SEED)
 
-    def run_settings(self, arm: Arm, seed: int, budgets: list[float]) -> dict[str, Any]:
+    def run_settings(self, arm: AnsweredArm, seed: int, budgets: list[float]) -> dict[str, Any]:
         """What decides one arm x seed's rows: its answers, the test set, the config and the code."""
         meta = {k: v for k, v in self.config.to_meta().items() if k not in ("seeds", "strategies")}
         code = {name: file_digest(Path(__file__).with_name(name)) for name in ("compare.py", "arms.py")}

@@ -19,7 +19,7 @@ from ...controller import run_recipe
 from ...errors import ConfigError
 from ...storage import get_db
 from ..data.config import ExperimentConfig
-from ..data.corpus import read_iob, write_tasks
+from ..data.gold_corpus import read_iob, write_tasks
 from .spacy_steps import recipe_args
 
 POOL_TASKS = "pool.jsonl"
@@ -40,18 +40,18 @@ def build_demo(pool: Path, db_dir: Path, *, config: ExperimentConfig,
     write_tasks(tasks, read_iob(pool))
     done = {}
     for dataset, name in datasets:
-        strategy = config.strategy(name)
+        arm = config.arm(name)
         if db.exists(dataset):
             db.drop(dataset)
         fix_random_seed(seed)  # ner.teach's online update draws dropout from the global RNGs
         options = {"gold": str(pool), "gold_loader": "conll", "noise": config.noise, "seed": seed,
                    "label_map": config.gold_to_model()}
-        report = run_recipe(strategy.recipe, annotator="gold", annotator_options=options, db=db,
+        report = run_recipe(arm.recipe, annotator="gold", annotator_options=options, db=db,
                             limit=answers, batch_size=config.batch_size, dataset=dataset,
                             spacy_model=config.base_model, source=str(tasks), label=",".join(config.labels),
                             loader="jsonl", unsegmented=True,
-                            **recipe_args(strategy, seed=seed, window=config.window))
-        done[dataset] = {"strategy": name, "recipe": strategy.recipe, "answers": report.answered,
+                            **recipe_args(arm, seed=seed, window=config.window))
+        done[dataset] = {"strategy": name, "recipe": arm.recipe, "answers": report.answered,
                          "counts": report.counts, "exhausted": report.exhausted}
     return done
 

@@ -31,13 +31,13 @@ import numpy as np
 import srsly
 
 from ...constants import META as TASK_META, SCORE, TEXT
+from ...cost import Cost, annotation_cost
 from ...errors import BackendError, ConfigError, InputError
 from ...storage import replacing
 from ...types import Task
-from ..analysis.evaluation import Score
-from ..data.config import ExperimentConfig, Strategy
-from ..data.corpus import read_iob, write_tasks
-from ...cost import Cost, annotation_cost
+from ..analysis.scores import Score
+from ..data.config import Arm, ExperimentConfig
+from ..data.gold_corpus import read_iob, write_tasks
 from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, DEV_GOLD, META, POOL_GOLD, RESULTS, RUN_RECORD, TEST,
                            TEST_GOLD, UNBIASED_DEV, Row, budget_key, counts_key, read_rows, row_lines,
                            save_counts, write_rows)
@@ -72,7 +72,7 @@ class Annotation:
 class Steps(Protocol):
     """The three things a run does; `SpacySteps` does them with the recipes and spaCy."""
 
-    def annotate(self, strategy: Strategy, *, db_dir: Path, model: str, source: Path,
+    def annotate(self, arm: Arm, *, db_dir: Path, model: str, source: Path,
                  checkpoint: Checkpoint, seed: int, round_no: int) -> Annotation:
         """Answer questions until the run's cost reaches the checkpoint (or the source runs out)."""
 
@@ -170,7 +170,7 @@ class Experiment:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         cfg = self.config
         pools = {seed: self.pool_for_seed(seed) for seed in cfg.seeds}
-        jobs = [self.job(cfg.strategy(name), seed, pools[seed])
+        jobs = [self.job(cfg.arm(name), seed, pools[seed])
                 for seed in cfg.seeds for name in cfg.strategies]
         rows, results = run_jobs(self.steps, jobs, self.out_dir, backend=self.backend, progress=self.progress,
                                  timer=self.timer)
@@ -195,17 +195,17 @@ class Experiment:
         write_tasks(path, sample)
         return path
 
-    def job(self, strategy: Strategy, seed: int, source: Path) -> RunJob:
-        """What one strategy x seed needs to run anywhere, and the settings its record keeps."""
-        if strategy.args.get(PRE_SCORED):
-            source = self.with_scores(source, strategy)
-        run_dir = self.out_dir / "runs" / strategy.name / f"seed{seed}"
-        return RunJob(self.config, strategy, seed, source, run_dir, self.run_settings(strategy, seed))
+    def job(self, arm: Arm, seed: int, source: Path) -> RunJob:
+        """What one arm x seed needs to run anywhere, and the settings its record keeps."""
+        if arm.args.get(PRE_SCORED):
+            source = self.with_scores(source, arm)
+        run_dir = self.out_dir / "runs" / arm.name / f"seed{seed}"
+        return RunJob(self.config, arm, seed, source, run_dir, self.run_settings(arm, seed))
 
-    def with_scores(self, pool: Path, strategy: Strategy) -> Path:
+    def with_scores(self, pool: Path, arm: Arm) -> Path:
         """A copy of a seed's pool whose tasks carry their `scored_pool` scores (meta.score)."""
         if self.scored_pool is None:
-            raise ConfigError(f"strategy '{strategy.name}' ranks a pre-scored pool: pass --scored-pool FILE, "
+            raise ConfigError(f"strategy '{arm.name}' ranks a pre-scored pool: pass --scored-pool FILE, "
                               f"from al-ner score {self.corpus_dir / POOL_GOLD} {self.config.base_model} --loader "
                               f"conll -U --label {','.join(self.config.labels)} --out FILE")
         scores = pool_scores(self.scored_pool)
@@ -219,16 +219,16 @@ class Experiment:
                 handle.write(json.dumps(task, ensure_ascii=False) + "\n")  # floats exact, unlike srsly's
         return path
 
-    def run_strategy(self, strategy: Strategy, seed: int, source: Path, bar: Progress) -> RunResult:
-        """All checkpoints of one strategy and seed, or the stored ones of an identical finished run."""
-        job = self.job(strategy, seed, source)
+    def run_arm(self, arm: Arm, seed: int, source: Path, bar: Progress) -> RunResult:
+        """All checkpoints of one arm and seed, or the stored ones of an identical finished run."""
+        job = self.job(arm, seed, source)
         result = reused(job)
         if result is not None:
             bar.update(len(self.config.budgets))
             return result
         return execute_run(self.steps, job, bar)
 
-    def run_settings(self, strategy: Strategy, seed: int) -> dict[str, Any]:
+    def run_settings(self, arm: Arm, seed: int) -> dict[str, Any]:
         """Everything that decides one run's results, and nothing that merely runs beside it.
 
         The whole config except which seeds and strategies run; the strategy's definition; the
@@ -238,16 +238,16 @@ class Experiment:
                 if k not in ("seeds", "strategies", "strategy_defs", "cost_model")}
         files = {name: file_digest(self.corpus_dir / name) for name in (POOL_GOLD, DEV_GOLD, TEST_GOLD)}
         files["train_config"] = file_digest(self.config.train_config)
-        if strategy.args.get(PRE_SCORED) and self.scored_pool is not None:
+        if arm.args.get(PRE_SCORED) and self.scored_pool is not None:
             files["scored_pool"] = file_digest(self.scored_pool)
-        return {**meta, "strategy": strategy.name, "strategy_def": strategy.to_dict(), "seed": seed,
+        return {**meta, "strategy": arm.name, "strategy_def": arm.to_dict(), "seed": seed,
                 "files": files, "environment": self.environment()}
 
 
 
 @dataclass(frozen=True)
 class RunJob:
-    """One strategy x seed: the config, what it reads, where it writes, the settings it records.
+    """One arm x seed: the config, what it reads, where it writes, the settings it records.
 
     Everything a run needs besides its `Steps`, so that a backend can run it in another process
     or on another machine (which must see `source` and `run_dir` at the same paths).
@@ -256,7 +256,7 @@ class RunJob:
     """
 
     config: ExperimentConfig
-    strategy: Strategy
+    arm: Arm
     seed: int
     source: Path
     run_dir: Path
@@ -265,7 +265,7 @@ class RunJob:
 
     @property
     def name(self) -> str:
-        return f"{self.strategy.name} seed {self.seed}"
+        return f"{self.arm.name} seed {self.seed}"
 
 
 def run_jobs(steps: Steps, jobs: Sequence[RunJob], out_dir: Path, *, backend: Backend | None = None,
@@ -360,15 +360,15 @@ def check_environment(steps: Steps, job: RunJob) -> None:
 
 def _checkpoints(steps: Steps, job: RunJob, bar: Progress,
                  timer: Timer) -> Iterator[tuple[list[Row], dict[str, np.ndarray]]]:
-    cfg, strategy, seed, run_dir = job.config, job.strategy, job.seed, job.run_dir
+    cfg, arm, seed, run_dir = job.config, job.arm, job.seed, job.run_dir
     model, model_work, last_count = cfg.base_model, None, -1
     sides: dict[int, bool] = {}
     for round_no, budget in enumerate(cfg.budgets):
         work = run_dir / f"budget{budget_key(budget)}"
-        step = f"{strategy.name} seed {seed} {cfg.budget_unit} {budget_key(budget)}"
+        step = f"{arm.name} seed {seed} {cfg.budget_unit} {budget_key(budget)}"
         bar.set_postfix_str(f"{step}: annotate")
         with timer.stage("annotate"):
-            annotation = steps.annotate(strategy, db_dir=run_dir / "db", model=model, source=job.source,
+            annotation = steps.annotate(arm, db_dir=run_dir / "db", model=model, source=job.source,
                                         checkpoint=Checkpoint(cfg.budget_unit, budget), seed=seed,
                                         round_no=round_no)
         if not annotation.answers or (annotation.exhausted and len(annotation.answers) == last_count):
@@ -388,9 +388,9 @@ def _checkpoints(steps: Steps, job: RunJob, bar: Progress,
         cost = annotation.cost
         if cost is None:
             cost = annotation_cost(annotation.answers, cfg.cost)
-        yield (checkpoint_rows(strategy.name, seed, budget, cfg.budget_unit, scores, base, cost),
+        yield (checkpoint_rows(arm.name, seed, budget, cfg.budget_unit, scores, base, cost),
                checkpoint_counts(budget, scores, base))
-        if strategy.rounds:  # this model picks the next round's questions
+        if arm.rounds:  # this model picks the next round's questions
             _discard(cfg, model_work)
             model, model_work = str(trained), work
         else:

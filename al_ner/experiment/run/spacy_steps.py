@@ -17,14 +17,14 @@ from spacy.language import Language
 
 from ...constants import INPUT_HASH, TASK_HASH
 from ...controller import run_recipe
+from ...cost import CostBudget, CostMeter
 from ...models import load_model, model_path
 from ...storage import get_db
 from ...training import data_to_spacy, train
 from ...types import Task
-from ..analysis.evaluation import AnswerSet, eval_set, score_answers, score_gold
-from ..data.config import ExperimentConfig, Strategy
-from ..data.corpus import read_iob
-from ...cost import CostBudget, CostMeter
+from ..analysis.scores import AnswerSet, eval_set, score_answers, score_gold
+from ..data.config import Arm, ExperimentConfig
+from ..data.gold_corpus import read_iob
 from ..data.layout import ANNOTATION_DEV, DATASET, DEV_GOLD, POOL_GOLD, TEST, TEST_GOLD, UNBIASED_DEV
 from ..data.provenance import file_digest
 from .runner import PRE_SCORED, Annotation, Checkpoint, Scores
@@ -42,10 +42,10 @@ class _Answers:
         return iter(self.datasets[name])
 
 
-def recipe_args(strategy: Strategy, *, seed: int, window: int, round_no: int = 0) -> dict[str, Any]:
-    """The recipe's keyword arguments for a strategy in round `round_no`: its own (with its
+def recipe_args(arm: Arm, *, seed: int, window: int, round_no: int = 0) -> dict[str, Any]:
+    """The recipe's keyword arguments for an arm in round `round_no`: its own (with its
     first-round settings in round 0), plus the seed and window its order or control mix needs."""
-    args = strategy.args_for(round_no)
+    args = arm.args_for(round_no)
     if args.get("order") in ("random", "uncertain") or args.get("control"):
         args.setdefault("seed", seed)
     if args.get("order") == "uncertain":
@@ -84,7 +84,7 @@ class SpacySteps:
         self._dev: AnswerSet | None = None
         self._loaded: tuple[Path, Language] | None = None
 
-    def annotate(self, strategy: Strategy, *, db_dir: Path, model: str, source: Path,
+    def annotate(self, arm: Arm, *, db_dir: Path, model: str, source: Path,
                  checkpoint: Checkpoint, seed: int, round_no: int) -> Annotation:
         cfg = self.config
         db = get_db(db_dir)
@@ -96,15 +96,15 @@ class SpacySteps:
         # The model in the loop (ner.teach's update) draws dropout from the global RNGs: reset them
         # so a run's selections depend on its own seed, not on what ran before it in this process.
         fix_random_seed(session_seed)
-        report = run_recipe(strategy.recipe, annotator="gold", annotator_options=options, db=db,
+        report = run_recipe(arm.recipe, annotator="gold", annotator_options=options, db=db,
                             budget=budget, batch_size=cfg.batch_size, dataset=DATASET, spacy_model=model,
                             source=str(source), label=",".join(cfg.labels), loader="jsonl",
-                            unsegmented=True, **self._recipe_args(strategy, seed, model, round_no))
+                            unsegmented=True, **self._recipe_args(arm, seed, model, round_no))
         answers = db.get_answers(DATASET) if db.exists(DATASET) else []
         return Annotation(answers, exhausted=report.exhausted)
 
-    def _recipe_args(self, strategy: Strategy, seed: int, model: str, round_no: int = 0) -> dict[str, Any]:
-        args = recipe_args(strategy, seed=seed, window=self.config.window, round_no=round_no)
+    def _recipe_args(self, arm: Arm, seed: int, model: str, round_no: int = 0) -> dict[str, Any]:
+        args = recipe_args(arm, seed=seed, window=self.config.window, round_no=round_no)
         if args.get(PRE_SCORED) and model != self.config.base_model:
             args[PRE_SCORED] = False  # the pool's scores are the base model's, not this round's model's
         return args

@@ -24,7 +24,7 @@ from ...training.convert import eval_doc, input_doc
 from ...training.evaluate import doc_scores
 from ...training.merge import merge_answers
 from ...types import Task
-from ..data.corpus import Sentence
+from ..data.gold_corpus import Sentence
 
 
 @dataclass(frozen=True, eq=False)
