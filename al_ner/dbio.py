@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import sys
 import time
 from collections import Counter
@@ -15,7 +14,7 @@ from typing import IO, Any
 from .constants import (ANNOTATOR_ID, ANSWER, ANSWERS, END, IGNORE, INPUT_HASH, LABEL, SESSION_ID,
                         SPANS, START, TASK_HASH, TEXT, TIMESTAMP, VIEW_ID, VIEW_NER, VIEW_NER_MANUAL)
 from .errors import ConfigError, InputError, InvalidTaskError
-from .storage import Database, encode, latest_answers, replacing
+from .storage import Database, encode, json_object, latest_answers, replacing
 from .stream.hashing import set_hash
 from .stream.validate import check_spans, is_int, task_problem, textcat_problem
 from .types import Task
@@ -151,17 +150,9 @@ def _parse_line(line: bytes, *, first: bool) -> Task | None:
     if not text.strip():
         return None
     try:
-        task = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as err:
-        raise ValueError(f"invalid JSON ({err.msg}, column {err.colno}); fix the line "
-                         "or delete it") from err
-    if not isinstance(task, dict):
-        raise ValueError(f"expected a JSON object, got {type(task).__name__}; one task per line")
-    return task
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"invalid JSON ({name} is not a JSON number); use a number or null")
+        return json_object(text, allow_nan=False)
+    except ValueError as err:
+        raise ValueError(f"{err}; fix the line or delete it (one task per line)") from None
 
 
 def _check_text_and_spans(task: Task) -> None:

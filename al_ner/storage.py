@@ -66,6 +66,30 @@ def check_example(example: Any) -> None:
         raise ValueError(f"'answer' is {example.get(ANSWER)!r}; use one of {', '.join(ANSWERS)}")
 
 
+def json_value(text: str | bytes, *, allow_nan: bool = True) -> Any:
+    """One line of JSONL parsed; a ValueError naming what is wrong and where in the line.
+
+    The one parser of JSON lines (the store, imports, the JSONL loader's diagnostics): "invalid
+    JSON (MESSAGE at column N)"; with allow_nan=False, NaN and Infinity are refused too.
+    """
+    try:
+        return json.loads(text, parse_constant=None if allow_nan else _refuse_constant)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"invalid JSON ({err.msg} at column {err.colno})") from None
+
+
+def json_object(text: str | bytes, *, allow_nan: bool = True) -> dict[str, Any]:
+    """One line of JSONL that must hold an object (a task); ValueError otherwise."""
+    value = json_value(text, allow_nan=allow_nan)
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"invalid JSON ({name} is not a JSON number); use a number or null")
+
+
 def encode(example: Task) -> bytes:
     """One JSONL line (UTF-8, with its newline)."""
     line = json.dumps(example, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
@@ -289,10 +313,9 @@ def _last_line_start(fd: int, size: int) -> int:
 
 def _parse_object(line: bytes) -> dict | None:
     try:
-        value = json.loads(line)
+        return json_object(line)
     except ValueError:
         return None
-    return value if isinstance(value, dict) else None
 
 
 def _records(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -312,7 +335,7 @@ def _records(path: Path) -> Iterator[tuple[int, bytes]]:
 def _read(path: Path) -> Iterator[Task]:
     for number, line in _records(path):
         try:
-            example = json.loads(line)
+            example = json_value(line)
             check_example(example)
         except ValueError as err:
             raise DatasetError(f"{path}:{number}: corrupt line ({err}); fix or delete that "

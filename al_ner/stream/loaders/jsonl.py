@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import srsly
 
 from ...errors import InputError
-from ...storage import encode, replacing
+from ...storage import encode, json_value, replacing
 from ...types import Stream, Task
 from .plugins import count_lines, loader
 from .reading import (OnInvalid, catch, check_source, check_task, check_text, numbered_lines, source_name,
@@ -36,17 +35,16 @@ def _jsonl_task(line: str, path: str, n: int) -> Task:
     check_text(line, path, n)
     try:
         task = _json_loads(line)
-    except json.JSONDecodeError as err:
-        raise InputError(f"invalid JSON ({err.msg} at column {err.colno}); write one JSON object "
-                         "per line", path=path, line=n) from None
+    except ValueError as err:
+        raise InputError(f"{err}; write one JSON object per line", path=path, line=n) from None
     return check_task(task, path, n)
 
 
 def _json_loads(text: str) -> Any:
     try:
         return srsly.json_loads(text)
-    except ValueError:  # ujson's messages say little: let the stdlib parse it or explain
-        return json.loads(text)
+    except ValueError:  # ujson's messages say little: the store's parser parses it or explains
+        return json_value(text)
 
 
 def write_jsonl(path: str | Path, tasks: Iterable[Task]) -> int:
