@@ -19,7 +19,7 @@ from ..diagnose.diagnosis import Diagnosis
 from ..diagnose.run import DiagnoseSpec, compare_analysis, run_diagnosis
 from .diagnosis import causes_list, render_diagnosis
 from .markdown import (UNIT_WORDS, base_table, cost_table, diff_table, dev_table, f1_table, forgetting_table,
-                       headline, snippets, table, unit_of)
+                       headline, plots_section, snippets, table, unit_of)
 from .plots import plot_all
 from .report import DIAGNOSIS_JSON, REPORT_MD, RESULTS_JSON, Written
 
@@ -35,7 +35,7 @@ def render_compare(analysis: Analysis, diagnosis: Diagnosis | None = None) -> st
     for label in analysis.annotated:
         parts += [f1_table(analysis, TEST, label), diff_table(analysis.checkpoints, analysis, label, TEST),
                   dev_table(analysis, label), f1_table(analysis, ANNOTATION_DEV, label)]
-    parts += [forgetting_table(analysis), cost_table(analysis), base_table(analysis), _plots(s)]
+    parts += [forgetting_table(analysis), cost_table(analysis), base_table(analysis), plots_section(s)]
     if diagnosis is not None:
         parts.append(render_diagnosis(diagnosis, level=2))
     parts.append(method_section(analysis))
@@ -87,10 +87,6 @@ def setup_section(analysis: Analysis) -> str:
              f"{env.get('spacy', '?')}"]
     return "## Setup\n\n" + "\n".join(lines)
 
-
-def _plots(setup: dict[str, Any]) -> str:
-    plots = setup.get("plots", [])
-    return ("## Plots\n\n" + "\n\n".join(f"![{p}]({p})" for p in plots)) if plots else ""
 
 
 def method_section(analysis: Analysis) -> str:

@@ -28,7 +28,7 @@ def render_report(analysis: Analysis) -> str:
         parts += [f1_table(analysis, TEST, label), diff_table(analysis.checkpoints, analysis, label, TEST),
                   dev_table(analysis, label), diff_table(analysis.unbiased, analysis, label, UNBIASED_DEV),
                   f1_table(analysis, ANNOTATION_DEV, label)]
-    parts += [forgetting_table(analysis), cost_table(analysis), base_table(analysis), _plots(setup),
+    parts += [forgetting_table(analysis), cost_table(analysis), base_table(analysis), plots_section(setup),
               _method(analysis)]
     return "\n\n".join(part for part in parts if part) + "\n"
 
@@ -278,7 +278,7 @@ def base_table(analysis: Analysis) -> str:
     return "### Base model zero-shot F1\n\n" + table(["label", *(EVAL_SET_TITLES[s] for s in sets)], body)
 
 
-def _plots(setup: dict[str, Any]) -> str:
+def plots_section(setup: dict[str, Any]) -> str:
     plots = setup.get("plots", [])
     return ("## Plots\n\n" + "\n\n".join(f"![{p}]({p})" for p in plots)) if plots else ""
 
