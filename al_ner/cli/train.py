@@ -13,8 +13,8 @@ from spacy.cli._util import parse_config_overrides
 from ..errors import ConfigError, InputError
 from ..models import load_model
 from ..storage import get_db
-from ..training import (DEFAULT_CONFIG, DEFAULT_FILL, FILLS, LABEL_MAPS, EvalSet, data_to_spacy,
-                        eval_set_from_tasks)
+from ..training import (DEFAULT_CONFIG, DEFAULT_FILL, FILLS, LABEL_MAPS, EvalSet, TrainResult,
+                        data_to_spacy, eval_set_from_tasks)
 from ..training import evaluate as evaluate_model
 from ..training import train as train_model
 from ..training.corpus import gold_labels_path
@@ -41,6 +41,20 @@ def train_cli(
     result = train_model(config, output_dir, overrides=overrides, base_model=base_model,
                          use_gpu=gpu_id, stdout=sys.stdout, labels=split_names(label) or None)
     typer.echo(f"✔ Saved {result.last}" + (f" and {result.best}" if result.best else ""))
+    line = best_line(result)
+    if line:
+        typer.echo(line)
+
+
+def best_line(result: TrainResult) -> str | None:
+    """Which evaluation model-best holds, beside the dev score before training."""
+    best, before = result.best_evaluation, result.before_training
+    if best is None:
+        return None
+    line = f"  model-best: epoch {best.epoch}, step {best.step}, dev score {best.score:.3f}"
+    if before is not None:
+        line += f" (before training: {before.score:.3f})"
+    return line
 
 
 @app.command("train-curve", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

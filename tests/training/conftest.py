@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+import spacy
+from spacy.tokens import DocBin, Span
 from spacy.training.iob_utils import doc_to_biluo_tags
 
 
@@ -49,3 +51,65 @@ def biluo():
 @pytest.fixture(scope="session")
 def negatives():
     return incorrect
+
+
+# A blank NER trained from scratch on a dozen docs: a few steps an epoch, like a hundred answers
+SMALL_CONFIG = """
+[paths]
+train = null
+dev = null
+
+[system]
+seed = 0
+gpu_allocator = null
+
+[nlp]
+lang = "en"
+pipeline = ["ner"]
+batch_size = 8
+
+[components]
+
+[components.ner]
+factory = "ner"
+
+[corpora]
+
+[corpora.train]
+@readers = "spacy.Corpus.v1"
+path = ${paths.train}
+
+[corpora.dev]
+@readers = "spacy.Corpus.v1"
+path = ${paths.dev}
+
+[training]
+max_epochs = 4
+eval_frequency = 200
+frozen_components = []
+
+[training.score_weights]
+ents_f = 1.0
+ents_p = 0.0
+ents_r = 0.0
+ents_per_type = null
+
+[initialize]
+"""
+
+
+@pytest.fixture
+def small_corpus(tmp_path) -> dict[str, str]:
+    """tmp_path/small.cfg and a dozen training docs ("Acme" is an ORG), four of them as dev;
+    returns the path overrides."""
+    nlp = spacy.blank("en")
+    docs = []
+    for i in range(12):
+        doc = nlp.make_doc(f"Acme hired worker {i} in town .")
+        doc.set_ents([Span(doc, 0, 1, "ORG")], default="outside")
+        docs.append(doc)
+    DocBin(docs=docs).to_disk(tmp_path / "train.spacy")
+    DocBin(docs=docs[:4]).to_disk(tmp_path / "dev.spacy")
+    config = spacy.util.load_config_from_str(SMALL_CONFIG, interpolate=False)
+    spacy.util.load_model_from_config(config, auto_fill=True).config.to_disk(tmp_path / "small.cfg")
+    return {"paths.train": str(tmp_path / "train.spacy"), "paths.dev": str(tmp_path / "dev.spacy")}

@@ -162,3 +162,52 @@ def test_dev_scores_in_the_training_loop_cover_only_the_annotated_labels(tmp_pat
     saved = spacy.util.load_config(result.last / "config.cfg")  # still spaCy's scorer on disk
     assert saved["components"]["ner"]["scorer"] == {"@scorers": "spacy.ner_scorer.v1"}
     assert spacy.load(result.last).get_pipe("ner").scorer is spacy.registry.scorers.get("spacy.ner_scorer.v1")()
+
+
+# Small data (issue 17): a hundred answers make fewer steps than eval_frequency (200), and
+# spaCy's loop then evaluated only at step 0 and saved that as model-best.
+
+
+def test_small_data_is_evaluated_after_every_epoch_and_model_best_is_trained(tmp_path, small_corpus):
+    import io
+
+    log = io.StringIO()
+    result = train(tmp_path / "small.cfg", tmp_path / "out", overrides=small_corpus, stdout=log)
+    steps = [e.step for e in result.evaluations]
+    assert steps[0] == 0 and len(steps) == 1 + 4  # before training, then once an epoch
+    assert steps == sorted(steps) and len(set(steps)) == len(steps)
+    rows = [line for line in log.getvalue().splitlines() if line.strip()[:1].isdigit()]
+    assert len(rows) == len(steps)  # a row per evaluation
+    best = result.best_evaluation
+    assert best is not None and best.step > 0
+    assert best.score == max(e.score for e in result.evaluations[1:])
+    performance = json.loads((result.best / "meta.json").read_text())["performance"]
+    assert performance["ents_f"] == pytest.approx(best.score)
+
+
+def test_model_best_is_never_the_untrained_pipeline(tmp_path, monkeypatch, small_corpus):
+    """Even when no trained checkpoint beats the pipeline before training, model-best is the best
+    trained one (spaCy's loop kept its step-0 evaluation, after one batch, as model-best)."""
+    import al_ner.training.loop as loop
+
+    scores = iter([0.9, 0.5, 0.7, 0.6, 0.4])  # before training, then after each epoch
+
+    def scripted(nlp, dev_corpus, weights):
+        return lambda: (score := next(scores), {"ents_f": score, "ents_p": score, "ents_r": score})
+
+    monkeypatch.setattr(loop, "create_evaluation_callback", scripted)
+    result = train(tmp_path / "small.cfg", tmp_path / "out", overrides=small_corpus)
+    assert [e.score for e in result.evaluations] == [0.9, 0.5, 0.7, 0.6, 0.4]
+    assert result.best_evaluation == result.evaluations[2]
+    performance = json.loads((result.best / "meta.json").read_text())["performance"]
+    assert performance["ents_f"] == 0.7
+
+
+def test_train_cli_says_which_checkpoint_model_best_is(tmp_path, capsys, small_corpus):
+    from al_ner.cli import main
+
+    args = [f"--{key}={value}" for key, value in small_corpus.items()]
+    assert main(["train", str(tmp_path / "out"), "--config", str(tmp_path / "small.cfg"),
+                 "--base-model", "blank:en", *args]) == 0
+    out = capsys.readouterr().out
+    assert "model-best: epoch" in out and "before training" in out
