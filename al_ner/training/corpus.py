@@ -7,7 +7,6 @@ it in dev.labels.json so that `train` and `evaluate` score those labels alone.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
@@ -18,13 +17,14 @@ from spacy.language import Language
 from spacy.tokens import DocBin
 
 from ..constants import INPUT_HASH
-from ..errors import ConfigError, DatasetError, InputError
+from ..errors import DatasetError, InputError
 from ..models import get_ner
 from ..types import Task
 from .base_model import base_predictor
 from .convert import (DEFAULT_FILL, answered_labels, check_conversion, check_fill, eval_docs,
                       groups_to_docs)
 from .merge import ConversionStats, merge_answers
+from .split import held_out
 
 TRAIN_FILE = "train.spacy"
 DEV_FILE = "dev.spacy"
@@ -40,18 +40,10 @@ class ExampleSource(Protocol):
 
 
 def split_by_input(hashes: Iterable[int], *, eval_split: float, seed: int) -> set[int]:
-    """The input hashes held out for evaluation: a seeded share of the distinct inputs.
-
-    Depends only on the set of hashes and the seed, not on their order.
-    """
-    if not 0.0 <= eval_split < 1.0:
-        raise ConfigError(f"eval_split must be in [0, 1), got {eval_split}")
-    unique = sorted(set(hashes))
-    random.Random(seed).shuffle(unique)
-    n_dev = round(len(unique) * eval_split)
-    if eval_split > 0 and n_dev == 0 and len(unique) > 1:
-        n_dev = 1
-    return set(unique[:n_dev])
+    """The input hashes held out for evaluation: each input's side depends on its hash and the
+    seed alone (`split.in_dev`), so adding data never moves an input; at least one input when
+    there are two or more and eval_split > 0."""
+    return held_out(hashes, share=eval_split, seed=seed, at_least_one=True)
 
 
 def read_datasets(db: ExampleSource, names: Sequence[str]) -> Iterator[Task]:
