@@ -9,10 +9,11 @@ from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
-from ..constants import (END, ID, INPUT_HASH, META, SPANS, START, TASK_HASH, TEXT, TOKEN_END,
-                         TOKEN_START, TOKENS, WS)
+from ..constants import (END, INPUT_HASH, META, SPANS, START, TASK_HASH, TEXT, TOKEN_END,
+                         TOKEN_START, TOKENS)
 from ..errors import ConfigError, InputError, InvalidTaskError
 from ..types import Stream, Task
+from .docs import doc_tokens
 from .validate import check_spans, check_tokens, span_with_offsets, validate_task
 
 _SENT_PIPES = ("parser", "senter", "sentencizer")
@@ -125,9 +126,3 @@ def _tokenized(nlp: Language, task: Task, where: str) -> Task:
     if SPANS in task:
         new[SPANS] = check_spans(task[SPANS], task[TEXT], tokens=new[TOKENS], where=where)
     return new
-
-
-def doc_tokens(doc: Doc) -> list[dict[str, Any]]:
-    """Prodigy token dicts (text, start, end, id, ws) of a Doc."""
-    return [{TEXT: t.text, START: t.idx, END: t.idx + len(t), ID: t.i, WS: bool(t.whitespace_)}
-            for t in doc]

@@ -109,7 +109,7 @@ def eval_set_from_tasks(nlp: Language, tasks: Iterable[Task]) -> EvalSet:
 
 
 def _gold_span(doc: Doc, task: Task, span: dict) -> TokenSpan:
-    located = span_tokens(doc, span, own_tokens=bool(task.get(TOKENS)))
+    located = span_tokens(doc, span, own_tokens=bool(task.get(TOKENS)), tokens=task.get(TOKENS))
     if isinstance(located, str):
         raise InvalidTaskError(f"gold span {span.get(START)}-{span.get(END)} in "
                                f"{doc.text[:40]!r}: {located}; fix the span offsets")
