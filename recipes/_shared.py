@@ -183,13 +183,18 @@ def uncertainty_sorter(sorter: str, bias: float) -> Sorter:
 
 def load_sentences(nlp: Language, source: str, *, loader: str | None, unsegmented: bool,
                    invalid: SkipCounter | None, text_column: str | None = None,
-                   progress: SourceProgress | None = None) -> Stream:
+                   progress: SourceProgress | None = None, shuffle_seed: int | None = None) -> Stream:
     """Source -> validated tasks, split into sentences unless `unsegmented`, with tokens.
 
     progress: counts the records read (for the web app's progress bar).
+    shuffle_seed: random order (--order random): the records (texts) are shuffled, which is
+        cheap (cut, not parsed: `get_stream`), then split lazily, each into its sentences in
+        order, so the first question comes after one record's parsing, not the whole source's.
+        Every sentence is equally likely to be among the first n questions.
     """
     options = {"text_column": text_column} if text_column else {}
-    stream: Iterable[Task] = get_stream(source, loader=loader, on_invalid=invalid, **options)
+    stream: Iterable[Task] = get_stream(source, loader=loader, on_invalid=invalid,
+                                        shuffle_seed=shuffle_seed, **options)
     if progress is not None:
         stream = progress.wrap(stream)
     if not unsegmented:

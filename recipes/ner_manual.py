@@ -43,7 +43,8 @@ def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labe
     # a pre-scored source holds the sentences its scores are about: don't split them again
     progress = source_progress(source, loader=loader, text_column=text_column, exact=unsegmented or pre_scored)
     stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented or pre_scored, invalid=invalid,
-                            text_column=text_column, progress=progress)
+                            text_column=text_column, progress=progress,
+                            shuffle_seed=seed if order == "random" else None)
     stream = health.set_aside(keep_labels(stream, labels))
     stream = order_sentences(nlp, stream, order=order, seed=seed, labels=labels, window=window,
                              predict=False, strategy=strategy, settings=settings, pre_scored=pre_scored)
