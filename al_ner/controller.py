@@ -22,6 +22,7 @@ from .constants import (ANNOTATOR_ID, ANSWER, ANSWERS, END, FLAGGED, INPUT_HASH,
                         TOKEN_START, TOKENS, VIEW_CHOICE, VIEW_ID, VIEW_NER_MANUAL)
 from .errors import AnswerError, ConfigError, InvalidTaskError
 from .stream.hashing import set_hash, set_hashes
+from .stream.progress import QUESTIONS
 from .stream.validate import check_spans, is_int, task_problem
 from .types import Budget, Components, Task
 
@@ -408,18 +409,20 @@ class Controller:
 
     def progress(self, *, session: str | None = None) -> dict[str, Any]:
         """This session's counts, the dataset's total, and how far through the source it is:
-        `position` of `total` questions (an estimate when `estimated`; None when unknown)."""
+        `position` of `total` (None when unknown) in `unit`: questions when each record is one,
+        else the source's texts (records). Totals are counted, never estimated."""
         with self._lock:
             feed, sid = self._feed(session)
             counts = self.counts if sid == self.session_id and not self._named() else \
                 self._session_counts.get(sid, Counter())
-            source_total, estimated = self._source_total()
+            source_total, unit = self._source_total()
             limited = self.limit is not None and (source_total is None or self.limit < source_total)
+            position = self._position(feed) if unit == QUESTIONS else self.components["progress"].position
             return {"dataset": self.dataset, "session_id": sid, "view_id": self.view_id,
                     "answered": sum(counts[a] for a in ANSWERS),
                     "total": self.limit if limited else source_total,
-                    "estimated": estimated and not limited,
-                    "position": None if limited or source_total is None else self._position(feed),
+                    "unit": QUESTIONS if limited else unit, "estimated": False,
+                    "position": None if limited or source_total is None else position,
                     "counts": {a: counts[a] for a in ANSWERS},
                     "dataset_total": self._dataset_before + self.answered,
                     "done": self._feed_done(feed), "version": self._version,
@@ -430,21 +433,15 @@ class Controller:
         health = self.components.get("health")
         return {"health": health()} if health is not None else {}
 
-    def _source_total(self) -> tuple[int | None, bool]:
-        """How many questions the source holds, and whether that is an estimate."""
+    def _source_total(self) -> tuple[int | None, str]:
+        """How many questions (or, unless each record is one question, texts) the source holds."""
         if self.total is not None:
-            return self.total, False
+            return self.total, QUESTIONS
         source = self.components.get("progress")
         records = source.total() if source is not None else None
         if source is None or records is None:
-            return None, False
-        if source.exact:
-            return records, False
-        if self.exhausted:
-            return self._pulled, False
-        if not (source.read and self._pulled):
-            return None, False
-        return max(self._pulled, round(records * self._pulled / source.read)), True
+            return None, QUESTIONS
+        return records, source.unit
 
     def _position(self, feed: Feed) -> int:
         """Questions of the source decided so far (answered, or skipped as answered before)."""

@@ -186,7 +186,7 @@ def load_sentences(nlp: Language, source: str, *, loader: str | None, unsegmente
                    progress: SourceProgress | None = None, shuffle_seed: int | None = None) -> Stream:
     """Source -> validated tasks, split into sentences unless `unsegmented`, with tokens.
 
-    progress: counts the records read (for the web app's progress bar).
+    progress: counts the records handed on (for the web app's progress bar).
     shuffle_seed: random order (--order random): the records (texts) are shuffled, which is
         cheap (cut, not parsed: `get_stream`), then split lazily, each into its sentences in
         order, so the first question comes after one record's parsing, not the whole source's.
@@ -198,5 +198,5 @@ def load_sentences(nlp: Language, source: str, *, loader: str | None, unsegmente
     if progress is not None:
         stream = progress.wrap(stream)
     if not unsegmented:
-        stream = split_sentences(nlp, stream)
+        stream = split_sentences(nlp, stream, on_split=progress.on_split() if progress else None)
     return add_tokens(nlp, stream, on_invalid=invalid)

@@ -262,7 +262,7 @@
       const share = Math.min(100, Math.round((100 * done) / p.total));
       $("progress-fill").style.width = `${share}%`;
       track.setAttribute("aria-valuenow", String(share));
-      $("progress-text").textContent = `${done} / ${p.estimated ? "≈" : ""}${p.total}`;
+      $("progress-text").textContent = `${done} / ${p.total}${p.unit === "texts" ? " texts" : ""}`;
     } else {
       $("progress-text").textContent = `${p.answered} answered`;
     }
