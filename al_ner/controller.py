@@ -492,17 +492,9 @@ ANNOTATORS = {"gold": "al_ner.gold.v1", "terminal": "al_ner.terminal.v1", "web":
 
 def make_annotator(name: str, **options: Any) -> Any:
     """Build an annotator by short name (gold, terminal, web) or registered name."""
-    import importlib
+    from .registry import annotators, get, names
 
-    from .registry import annotators, get
-
-    for module in ("gold", "terminal", "web"):
-        try:
-            importlib.import_module(f"{__package__}.annotators.{module}")
-        except ModuleNotFoundError as err:
-            if err.name != f"{__package__}.annotators.{module}":
-                raise
-    if name not in ANNOTATORS and name not in annotators.get_all():
+    if name not in ANNOTATORS and name not in names(annotators):
         raise ConfigError(f"unknown annotator '{name}'; choose one of: {', '.join(ANNOTATORS)}")
     return get(annotators, ANNOTATORS.get(name, name))(**options)
 
