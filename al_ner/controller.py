@@ -47,6 +47,9 @@ class SessionReport:
     interrupted: bool = False
     health: dict[str, Any] | None = None  # the recipe's health check, when it has one
     notes: list[str] = field(default_factory=list)  # what the recipe's on_exit had to say
+    empty: bool = False  # the stream ended without giving a single question
+    source: str | None = None  # the recipe's source, when it reports one (its progress)
+    source_records: int | None = None  # the records (texts) in it, counted when `empty`
 
 
 @dataclass
@@ -425,8 +428,8 @@ class Controller:
                     "position": None if limited or source_total is None else position,
                     "counts": {a: counts[a] for a in ANSWERS},
                     "dataset_total": self._dataset_before + self.answered,
-                    "done": self._feed_done(feed), "version": self._version,
-                    **self._health()}
+                    "done": self._feed_done(feed), "empty": self._empty(),
+                    "version": self._version, **self._health()}
 
     def _health(self) -> dict[str, Any]:
         """{"health": ...} from the recipe's health check (control questions), if it has one."""
@@ -452,12 +455,21 @@ class Controller:
         """Whether anyone answered under a session name (counts then differ per session)."""
         return any(sid != self.session_id for sid in self._session_counts)
 
+    def _empty(self) -> bool:
+        """Whether the stream ended without giving a single task (questions answered in an
+        earlier session still count as given)."""
+        return self.exhausted and self._pulled == 0
+
     def report(self, annotator_stats: dict[str, Any] | None = None) -> SessionReport:
         invalid = self.components.get("invalid")
+        source = self.components.get("progress")
+        empty = self._empty()
         return SessionReport(self.dataset, self.session_id, self.answered,
                              {a: self.counts[a] for a in ANSWERS}, self.exhausted,
                              dict(annotator_stats or {}), int(getattr(invalid, "count", 0) or 0),
-                             health=self._health().get("health"))
+                             health=self._health().get("health"), empty=empty,
+                             source=getattr(source, "source", None),
+                             source_records=source.wait(5) if empty and source is not None else None)
 
     def close(self) -> list[str]:
         """Run the recipe's on_exit; returns the lines it has to say (an A/B result, say)."""

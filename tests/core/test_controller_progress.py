@@ -46,3 +46,14 @@ def test_texts_when_a_record_makes_several_questions(tmp_path, MemDB):
     assert (p["total"], p["unit"], p["estimated"], p["position"]) == (10, "texts", False, 2)
     ctrl.get_questions(100)
     assert (ctrl.progress()["total"], ctrl.progress()["position"]) == (10, 10)
+
+
+def test_an_empty_source_is_reported_as_such(tmp_path, MemDB):
+    path = tmp_path / "empty.jsonl"
+    path.write_text("\n")
+    progress = SourceProgress(str(path), exact=True)
+    ctrl = Controller(components(path, progress), MemDB(), batch_size=4)
+    assert ctrl.get_questions() == []
+    assert ctrl.progress()["empty"] and ctrl.progress()["total"] == 0
+    report = ctrl.report()
+    assert (report.empty, report.source, report.source_records) == (True, str(path), 0)

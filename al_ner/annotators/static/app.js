@@ -421,9 +421,11 @@
     }
     if (!state.exhausted) { text.textContent = "Loading…"; return; }
     const waiting = state.outbox.length;
+    const p = state.progress || {};
+    const empty = !p.empty ? "" : p.total === 0 ? " The source is empty." : " The source gave none.";
     text.append(el("p", "", waiting
       ? `No more questions. ${waiting} answer(s) wait to be saved; keep this tab open.`
-      : `No more questions. Every answer is saved in dataset "${state.session.dataset}".`));
+      : `No more questions.${empty} Every answer is saved in dataset "${state.session.dataset}".`));
   }
 
   function setButtons(enabled) {
