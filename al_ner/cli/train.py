@@ -17,7 +17,7 @@ from ..training import (DEFAULT_CONFIG, DEFAULT_FILL, FILLS, LABEL_MAPS, EvalSet
                         data_to_spacy, eval_set_from_tasks)
 from ..training import evaluate as evaluate_model
 from ..training import train as train_model
-from ..training.corpus import gold_labels_path
+from ..training.corpus import dev_warnings, gold_labels_path
 from ..training.curve import Curve, SpacyCurveSteps, train_curve
 from ..stream.loaders import get_stream, infer_loader, looks_like_conll
 from ..training.evaluate import NOT_SCORED_REASONS, label_hints, model_labels, read_eval_docbin
@@ -78,6 +78,8 @@ def train_curve_cli(
                             nlp=load_model(base_model), labels=split_names(label) or None,
                             eval_split=eval_split, seed=seed, fill=fill,
                             eval_datasets=split_names(eval_ner) or None)
+    for warning in dev_warnings(summary):
+        typer.echo(f"⚠ {warning}")
     steps = SpacyCurveSteps(config, base_model=base_model, overrides=overrides, labels=summary["labels"])
     curve = train_curve(output_dir / "corpus" / "train.spacy", output_dir / "corpus" / "dev.spacy",
                         output_dir, steps, shares=_shares(shares), seed=seed)

@@ -7,6 +7,7 @@ it in dev.labels.json so that `train` and `evaluate` score those labels alone.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
@@ -83,12 +84,15 @@ def data_to_spacy(output_dir: str | Path, datasets: Sequence[str], *, db: Exampl
     write_docbin(out / TRAIN_FILE, groups_to_docs(nlp, train_groups, labels=label_list, fill=fill,
                                                   predict=predict, stats=train_stats,
                                                   conversion=conversion))
-    write_docbin(out / DEV_FILE, eval_docs(nlp, dev_groups, labels=label_list, stats=dev_stats))
+    dev_docs = eval_docs(nlp, dev_groups, labels=label_list, stats=dev_stats)
+    write_docbin(out / DEV_FILE, dev_docs)
     write_gold_labels(out / DEV_FILE, label_list)
+    found = Counter(ent.label_ for doc in dev_docs for ent in doc.ents)
     summary = {"labels": label_list, "new_labels": new_labels(nlp, label_list), "fill": fill,
                "conversion": conversion or "as answered", "seed": seed, "eval_split": eval_split,
                "datasets": list(datasets), "eval_datasets": list(eval_datasets or []),
-               "train": train_stats.to_dict(), "dev": dev_stats.to_dict()}
+               "train": train_stats.to_dict(), "dev": dev_stats.to_dict(),
+               "dev_entities": {label: found[label] for label in label_list}}
     (out / LABELS_FILE).parent.mkdir(parents=True, exist_ok=True)
     srsly.write_json(out / LABELS_FILE, label_list)
     srsly.write_json(out / STATS_FILE, summary)
@@ -119,6 +123,20 @@ def _labels(nlp: Language, labels: Sequence[str] | None, groups: list[list[Task]
     if not chosen:
         raise DatasetError("the datasets hold no accepted or rejected spans; nothing to train on")
     return chosen
+
+
+def dev_warnings(summary: dict[str, Any]) -> list[str]:
+    """What the dev set written (a data_to_spacy summary) can't measure, one line each."""
+    docs = summary["dev"]["docs"]
+    if not docs:
+        return ["dev is empty: nothing measures the trained model (train's model-best is then "
+                "arbitrary); annotate more inputs, raise --eval-split or pass --eval-ner"]
+    missing = [label for label, n in summary.get("dev_entities", {}).items() if not n]
+    if not missing:
+        return []
+    return [f"dev has no {' or '.join(missing)} entity in its {docs} docs: the recall and F of "
+            f"{'that label' if len(missing) == 1 else 'those labels'} can't be measured; annotate "
+            "more inputs, raise --eval-split or pass --eval-ner"]
 
 
 def new_labels(nlp: Language, labels: Sequence[str]) -> list[str]:

@@ -226,3 +226,33 @@ def test_dev_spacy_from_en_core_web_sm_holds_only_the_answers(tmp_path, nlp_sm, 
     scores = evaluate(nlp_sm, read_eval_docbin(tmp_path / "person" / "dev.spacy", nlp_sm.vocab))
     assert set(scores["labels"]) == {"PERSON"} and scores["not_scored"]["ORG"] == "not_annotated"
     assert (scores["labels"]["PERSON"]["tp"], scores["labels"]["PERSON"]["support"]) == (3, 3)
+
+
+def test_cli_warns_when_dev_cannot_measure_a_trained_label(tmp_path, make_task):
+    """Issue 17: 'dev: 3 docs, 0 entities' was printed without a warning."""
+    db_dir = tmp_path / "db"
+    db_dir.mkdir()
+    words = [["Org0", "met", "someone"], ["Nobody", "came", "today"], ["Rain", "fell", "there"]]
+    train = [set_hash(make_task(w, [(0, 1, "ORG")], view="ner_manual")) for w in words[:1]]
+    empty_dev = [set_hash(make_task(w, [], view="ner_manual")) for w in words[1:]]
+    srsly.write_jsonl(db_dir / "train.jsonl", train)
+    srsly.write_jsonl(db_dir / "dev.jsonl", empty_dev)
+    result = CliRunner().invoke(app, ["data-to-spacy", str(tmp_path / "out"), "--ner", "train",
+                                      "--eval-ner", "dev", "--db", str(db_dir), "--base-model",
+                                      "blank:en", "--fill", "missing"])
+    assert result.exit_code == 0, result.output
+    assert "⚠ dev has no ORG entity in its 2 docs" in result.output
+    summary = json.loads((tmp_path / "out" / "stats.json").read_text())
+    assert summary["dev_entities"] == {"ORG": 0}
+
+
+def test_cli_warns_when_dev_is_empty(tmp_path, make_task):
+    db_dir = tmp_path / "db"
+    db_dir.mkdir()
+    srsly.write_jsonl(db_dir / "one.jsonl", [set_hash(make_task(["Org0", "met"], [(0, 1, "ORG")],
+                                                                view="ner_manual"))])
+    result = CliRunner().invoke(app, ["data-to-spacy", str(tmp_path / "out"), "--ner", "one",
+                                      "--db", str(db_dir), "--base-model", "blank:en",
+                                      "--fill", "missing"])
+    assert result.exit_code == 0, result.output
+    assert "⚠ dev is empty" in result.output
