@@ -11,7 +11,7 @@ from spacy.language import Language
 
 from al_ner import registry
 from al_ner.errors import ConfigError
-from al_ner.models import check_labels, get_ner
+from al_ner.models import check_labels, get_ner, unknown_labels
 from al_ner.sorters import ALGORITHMS
 from al_ner.stream import SkipCounter, add_tokens, get_stream, split_sentences
 from al_ner.stream.patterns import PatternMatcher, read_patterns
@@ -147,6 +147,15 @@ def pattern_matcher(nlp: Language, patterns: str | None,
         raise ConfigError(f"no pattern in {patterns} has one of the labels {', '.join(labels)}; "
                           "check the patterns' labels or --label")
     return matcher
+
+
+def new_label_notices(nlp: Language, labels: list[str]) -> list[str]:
+    """One line per label the model's NER doesn't know (none for a tokenizer-only pipeline):
+    annotating a new label by hand is legitimate, and training adds it."""
+    if "ner" not in nlp.pipe_names:
+        return []
+    return [f"New label {label}: the model's NER doesn't know it yet; your answers will teach "
+            "it (al-ner train adds the label)" for label in unknown_labels(nlp, labels)]
 
 
 def teach_labels(nlp: Language, labels: list[str], matcher: PatternMatcher | None, *,

@@ -14,7 +14,8 @@ from ._order import order_sentences
 from ._shared import (Control, ControlBase, Dataset, Exclude, Labels, Loader, Model, Order, Patterns,
                       PreScored, Seed, SkipInvalid, Source, StrategyName, StrategySettings,
                       TextColumn, Unsegmented, Window, keep_labels, load_sentences, parse_settings,
-                      pattern_matcher, source_progress, split_labels, split_names)
+                      new_label_notices, pattern_matcher, source_progress, split_labels,
+                      split_names)
 
 INSTRUCTIONS = ("Mark every entity of the labels shown, and only those: drag over its words (or "
                 "move with the arrow keys, extend with Shift and press Enter), then accept. Reject "
@@ -54,7 +55,7 @@ def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labe
     return {"dataset": dataset, "view_id": VIEW_NER_MANUAL, "stream": stream, "labels": labels,
             "exclude": split_names(exclude), "exclude_by": "input", "invalid": invalid,
             **health.components(None),
-            "progress": progress, "instructions": INSTRUCTIONS,
+            "progress": progress, "instructions": INSTRUCTIONS, "notices": new_label_notices(nlp, labels),
             "config": {"model": spacy_model, "order": order, "seed": seed, "pre_scored": pre_scored,
                        "strategy": strategy, "strategy_settings": settings, "control": control,
                        **({"patterns": patterns} if patterns else {})}}

@@ -77,6 +77,8 @@ def _command(name: str, func: Any) -> None:
     def command(**kwargs: Any) -> None:
         options = {key: kwargs[key] if key in own else kwargs.pop(key) for key in _SESSION_PARAMS}
         components = func(**kwargs)
+        for notice in components.get("notices") or []:
+            typer.echo(f"ℹ {notice}")
         if options["feed_overlap"]:
             components["config"] = {**(components.get("config") or {}), "feed_overlap": True}
         report = run_components(components, annotator=options["annotator"],

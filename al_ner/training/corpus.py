@@ -19,7 +19,7 @@ from spacy.tokens import DocBin
 
 from ..constants import INPUT_HASH
 from ..errors import DatasetError, InputError
-from ..models import get_ner
+from ..models import unknown_labels
 from ..types import Task
 from .base_model import base_predictor
 from .convert import (DEFAULT_FILL, answered_labels, check_conversion, check_fill, eval_docs,
@@ -88,7 +88,7 @@ def data_to_spacy(output_dir: str | Path, datasets: Sequence[str], *, db: Exampl
     write_docbin(out / DEV_FILE, dev_docs)
     write_gold_labels(out / DEV_FILE, label_list)
     found = Counter(ent.label_ for doc in dev_docs for ent in doc.ents)
-    summary = {"labels": label_list, "new_labels": new_labels(nlp, label_list), "fill": fill,
+    summary = {"labels": label_list, "new_labels": unknown_labels(nlp, label_list), "fill": fill,
                "conversion": conversion or "as answered", "seed": seed, "eval_split": eval_split,
                "datasets": list(datasets), "eval_datasets": list(eval_datasets or []),
                "train": train_stats.to_dict(), "dev": dev_stats.to_dict(),
@@ -137,12 +137,6 @@ def dev_warnings(summary: dict[str, Any]) -> list[str]:
     return [f"dev has no {' or '.join(missing)} entity in its {docs} docs: the recall and F of "
             f"{'that label' if len(missing) == 1 else 'those labels'} can't be measured; annotate "
             "more inputs, raise --eval-split or pass --eval-ner"]
-
-
-def new_labels(nlp: Language, labels: Sequence[str]) -> list[str]:
-    """The labels the base pipeline's NER doesn't know yet (all of them without an NER)."""
-    known = set(get_ner(nlp).labels) if "ner" in nlp.pipe_names else set()
-    return [label for label in labels if label not in known]
 
 
 def write_docbin(path: Path, docs: Iterable[Any]) -> int:
