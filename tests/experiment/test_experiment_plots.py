@@ -3,9 +3,9 @@ full-kcenter shared a colour) and the legend covered the curves."""
 
 from __future__ import annotations
 
-from al_ner.experiment.analysis import Analysis, CostSummary, Curve, Point
-from al_ner.experiment.plots import draw_curve
-from al_ner.experiment.stats import Estimate
+from al_ner.experiment.analysis.analyse import Analysis, CostSummary, Curve, Point
+from al_ner.experiment.analysis.stats import Estimate
+from al_ner.experiment.render.plots import draw_curve
 
 ARMS = ["random", "active-full", "active-binary", "full-entropy", "full-mnlp", "full-kcenter",
         "full-mmr", "full-density", "full-hybrid", "full-epsilon", "full-subsequence",

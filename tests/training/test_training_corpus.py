@@ -65,7 +65,7 @@ def test_adding_inputs_never_moves_one_across_the_split():
 
 
 def test_the_experiment_and_data_to_spacy_split_by_one_rule():
-    from al_ner.experiment.splits import split_answers
+    from al_ner.experiment.data.splits import split_answers
 
     tasks = [set_hash({"text": f"Sentence {i} ."}) for i in range(200)]
     _, dev = split_answers(tasks, share=0.2, seed=4)
