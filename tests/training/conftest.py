@@ -53,8 +53,8 @@ def negatives():
     return incorrect
 
 
-# A blank NER trained from scratch on a dozen docs: a few steps an epoch, like a hundred answers
-SMALL_CONFIG = """
+# A config spaCy fills in: a blank NER (and maybe more components), trained from scratch
+TINY_CONFIG = """
 [paths]
 train = null
 dev = null
@@ -65,14 +65,14 @@ gpu_allocator = null
 
 [nlp]
 lang = "en"
-pipeline = ["ner"]
+pipeline = PIPELINE
 batch_size = 8
 
 [components]
 
 [components.ner]
 factory = "ner"
-
+COMPONENTS
 [corpora]
 
 [corpora.train]
@@ -84,8 +84,8 @@ path = ${paths.train}
 path = ${paths.dev}
 
 [training]
-max_epochs = 4
-eval_frequency = 200
+max_epochs = MAX_EPOCHS
+eval_frequency = EVAL_FREQUENCY
 frozen_components = []
 
 [training.score_weights]
@@ -96,6 +96,24 @@ ents_per_type = null
 
 [initialize]
 """
+
+
+def tiny_config(path, *, max_epochs: int, eval_frequency: int, extra: dict[str, str] | None = None):
+    """Write a filled-in training config to `path`: "ner", then the `extra` components
+    (name -> factory)."""
+    extra = extra or {}
+    pipeline = ",".join(f'"{name}"' for name in ["ner", *extra])
+    components = "".join(f'\n[components.{name}]\nfactory = "{factory}"\n' for name, factory in extra.items())
+    text = (TINY_CONFIG.replace("PIPELINE", f"[{pipeline}]").replace("COMPONENTS", components)
+            .replace("MAX_EPOCHS", str(max_epochs)).replace("EVAL_FREQUENCY", str(eval_frequency)))
+    config = spacy.util.load_config_from_str(text, interpolate=False)
+    spacy.util.load_model_from_config(config, auto_fill=True).config.to_disk(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def write_tiny_config():
+    return tiny_config
 
 
 @pytest.fixture
@@ -110,6 +128,6 @@ def small_corpus(tmp_path) -> dict[str, str]:
         docs.append(doc)
     DocBin(docs=docs).to_disk(tmp_path / "train.spacy")
     DocBin(docs=docs[:4]).to_disk(tmp_path / "dev.spacy")
-    config = spacy.util.load_config_from_str(SMALL_CONFIG, interpolate=False)
-    spacy.util.load_model_from_config(config, auto_fill=True).config.to_disk(tmp_path / "small.cfg")
+    # a dozen docs make a few steps an epoch, like a hundred answers
+    tiny_config(tmp_path / "small.cfg", max_epochs=4, eval_frequency=200)
     return {"paths.train": str(tmp_path / "train.spacy"), "paths.dev": str(tmp_path / "dev.spacy")}

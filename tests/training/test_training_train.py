@@ -86,53 +86,8 @@ def test_train_cli_reports_a_missing_corpus_in_one_line(tmp_path, capsys):
     assert "can't find spaCy pipeline" in capsys.readouterr().err
 
 
-# A tiny config (spaCy fills in the rest) whose NER is scored after a component that fixes the
-# predicted entities, so what spaCy's loop scores on dev is known exactly.
-TINY_CONFIG = """
-[paths]
-train = null
-dev = null
-
-[system]
-seed = 0
-gpu_allocator = null
-
-[nlp]
-lang = "en"
-pipeline = ["ner","fixed_ents"]
-batch_size = 8
-
-[components]
-
-[components.ner]
-factory = "ner"
-
-[components.fixed_ents]
-factory = "al_ner_test_fixed_ents"
-
-[corpora]
-
-[corpora.train]
-@readers = "spacy.Corpus.v1"
-path = ${paths.train}
-
-[corpora.dev]
-@readers = "spacy.Corpus.v1"
-path = ${paths.dev}
-
-[training]
-max_epochs = 1
-eval_frequency = 1
-frozen_components = []
-
-[training.score_weights]
-ents_f = 1.0
-ents_p = 0.0
-ents_r = 0.0
-ents_per_type = null
-
-[initialize]
-"""
+# The NER is scored after a component that fixes the predicted entities, so what the loop
+# scores on dev is known exactly.
 FIXED = {"Acme": "ORG", "Bolt": "ORG", "Ann": "PERSON"}
 
 
@@ -142,7 +97,8 @@ def fixed_ents(doc):
     return doc
 
 
-def test_dev_scores_in_the_training_loop_cover_only_the_annotated_labels(tmp_path, make_task):
+def test_dev_scores_in_the_training_loop_cover_only_the_annotated_labels(tmp_path, make_task,
+                                                                         write_tiny_config):
     from al_ner.stream.hashing import set_hash
     from al_ner.training import data_to_spacy
 
@@ -152,8 +108,8 @@ def test_dev_scores_in_the_training_loop_cover_only_the_annotated_labels(tmp_pat
     data_to_spacy(tmp_path, ["train"], db=db, nlp=spacy.blank("en"), labels=["ORG", "PERSON"],
                   fill="O", eval_datasets=["dev"])
     write_gold_labels(tmp_path / "dev.spacy", ["ORG"])  # dev answers annotate ORG only
-    tiny = spacy.util.load_config_from_str(TINY_CONFIG, interpolate=False)
-    spacy.util.load_model_from_config(tiny, auto_fill=True).config.to_disk(tmp_path / "tiny.cfg")
+    write_tiny_config(tmp_path / "tiny.cfg", max_epochs=1, eval_frequency=1,
+                      extra={"fixed_ents": "al_ner_test_fixed_ents"})
     result = train(tmp_path / "tiny.cfg", tmp_path / "out", overrides={
         "paths.train": str(tmp_path / "train.spacy"), "paths.dev": str(tmp_path / "dev.spacy")})
     performance = json.loads((result.last / "meta.json").read_text())["performance"]
