@@ -15,7 +15,7 @@ NEWLINE_TASK = {"text": "Acme\nhired Bo .",
 
 def test_tokens_without_ws_make_one_doc_on_every_path(nlp):
     """Training built "Acmehired Bo ." (a space only before ' '), scoring "Acme hired Bo ."."""
-    from al_ner.scoring._docs import task_doc as scoring_doc
+    from al_ner.scoring.docs import task_doc as scoring_doc
     from al_ner.stream.docs import task_doc
     from al_ner.training.convert import input_doc
 
