@@ -55,7 +55,8 @@ def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labe
     return {"dataset": dataset, "view_id": VIEW_NER_MANUAL, "stream": stream, "labels": labels,
             "exclude": split_names(exclude), "exclude_by": "input", "invalid": invalid,
             **health.components(None),
-            "progress": progress, "instructions": INSTRUCTIONS, "notices": new_label_notices(nlp, labels),
+            "progress": progress, "instructions": INSTRUCTIONS,
+            "notices": new_label_notices(nlp, labels),
             "config": {"model": spacy_model, "order": order, "seed": seed, "pre_scored": pre_scored,
                        "strategy": strategy, "strategy_settings": settings, "control": control,
                        **({"patterns": patterns} if patterns else {})}}

@@ -18,7 +18,8 @@ __all__ = [
     "DEFAULT_CONFIG", "DEFAULT_FILL", "FILLS", "LABEL_MAPS", "ONTONOTES_TO_CONLL", "Answers",
     "ConversionStats", "EvalSet", "TrainResult", "answers_to_doc", "answers_to_docs",
     "base_predictor", "data_to_spacy", "eval_docs", "eval_set_from_answers", "eval_set_from_docs",
-    "eval_set_from_tasks", "evaluate", "frozen_predictor", "input_doc", "make_update", "merge_answers", "predict_entities",
+    "eval_set_from_tasks", "evaluate", "frozen_predictor", "input_doc", "make_update",
+    "merge_answers", "predict_entities",
     "read_eval_docbin", "score_spans", "set_incorrect_spans_key", "split_by_input",
     "token_annotation", "train", "write_docbin",
 ]

@@ -34,8 +34,8 @@ def imported(folder: Path) -> dict[str, str]:
 
 def declared() -> set[str]:
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf8"))["project"]
-    requirements = [*project["dependencies"], *(r for extra in project.get("optional-dependencies", {}).values()
-                                                for r in extra)]
+    extras = project.get("optional-dependencies", {}).values()
+    requirements = [*project["dependencies"], *(r for extra in extras for r in extra)]
     return {_normal(re.split(r"[<>=\[ ;!~]", r, maxsplit=1)[0]) for r in requirements}
 
 
