@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import RecipeError
-from .registry import recipes
+from .registry import filled, recipes
 from .types import Components
 
 RecipeFunc = Callable[..., Components]
@@ -44,7 +44,7 @@ def get_recipe(name: str) -> RecipeFunc:
 
 def load_builtin_recipes() -> None:
     """Register the recipes shipped in al_ner.recipes (imported by name: core doesn't depend on them)."""
-    importlib.import_module("al_ner.recipes")
+    filled(recipes)
 
 
 def load_recipe_file(path: str) -> None:

@@ -23,7 +23,7 @@ from .hf_datasets import read_datasets
 from .json_list import read_json
 from .jsonl import read_jsonl, write_jsonl
 from .plugins import LoaderInfo, aliases, count_lines, extensions, loader, loader_help, loader_info
-from .reading import STDIN, OnInvalid, SkipCounter
+from .reading import STDIN, OnInvalid, Record, SkipCounter, shuffled
 from .stored import DATASET_PREFIX, read_stored
 from .txt import read_txt
 
@@ -31,7 +31,7 @@ LOADERS = aliases()  # the built-in loaders' short names -> registered names
 EXTENSIONS = extensions()  # file extension -> short name
 
 __all__ = ["AG_NEWS_TOPICS", "DATASET_PREFIX", "EXTENSIONS", "LOADERS", "STDIN", "LoaderInfo", "OnInvalid",
-           "SkipCounter", "aliases", "clean_ag_news", "count_lines", "count_records", "extensions", "get_loader",
+           "Record", "SkipCounter", "shuffled", "aliases", "clean_ag_news", "count_lines", "count_records", "extensions", "get_loader",
            "get_stream", "infer_loader", "join_title", "loader", "loader_help", "loader_info", "looks_like_conll",
            "read_conll", "read_csv", "read_datasets", "read_json", "read_jsonl", "read_stored", "read_txt",
            "write_jsonl"]

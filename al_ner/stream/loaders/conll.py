@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +13,30 @@ from ...errors import InputError
 from ...types import Stream, Task
 from ..iob import check_iob, check_scheme, iob_to_spans, words_to_task
 from .plugins import loader
-from .reading import (OnInvalid, catch, check_source, check_text, decode_line, numbered_lines, source_name,
-                      tasks_or_errors)
+from .reading import (OnInvalid, Record, check_source, check_text, decode_line, numbered_lines, parsed,
+                      source_name, tasks_or_errors)
 
 
-def count_sentences(source: str | Path, **options: Any) -> int:
-    return sum(1 for rows in _conll_blocks(numbered_lines(source)) if rows)
+def conll_records(source: str | Path, *, scheme: str | None = None) -> Iterator[Record]:
+    """The sentences of a CoNLL file (scheme and file checked now, read lazily)."""
+    scheme = check_scheme(scheme)
+    check_source(source)
+    return _conll_records(source, scheme)
 
 
-@loader("al_ner.conll.v1", alias="conll", extensions=(".conll", ".iob"), count=count_sentences,
+def _conll_records(source: str | Path, scheme: str | None) -> Iterator[Record]:
+    path = source_name(source)
+    doc, sent = 0, 0
+    for rows in _conll_blocks(numbered_lines(source)):
+        if not rows:  # -DOCSTART-
+            doc, sent = (doc + 1, 0) if sent else (doc, sent)
+            continue
+        meta = {"source": Path(path).name, "doc": doc, "sent": sent}
+        yield partial(_conll_task, rows, scheme, path, meta)
+        sent += 1
+
+
+@loader("al_ner.conll.v1", alias="conll", extensions=(".conll", ".iob"), records=conll_records,
         help="one sentence per block, IOB tags")
 def read_conll(source: str | Path, *, scheme: str | None = None,
                on_invalid: OnInvalid | None = None) -> Stream:
@@ -31,21 +47,7 @@ def read_conll(source: str | Path, *, scheme: str | None = None,
     Each task has text (tokens joined by single spaces), tokens, gold spans and
     meta {"source": file name, "doc": i, "sent": j}.
     """
-    scheme = check_scheme(scheme)
-    check_source(source)
-    return tasks_or_errors(_parse_conll(source, scheme), on_invalid)
-
-
-def _parse_conll(source: str | Path, scheme: str | None) -> Iterator[Task | InputError]:
-    path = source_name(source)
-    doc, sent = 0, 0
-    for rows in _conll_blocks(numbered_lines(source)):
-        if not rows:  # -DOCSTART-
-            doc, sent = (doc + 1, 0) if sent else (doc, sent)
-            continue
-        meta = {"source": Path(path).name, "doc": doc, "sent": sent}
-        yield catch(_conll_task, rows, scheme, path, meta)
-        sent += 1
+    return tasks_or_errors(parsed(conll_records(source, scheme=scheme)), on_invalid)
 
 
 def _conll_blocks(lines: Iterable[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:

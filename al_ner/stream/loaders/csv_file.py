@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import itertools
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,23 +14,35 @@ from ...errors import InputError
 from ...types import Stream, Task
 from .ag_news import ag_news_task, clean_ag_news, looks_like_ag_news
 from .plugins import loader
-from .reading import (OnInvalid, catch, check_source, check_task, check_text, numbered_lines, source_name,
-                      tasks_or_errors)
+from .reading import (OnInvalid, Record, check_source, check_task, check_text, numbered_lines, parsed,
+                      source_name, tasks_or_errors)
 
 
-def count_rows(source: str | Path, *, delimiter: str = ",", ag_news: bool | None = None,
-               text_column: str = "text", **options: Any) -> int:
-    """Data rows: every row of AG News's header-less shape, all but the header otherwise."""
-    rows = _csv_rows(source, str(source), delimiter)
+def csv_records(source: str | Path, *, text_column: str = "text", delimiter: str = ",",
+                ag_news: bool | None = None, clean: bool | None = None) -> Iterator[Record]:
+    """The data rows of a CSV file (checked to exist now, read lazily; see read_csv)."""
+    check_source(source)
+    return _csv_records(source, text_column, delimiter, ag_news, clean)
+
+
+def _csv_records(source: str | Path, text_column: str, delimiter: str, ag_news: bool | None,
+                 clean: bool | None) -> Iterator[Record]:
+    path = source_name(source)
+    rows = _csv_rows(source, path, delimiter)
     first = next(rows, None)
     if first is None:
-        return 0
-    if ag_news is None:
-        ag_news = looks_like_ag_news(first[1], text_column)
-    return sum(1 for _ in rows) + (1 if ag_news else 0)
+        return
+    if ag_news or (ag_news is None and looks_like_ag_news(first[1], text_column)):
+        for row_no, (n, row) in enumerate(itertools.chain([first], rows), 1):
+            yield partial(ag_news_task, row, row_no, path, n, clean is not False)
+        return
+    header = first[1]
+    index = _text_index(header, text_column, path)
+    for n, row in rows:
+        yield partial(_csv_task, row, header, index, path, n, clean is True)
 
 
-@loader("al_ner.csv.v1", alias="csv", extensions=(".csv",), count=count_rows,
+@loader("al_ner.csv.v1", alias="csv", extensions=(".csv",), records=csv_records,
         help="a text column, or AG News rows")
 def read_csv(source: str | Path, *, text_column: str = "text", delimiter: str = ",",
              ag_news: bool | None = None, clean: bool | None = None,
@@ -40,25 +53,8 @@ def read_csv(source: str | Path, *, text_column: str = "text", delimiter: str = 
     ag_news: None detects the shape from the first row (3 columns, the first 1-4).
     clean: undo the feed leftovers with clean_ag_news; None means on for ag_news only.
     """
-    check_source(source)
-    return tasks_or_errors(_parse_csv(source, text_column, delimiter, ag_news, clean), on_invalid)
-
-
-def _parse_csv(source: str | Path, text_column: str, delimiter: str, ag_news: bool | None,
-               clean: bool | None) -> Iterator[Task | InputError]:
-    path = source_name(source)
-    rows = _csv_rows(source, path, delimiter)
-    first = next(rows, None)
-    if first is None:
-        return
-    if ag_news or (ag_news is None and looks_like_ag_news(first[1], text_column)):
-        for row_no, (n, row) in enumerate(itertools.chain([first], rows), 1):
-            yield catch(ag_news_task, row, row_no, path, n, clean is not False)
-        return
-    header = first[1]
-    index = _text_index(header, text_column, path)
-    for n, row in rows:
-        yield catch(_csv_task, row, header, index, path, n, clean is True)
+    return tasks_or_errors(parsed(csv_records(source, text_column=text_column, delimiter=delimiter,
+                                              ag_news=ag_news, clean=clean)), on_invalid)
 
 
 def _csv_rows(source: str | Path, path: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:

@@ -4,33 +4,33 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
 from ...types import Stream, Task
 from .plugins import loader
-from .reading import OnInvalid, binary_source, catch, check_source, check_task, source_name, tasks_or_errors
+from .reading import (OnInvalid, Record, binary_source, check_source, check_task, parsed, source_name,
+                      tasks_or_errors)
 
 
-def count_tasks(source: str | Path, **options: Any) -> int:
-    """The length of the file's list."""
-    return len(_read_json_list(source, str(source)))
+def json_records(source: str | Path) -> Iterator[Record]:
+    """The objects of a JSON file's list (checked to exist now, read at the first record)."""
+    check_source(source)
+    return _json_records(source)
 
 
-@loader("al_ner.json.v1", alias="json", extensions=(".json",), count=count_tasks,
-        help="a list of tasks")
+def _json_records(source: str | Path) -> Iterator[Record]:
+    path = source_name(source)
+    for i, task in enumerate(_read_json_list(source, path)):
+        yield partial(check_task, task, path, None, f"task {i}: ")
+
+
+@loader("al_ner.json.v1", alias="json", extensions=(".json",), records=json_records, help="a list of tasks")
 def read_json(source: str | Path, *, on_invalid: OnInvalid | None = None) -> Stream:
     """The tasks of a JSON file holding one list of task objects (read whole, then yielded)."""
-    check_source(source)
-    return tasks_or_errors(_parse_json(source), on_invalid)
-
-
-def _parse_json(source: str | Path) -> Iterator[Task | InputError]:
-    path = source_name(source)
-    data = _read_json_list(source, path)
-    for i, task in enumerate(data):
-        yield catch(check_task, task, path, None, f"task {i}: ")
+    return tasks_or_errors(parsed(json_records(source)), on_invalid)
 
 
 def _read_json_list(source: str | Path, path: str) -> list[Any]:

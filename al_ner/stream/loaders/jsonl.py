@@ -11,24 +11,21 @@ import srsly
 from ...errors import InputError
 from ...storage import encode, json_value, replacing
 from ...types import Stream, Task
-from .plugins import count_lines, loader
-from .reading import (OnInvalid, catch, check_source, check_task, check_text, numbered_lines, source_name,
-                      tasks_or_errors)
+from .plugins import loader
+from .reading import OnInvalid, Record, check_source, check_task, check_text, line_records, parsed, tasks_or_errors
 
 
-@loader("al_ner.jsonl.v1", alias="jsonl", extensions=(".jsonl",), count=count_lines,
+def jsonl_records(source: str | Path) -> Iterator[Record]:
+    """The non-blank lines of a JSONL file (checked to exist now, read lazily)."""
+    check_source(source)
+    return line_records(source, _jsonl_task)
+
+
+@loader("al_ner.jsonl.v1", alias="jsonl", extensions=(".jsonl",), records=jsonl_records,
         help="one task per line")
 def read_jsonl(source: str | Path, *, on_invalid: OnInvalid | None = None) -> Stream:
     """One task per line of a JSONL file (or stdin "-"); blank lines are skipped."""
-    check_source(source)
-    return tasks_or_errors(_parse_jsonl(source), on_invalid)
-
-
-def _parse_jsonl(source: str | Path) -> Iterator[Task | InputError]:
-    path = source_name(source)
-    for n, line in numbered_lines(source):
-        if line.strip():
-            yield catch(_jsonl_task, line, path, n)
+    return tasks_or_errors(parsed(jsonl_records(source)), on_invalid)
 
 
 def _jsonl_task(line: str, path: str, n: int) -> Task:

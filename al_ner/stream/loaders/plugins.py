@@ -11,23 +11,27 @@ A new format is one new file:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ... import registry
 from ...types import Stream
-from .reading import numbered_lines
+from .reading import Record, numbered_lines
 
 Reader = Callable[..., Stream]
 Counter = Callable[..., "int | None"]
+Records = Callable[..., Iterator[Record]]  # cut a source into records, each parsed when called
 
 
 @dataclass(frozen=True)
 class LoaderInfo:
     """What a registered loader says about itself.
 
+    records: how the format cuts a source into records without parsing them; reading, counting
+    and shuffling (get_stream(shuffle_seed=...)) then cost one pass of cutting, not of parsing.
+    count: how to count records when there is no `records` (None: can't count cheaply).
     claims: for a directory source, whether this loader reads it (a saved Hugging Face dataset).
     """
 
@@ -37,18 +41,21 @@ class LoaderInfo:
     count: Counter | None = None
     claims: Callable[[Path], bool] | None = None
     help: str = ""
+    records: Records | None = None
 
 
 _INFOS: dict[str, LoaderInfo] = {}  # registered name -> info, in registration order
 
 
-def loader(name: str, *, alias: str, extensions: tuple[str, ...] = (), count: Counter | None = None,
-           claims: Callable[[Path], bool] | None = None, help: str = "") -> Callable[[Reader], Reader]:
+def loader(name: str, *, alias: str, extensions: tuple[str, ...] = (), records: Records | None = None,
+           count: Counter | None = None, claims: Callable[[Path], bool] | None = None,
+           help: str = "") -> Callable[[Reader], Reader]:
     """Register a reader `read(source, *, on_invalid=None, **options) -> Stream` under `name` and
-    `alias`, with what it reads (extensions, directories it claims) and how it counts records."""
+    `alias`, with what it reads (extensions, directories it claims) and how it cuts its records."""
     def register(read: Reader) -> Reader:
         registry.register(registry.loaders, name, read, alias=alias)
-        _INFOS[name] = LoaderInfo(name, alias, tuple(e.lower() for e in extensions), count, claims, help)
+        _INFOS[name] = LoaderInfo(name, alias, tuple(e.lower() for e in extensions), count, claims, help,
+                                  records)
         return read
     return register
 

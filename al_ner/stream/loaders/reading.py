@@ -3,10 +3,12 @@ line, and a stream that raises a bad record's error or hands it to `on_invalid` 
 
 from __future__ import annotations
 
+import random
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,6 +17,7 @@ from ...types import Stream, Task
 from ..validate import task_problem
 
 OnInvalid = Callable[[InputError], None]
+Record = Callable[[], Task]  # one record of a source, parsed (or an InputError raised) when called
 T = TypeVar("T")
 
 STDIN = "-"
@@ -119,3 +122,24 @@ def check_task(task: Any, path: str, line: int | None, prefix: str = "") -> Task
     if problem is not None:
         raise InvalidTaskError(prefix + problem, path=path, line=line)
     return task
+
+
+def parsed(records: Iterable[Record]) -> Iterator[Task | InputError]:
+    """Each record parsed, or the InputError it raised."""
+    for record in records:
+        yield catch(record)
+
+
+def shuffled(items: Iterable[T], seed: int) -> Iterator[T]:
+    """`items` in a random order drawn from `seed`, read whole when the first one is asked for."""
+    held = list(items)
+    random.Random(seed).shuffle(held)
+    yield from held
+
+
+def line_records(source: str | Path, parse: Callable[[str, str, int], Task]) -> Iterator[Record]:
+    """The non-blank lines of a file or stdin, each parsed by `parse(line, path, n)` when called."""
+    path = source_name(source)
+    for n, line in numbered_lines(source):
+        if line.strip():
+            yield partial(parse, line, path, n)

@@ -8,22 +8,20 @@ from pathlib import Path
 from ...constants import TEXT
 from ...errors import InputError
 from ...types import Stream, Task
-from .plugins import count_lines, loader
-from .reading import OnInvalid, catch, check_source, check_text, numbered_lines, source_name, tasks_or_errors
+from .plugins import loader
+from .reading import OnInvalid, Record, check_source, check_text, line_records, parsed, tasks_or_errors
 
 
-@loader("al_ner.txt.v1", alias="txt", extensions=(".txt",), count=count_lines, help="one task per line")
+def txt_records(source: str | Path) -> Iterator[Record]:
+    """The non-blank lines of a text file (checked to exist now, read lazily)."""
+    check_source(source)
+    return line_records(source, _txt_task)
+
+
+@loader("al_ner.txt.v1", alias="txt", extensions=(".txt",), records=txt_records, help="one task per line")
 def read_txt(source: str | Path, *, on_invalid: OnInvalid | None = None) -> Stream:
     """One task per non-empty line of a text file, the line stripped of outer whitespace."""
-    check_source(source)
-    return tasks_or_errors(_parse_txt(source), on_invalid)
-
-
-def _parse_txt(source: str | Path) -> Iterator[Task | InputError]:
-    path = source_name(source)
-    for n, line in numbered_lines(source):
-        if line.strip():
-            yield catch(_txt_task, line, path, n)
+    return tasks_or_errors(parsed(txt_records(source)), on_invalid)
 
 
 def _txt_task(line: str, path: str, n: int) -> Task:
