@@ -12,7 +12,7 @@ import spacy
 from spacy.language import Language
 from spacy.pipeline import EntityRecognizer
 
-from .errors import ModelError, UnknownLabelError
+from ..errors import ModelError, UnknownLabelError
 
 # Official package name -> (PyPI stand-in module, how to find its model directory)
 _STAND_INS: dict[str, str] = {
