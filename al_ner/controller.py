@@ -20,7 +20,7 @@ from typing import Any
 from .constants import (ANNOTATOR_ID, ANSWER, ANSWERS, END, FLAGGED, INPUT_HASH, LABEL, OPTIONS,
                         SELECTED, SESSION_ID, SPANS, START, TASK_HASH, TEXT, TIMESTAMP, TOKEN_END,
                         TOKEN_START, TOKENS, VIEW_CHOICE, VIEW_ID, VIEW_NER_MANUAL)
-from .errors import AnswerError, ConfigError, InvalidTaskError
+from .errors import AnswerError, ConfigError, InvalidTaskError, RecipeError
 from .stream.hashing import set_hash, set_hashes
 from .stream.validate import check_spans, is_int, task_problem
 from .types import Budget, Components, Task
@@ -553,6 +553,8 @@ def run_recipe(name: str, *, annotator: str = "gold", annotator_options: dict[st
     from .recipe import get_recipe
 
     components = get_recipe(name)(**recipe_args)
+    if components is None:
+        raise RecipeError(f"recipe '{name}' returned None: it has no session to run")
     return run_components(components, annotator=annotator, annotator_options=annotator_options,
                           db=db, limit=limit, batch_size=batch_size, session_id=session_id,
                           budget=budget)

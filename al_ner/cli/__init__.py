@@ -50,7 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _load_commands()
         for file in files:
-            load_recipe_file(file)
+            for name in load_recipe_file(file):
+                typer.secho(f"ℹ Recipe '{name}' from {file} replaces al-ner's built-in recipe of "
+                            "that name", err=True)
         register_recipe_commands()
         full_short_help()
         command = typer.main.get_command(app)

@@ -64,6 +64,8 @@ def _command(name: str, func: Any) -> None:
     def command(**kwargs: Any) -> None:
         options = {key: kwargs[key] if key in own else kwargs.pop(key) for key in _SESSION_PARAMS}
         components = func(**kwargs)
+        if components is None:  # a recipe that did its work itself (Prodigy: exit quietly)
+            return
         if options["feed_overlap"]:
             components["config"] = {**(components.get("config") or {}), "feed_overlap": True}
         report = run_components(components, annotator=options["annotator"],
@@ -77,6 +79,7 @@ def _command(name: str, func: Any) -> None:
             typer.echo("Interrupted: every answer given so far is saved.", err=True)
             raise typer.Exit(130)
 
+    command.__al_ner_recipe__ = func  # type: ignore[attr-defined]
     command.__signature__ = inspect.Signature(params + session)  # type: ignore[attr-defined]
     command.__annotations__ = {p.name: p.annotation for p in params + session}
     doc = inspect.getdoc(func) or name
@@ -86,7 +89,11 @@ def _command(name: str, func: Any) -> None:
 def register_recipe_commands() -> None:
     """Add a command for every recipe registered so far (built-ins and -F files)."""
     load_builtin_recipes()
-    existing = {c.name for c in app.registered_commands}
+    existing = {c.name: c for c in app.registered_commands}
     for name, func in sorted(recipes.get_all().items()):
-        if name not in existing:
-            _command(name, func)
+        info = existing.get(name)
+        if info is not None and getattr(info.callback, "__al_ner_recipe__", func) is func:
+            continue  # made from this function already (or a command of that name)
+        if info is not None:  # a -F recipe replacing one registered before
+            app.registered_commands.remove(info)
+        _command(name, func)
