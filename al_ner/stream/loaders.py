@@ -269,27 +269,36 @@ def _check_task(task: Any, path: str, line: int | None, prefix: str = "") -> Tas
 
 
 @registry.loaders("al_ner.jsonl.v1")
-def read_jsonl(source: str | Path, *, on_invalid: OnInvalid | None = None) -> Stream:
-    """One task per line of a JSONL file (or stdin "-"); blank lines are skipped."""
+def read_jsonl(source: str | Path, *, on_invalid: OnInvalid | None = None,
+               validate: bool = True) -> Stream:
+    """One task per line of a JSONL file (or stdin "-"); blank lines are skipped.
+
+    validate=False reads any JSON objects (a patterns file, say), as Prodigy's JSONL does.
+    """
     _check_source(source)
-    return _tasks(_parse_jsonl(source), on_invalid)
+    return _tasks(_parse_jsonl(source, validate), on_invalid)
 
 
-def _parse_jsonl(source: str | Path) -> Iterator[Task | InputError]:
+def _parse_jsonl(source: str | Path, validate: bool = True) -> Iterator[Task | InputError]:
     path = _name(source)
     for n, line in _lines(source):
         if line.strip():
-            yield _catch(_jsonl_task, line, path, n)
+            yield _catch(_jsonl_task, line, path, n, validate)
 
 
-def _jsonl_task(line: str, path: str, n: int) -> Task:
+def _jsonl_task(line: str, path: str, n: int, validate: bool = True) -> Task:
     _check_text(line, path, n)
     try:
         task = _json_loads(line)
     except json.JSONDecodeError as err:
         raise InputError(f"invalid JSON ({err.msg} at column {err.colno}); write one JSON object "
                          "per line", path=path, line=n) from None
-    return _check_task(task, path, n)
+    if validate:
+        return _check_task(task, path, n)
+    if not isinstance(task, dict):
+        raise InputError(f"expected a JSON object, got {type(task).__name__}; write one JSON "
+                         "object per line", path=path, line=n)
+    return task
 
 
 def _json_loads(text: str) -> Any:

@@ -164,15 +164,17 @@ def add_pattern_spans(matcher: PatternMatcher, stream: Iterable[Task]) -> Stream
         yield task
 
 
-def combine(score: Callable[[Iterable[Task]], ScoredStream], matcher: PatternMatcher,
+def combine(score: Callable[[Iterable[Task]], ScoredStream],
+            propose: Callable[[Task], Iterable[tuple[float, Task]]],
             stream: Iterable[Task]) -> ScoredStream:
-    """The model's (score, task) pairs with the patterns' proposals beside them: those of
-    every task the model has read come just before the model's next pair."""
+    """The model's (score, task) pairs with the proposals of a second one beside them (a
+    PatternMatcher's `propose`): those of every task the model has read come just before the
+    model's next pair."""
     pending: deque[tuple[float, Task]] = deque()
 
     def tap(tasks: Iterable[Task]) -> Iterator[Task]:
         for task in tasks:
-            pending.extend(matcher.propose(task))
+            pending.extend(propose(task))
             yield task
 
     for pair in score(tap(stream)):
