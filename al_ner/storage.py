@@ -23,6 +23,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +41,29 @@ _HASH_KEYS = {"task": TASK_HASH, "input": INPUT_HASH}
 _CHUNK = 1 << 16
 
 
+_session_db: list[str | Path] = []  # the --db of the command running (innermost last)
+
+
 def get_db(path: str | Path | None = None) -> Database:
-    """The database at `path` (the --db flag), else $AL_NER_DB, else ~/.al_ner/db."""
-    chosen = path if path not in (None, "") else os.environ.get(DB_ENV_VAR) or DEFAULT_DB
+    """The database at `path`, else the running command's --db (`using_db`), else $AL_NER_DB,
+    else ~/.al_ner/db."""
+    chosen = path if path not in (None, "") else (
+        (_session_db[-1] if _session_db else None) or os.environ.get(DB_ENV_VAR) or DEFAULT_DB)
     return Database(Path(chosen).expanduser())
+
+
+@contextmanager
+def using_db(path: str | Path | None) -> Iterator[None]:
+    """Within the block, `get_db()` (and so a recipe's `connect()`) is the database at `path`
+    (the command's --db); None changes nothing."""
+    if path in (None, ""):
+        yield
+        return
+    _session_db.append(path)  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        _session_db.pop()
 
 
 def check_name(name: str) -> str:
