@@ -302,6 +302,20 @@ class Database:
                                f"{err.strerror or err}; pass --db DIR or set {DB_ENV_VAR}") from err
 
 
+class NoSaveDatabase(Database):
+    """The store of a session that saves nothing (a recipe's ``"db": False``): answers are
+    checked as for saving, then dropped. Other datasets (--exclude) are read as usual; no
+    dataset counts as existing, so the session asks everything."""
+
+    def exists(self, name: str) -> bool:
+        return False
+
+    def add_examples(self, name: str | Sequence[Task], examples: Sequence[Any] | None = None, *,
+                     datasets: Iterable[str] = ()) -> None:
+        target, batch = (name, examples or []) if isinstance(name, str) else ("unsaved", name)
+        _payload(target, batch)
+
+
 def _payload(name: str, examples: Sequence[Any]) -> bytes:
     return b"".join(_encode_checked(name, i, eg) for i, eg in enumerate(examples))
 
