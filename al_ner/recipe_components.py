@@ -158,8 +158,8 @@ NO_EFFECT = {
                      "ner_manual_label_style", "text_span_label_style", "keymap", "keymap_by_label",
                      "cors", "api_keys", "writing_dir", "split_sents_threshold", "hide_newlines"),
                     "it only changes Prodigy's own app"),
-    "db": "al-ner saves to its JSONL store (--db DIR or AL_NER_DB)",
-    "db_settings": "al-ner saves to its JSONL store (--db DIR or AL_NER_DB)",
+    "db": "al-ner saves to its JSONL store: --db DIR or AL_NER_DB",
+    "db_settings": "al-ner saves to its JSONL store: --db DIR or AL_NER_DB",
 }
 REFUSED_CONFIG = {
     "javascript": "al-ner's app runs no recipe code in the browser",

@@ -10,7 +10,11 @@ import typer
 from ..controller import SessionReport, run_components
 from ..health import describe
 from ..recipe import load_builtin_recipes, recipe_parameters
+from ..recipe_components import check_components
 from ..registry import recipes
+from ..settings import effective_config, web_auth
+from ..storage import using_db
+from ..types import Components
 from ._app import DB_OPTION_HELP, app
 
 _SESSION_PARAMS: dict[str, tuple[Any, Any]] = {
@@ -21,14 +25,19 @@ _SESSION_PARAMS: dict[str, tuple[Any, Any]] = {
     "noise": (Annotated[float, typer.Option(help="Gold annotator: chance that a decision is wrong")], 0.0),
     "annotator_seed": (Annotated[int, typer.Option(help="Gold annotator: seed of its noise")], 0),
     "limit": (Annotated[Optional[int], typer.Option(help="Stop after this many answers")], None),
-    "batch_size": (Annotated[int, typer.Option(help="Questions per batch (answers saved per batch)")], 10),
+    "batch_size": (Annotated[Optional[int], typer.Option(
+        help="Questions per batch (answers saved per batch); default: the recipe's or prodigy.json's "
+             "batch_size, else 10")], None),
     "session": (Annotated[Optional[str], typer.Option(help="Session id stored with each answer")], None),
     "feed_overlap": (Annotated[bool, typer.Option(
         "--feed-overlap", help="Web: every named session (?session=NAME) is asked every question "
                                "(default: each question goes to one of them)")], False),
     "db": (Annotated[Optional[str], typer.Option(help=DB_OPTION_HELP)], None),
-    "host": (Annotated[str, typer.Option(help="Web annotator: address to bind")], "127.0.0.1"),
-    "port": (Annotated[int, typer.Option(help="Web annotator: port")], 8080),
+    "host": (Annotated[Optional[str], typer.Option(
+        help="Web annotator: address to bind (default: $PRODIGY_HOST, prodigy.json's host, else "
+             "127.0.0.1)")], None),
+    "port": (Annotated[Optional[int], typer.Option(
+        help="Web annotator: port (default: $PRODIGY_PORT, prodigy.json's port, else 8080)")], None),
 }
 
 
@@ -37,10 +46,23 @@ def _annotator_options(options: dict[str, Any]) -> dict[str, Any]:
     if name == "gold":
         return {"gold": options["gold"], "gold_loader": options["gold_loader"],
                 "noise": options["noise"], "seed": options["annotator_seed"]}
-    if name == "web":
-        return {"host": options["host"], "port": options["port"],
+    if name == "web":  # host and port: the session's config (see _session_config)
+        return {"auth": web_auth(),
                 "on_ready": lambda url: typer.echo(f"✨ Annotate at {url}  (Ctrl-C to stop)")}
     return {}
+
+
+def _session_config(components: Components, options: dict[str, Any]) -> Components:
+    """The recipe's components with its config overlaid by prodigy.json and PRODIGY_* (settings)
+    and by this command's flags; the lines check_components has to say go to stderr now."""
+    config = effective_config(components.get("config"))
+    config.update({key: options[key] for key in ("batch_size", "host", "port") if options[key] is not None})
+    if options["feed_overlap"]:
+        config["feed_overlap"] = True
+    checked, notes = check_components({**components, "config": config})
+    for note in notes:
+        typer.echo(note, err=True)
+    return checked
 
 
 def _summary(report: SessionReport) -> str:
@@ -63,15 +85,14 @@ def _command(name: str, func: Any) -> None:
 
     def command(**kwargs: Any) -> None:
         options = {key: kwargs[key] if key in own else kwargs.pop(key) for key in _SESSION_PARAMS}
-        components = func(**kwargs)
-        if components is None:  # a recipe that did its work itself (Prodigy: exit quietly)
-            return
-        if options["feed_overlap"]:
-            components["config"] = {**(components.get("config") or {}), "feed_overlap": True}
-        report = run_components(components, annotator=options["annotator"],
-                                annotator_options=_annotator_options(options), db=options["db"],
-                                limit=options["limit"], batch_size=options["batch_size"],
-                                session_id=options["session"], catch_interrupt=True)
+        with using_db(options["db"]):  # a recipe's connect() is this command's --db
+            components = func(**kwargs)
+            if components is None:  # a recipe that did its work itself (Prodigy: exit quietly)
+                return
+            report = run_components(_session_config(components, options), annotator=options["annotator"],
+                                    annotator_options=_annotator_options(options), db=options["db"],
+                                    limit=options["limit"], session_id=options["session"],
+                                    catch_interrupt=True)
         typer.echo(_summary(report))
         for note in report.notes:
             typer.echo(note)
