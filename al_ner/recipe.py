@@ -97,6 +97,7 @@ def _from_plac(param: inspect.Parameter, spec: tuple | Arg, hint: Any = str) -> 
     if isinstance(spec, Arg):
         return _from_arg(param, spec, hint)
     help_, kind, shortcut, type_ = (tuple(spec) + (None,) * 4)[:4]
+    kind = "option" if kind == "options" else kind  # a slip some published recipes carry
     kind = kind or ("positional" if param.default is inspect.Parameter.empty else "option")
     if kind not in _KINDS:
         raise RecipeError(f"argument '{param.name}' has kind {kind!r}; use one of: {', '.join(_KINDS)}")

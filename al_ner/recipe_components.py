@@ -58,7 +58,8 @@ def check_components(components: Any) -> tuple[Components, list[str]]:
     out["view_id"] = check_view(components.get("view_id", VIEW_NER))
     out["exclude"] = _names(components.get("exclude"), "exclude")
     for key, value in _from_config(config).items():
-        out.setdefault(key, value)
+        if out.get(key) in (None, [], ""):  # the component, when the recipe gives it, wins
+            out[key] = value
     out["exclude_by"] = _exclude_by(out.get("exclude_by", "task"))
     _check_dataset(out)
     notes += _count_stream(out)

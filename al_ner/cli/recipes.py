@@ -72,6 +72,9 @@ def _summary(report: SessionReport) -> str:
         line += f"; skipped {report.skipped_invalid} invalid records"
     if report.exhausted:
         line += "; no more questions in the source"
+    refused = report.annotator_stats.get("refused")
+    if refused:
+        line += f"; {refused} answers refused (they stay unanswered)"
     if report.health is not None:
         line += "\n" + ("⚠ " if report.health.get("warning") else "ℹ ") + describe(report.health)
     return line

@@ -53,19 +53,18 @@ def get_stream(source: str | Path | Iterable[Task], api: Any = None, loader: str
                is_binary: bool = False, **options: Any) -> Stream:
     """Tasks from a file, "-", "dataset:NAME" or an iterable of tasks, with Prodigy's options.
 
-    rehash: hash every task afresh (by `input_key`). dedup: drop repeated inputs (repeated
-    questions with is_binary, where one input carries several questions). Other keyword
-    options go to al-ner's loader (text_column=..., scheme=...).
+    Every task gets hashes (by `input_key`); rehash: even those that had some. dedup: drop
+    repeated inputs (repeated questions with is_binary, where one input carries several
+    questions). Other keyword options go to al-ner's loader (text_column=..., scheme=...).
     """
     if api is not None:
         raise ConfigError(f"get_stream(api={api!r}): Prodigy's API loaders are not in al-ner; load "
                           "the data into a file and pass its path")
     tasks: Iterable[Task] = source if _is_tasks(source) else load(  # type: ignore[arg-type]
         str(source), loader=loader, db=get_db(), **options)
-    if rehash:
-        tasks = set_hashes(tasks, input_keys=(input_key,), overwrite=True)
+    tasks = set_hashes(tasks, input_keys=(input_key,), overwrite=rehash)
     if dedup:
-        tasks = filter_duplicates(set_hashes(tasks, input_keys=(input_key,)), by_input=not is_binary)
+        tasks = filter_duplicates(tasks, by_input=not is_binary)
     return Stream(tasks)
 
 
