@@ -22,7 +22,7 @@ from .constants import (ANNOTATOR_ID, ANSWER, ANSWERS, END, FLAGGED, INPUT_HASH,
                         SELECTED, SESSION_ID, SPANS, START, TASK_HASH, TEXT, TIMESTAMP, TOKEN_END,
                         TOKEN_START, TOKENS, VIEW_CHOICE, VIEW_ID, VIEW_NER_MANUAL)
 from .errors import AnswerError, ConfigError, InvalidTaskError, RecipeError
-from .recipe_components import check_components
+from .recipe_components import check_components, served
 from .stream.hashing import set_hash, set_hashes
 from .stream.validate import check_spans, is_int, task_problem
 from .types import Budget, Components, Task
@@ -71,7 +71,8 @@ class Controller:
     """
 
     def __init__(self, components: Components, db: Any, *, session_id: str | None = None,
-                 batch_size: int | None = None, limit: int | None = None, budget: Budget | None = None,
+                 batch_size: int | None = None, limit: int | None = None,
+                 budget: Budget | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         components, self.notes = check_components(components)  # Prodigy's keys as al-ner's
         config = components["config"]
@@ -96,7 +97,8 @@ class Controller:
         # full-span control questions); every other question gets the session's view
         self.views = set(components.get("views") or ())
         self.feed_overlap = bool(config.get("feed_overlap", False))
-        self.allowed_sessions = set(config.get("allowed_sessions") or ())  # PRODIGY_ALLOWED_SESSIONS
+        # the names ?session=NAME may take ($PRODIGY_ALLOWED_SESSIONS); empty: any
+        self.allowed_sessions = set(config.get("allowed_sessions") or ())
         self.counts: Counter[str] = Counter()
         self.exhausted = False
         self.failed: BaseException | None = None
@@ -106,7 +108,7 @@ class Controller:
         self._clock = clock
         self._excluded = self._excluded_hashes()
         self._prior, self._dataset_before, self._by_session = self._prior_answers()
-        self._stream: Iterator[Task] = iter(set_hashes(components["stream"]))
+        self._stream: Iterator[Task] = iter(set_hashes(served(components)))
         self._history: list[Task] = []  # with feed_overlap: every task pulled, for every feed
         self._pulled = 0  # tasks taken from the stream
         self._version = 0  # grows with every change of the counts: a tab keeps the newest

@@ -16,9 +16,10 @@ from collections.abc import Iterable, Sized
 from pathlib import Path
 from typing import Any
 
-from .constants import LABEL, SPANS, VIEW_CHOICE, VIEW_NER, VIEW_NER_MANUAL
-from .errors import ConfigError
+from .constants import LABEL, SPANS, TOKENS, VIEW_CHOICE, VIEW_NER, VIEW_NER_MANUAL
+from .errors import ConfigError, InvalidTaskError
 from .stream.hashing import set_hash
+from .stream.validate import task_problem
 from .types import Components, Stream, Task
 
 # view_id -> how the web app draws it; every other Prodigy view is refused at start
@@ -63,9 +64,26 @@ def check_components(components: Any) -> tuple[Components, list[str]]:
     out["exclude_by"] = _exclude_by(out.get("exclude_by", "task"))
     _check_dataset(out)
     notes += _count_stream(out)
-    if out.get("labels") and out["view_id"] == VIEW_NER_MANUAL:
-        out["stream"] = keep_labels(out["stream"], list(out["labels"]))
     return out, notes  # type: ignore[return-value]
+
+
+def served(components: Components) -> Stream:
+    """The stream as the controller serves it: every task checked (a source without 'text'
+    stops the session with one line naming the task), manual questions without the spans of
+    labels the session doesn't annotate."""
+    stream = _checked(components["stream"])
+    labels = list(components.get("labels") or [])
+    return keep_labels(stream, labels) if labels and components["view_id"] == VIEW_NER_MANUAL else stream
+
+
+def _checked(stream: Iterable[Task]) -> Stream:
+    """The tasks, each a dict with a text (its tokens are the views' business: they cope)."""
+    for n, task in enumerate(stream, 1):
+        bare = {k: v for k, v in task.items() if k != TOKENS} if isinstance(task, dict) else task
+        problem = task_problem(bare)
+        if problem is not None:
+            raise InvalidTaskError(f"task {n} of the recipe's stream: {problem}")
+        yield task
 
 
 def _count_stream(components: dict[str, Any]) -> list[str]:

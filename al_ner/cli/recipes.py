@@ -56,7 +56,8 @@ def _session_config(components: Components, options: dict[str, Any]) -> Componen
     """The recipe's components with its config overlaid by prodigy.json and PRODIGY_* (settings)
     and by this command's flags; the lines check_components has to say go to stderr now."""
     config = effective_config(components.get("config"))
-    config.update({key: options[key] for key in ("batch_size", "host", "port") if options[key] is not None})
+    flags = ("batch_size", "host", "port")
+    config.update({key: options[key] for key in flags if options[key] is not None})
     if options["feed_overlap"]:
         config["feed_overlap"] = True
     checked, notes = check_components({**components, "config": config})
@@ -92,7 +93,8 @@ def _command(name: str, func: Any) -> None:
             components = func(**kwargs)
             if components is None:  # a recipe that did its work itself (Prodigy: exit quietly)
                 return
-            report = run_components(_session_config(components, options), annotator=options["annotator"],
+            components = _session_config(components, options)
+            report = run_components(components, annotator=options["annotator"],
                                     annotator_options=_annotator_options(options), db=options["db"],
                                     limit=options["limit"], session_id=options["session"],
                                     catch_interrupt=True)

@@ -69,7 +69,8 @@ class PatternMatcher:
             yield from self._pairs(task)
 
     def _pairs(self, task: Task) -> list[tuple[float, Task]]:
-        tokenized = task if task.get(TOKENS) else {**task, TOKENS: doc_tokens(self.nlp.make_doc(task[TEXT]))}
+        tokens = task.get(TOKENS) or doc_tokens(self.nlp.make_doc(task[TEXT]))
+        tokenized = {**task, TOKENS: tokens}
         found = self.matcher.spans(tokenized)
         if not found:
             return [(0.0, task)] if self.all_examples else []

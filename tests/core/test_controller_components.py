@@ -9,7 +9,7 @@ import json
 import pytest
 
 from al_ner.controller import Controller, run_components
-from al_ner.errors import AnswerError, ConfigError
+from al_ner.errors import AnswerError, ConfigError, InvalidTaskError
 from al_ner.recipe_components import check_components
 from al_ner.storage import Database
 
@@ -169,3 +169,11 @@ def test_settings_without_effect_are_said_once(db):
     _, notes = check_components(components(config={"theme": "dark", "lang": "en", "validate": False}))
     assert notes == ["ℹ config setting 'theme' has no effect in al-ner (it only changes Prodigy's own app)",
                      "ℹ config setting 'validate': False has no effect in al-ner (al-ner always checks tasks)"]
+
+
+def test_a_task_without_text_stops_the_session_naming_it(db):
+    # Prodigy's JSONL reads any objects: a source without 'text' is caught when served
+    ctrl = Controller({"dataset": "ds", "view_id": "ner_manual",
+                       "stream": iter([{"text": "Fine ."}, {"txt": "oops"}])}, db)
+    with pytest.raises(InvalidTaskError, match="task 2 of the recipe's stream: task has no 'text' field"):
+        ctrl.get_questions(2)

@@ -762,7 +762,10 @@
     if (key in KEYS && $(`btn-${KEYS[key]}`).classList.contains("off")) return true;  // config buttons
     if (key in KEYS && !(state.choice && key !== " ")) { answer(KEYS[key]); return true; }
     if (key === "Backspace") { undo(); return true; }
-    if (key === "f") { if (state.current && state.config.show_flag !== false) setFlag(!state.flagged); return true; }
+    if (key === "f") {
+      if (state.current && state.config.show_flag !== false) setFlag(!state.flagged);
+      return true;
+    }
     if (!state.manual) return false;
     if (/^[1-9]$/.test(key) && state.labels[Number(key) - 1] !== undefined) {
       setLabel(state.labels[Number(key) - 1]);
