@@ -120,6 +120,17 @@ class Controller:
         if components.get("on_load") is not None:
             components["on_load"](self)
 
+    @classmethod
+    def from_components(cls, name: str, components: Components,
+                        config_overrides: dict[str, Any] | None = None) -> Controller:
+        """A controller over a recipe's components and the default database (Prodigy's
+        Controller.from_components, for a recipe that returns a Controller)."""
+        from .storage import get_db
+
+        config = {**(components.get("config") or {}), **(config_overrides or {})}
+        checked, _ = check_components({**components, "config": config})
+        return cls(checked, _session_db(checked, get_db()))
+
     # ------------------------------------------------------------------ what was answered
 
     def _excluded_hashes(self) -> set[int]:
@@ -582,7 +593,7 @@ def make_annotator(name: str, **options: Any) -> Any:
     return get(annotators, ANNOTATORS.get(name, name))(**options)
 
 
-def run_components(components: Components, *, annotator: str = "gold",
+def run_components(components: Components | Controller, *, annotator: str = "gold",
                    annotator_options: dict[str, Any] | None = None, db: Any = None,
                    limit: int | None = None, batch_size: int | None = None,
                    session_id: str | None = None, catch_interrupt: bool = False,
@@ -594,16 +605,21 @@ def run_components(components: Components, *, annotator: str = "gold",
     `budget` stops handing out questions once it is spent (see `al_ner.types.Budget`).
     batch_size None: the recipe's config batch_size, else 10. The recipe's "db" (False: save
     nothing; a Database) wins over `db`; its config host and port are the web annotator's.
+    A Controller (a recipe may return one) is run as it is.
     """
-    components, _ = check_components(components)
-    controller = Controller(components, _session_db(components, db), session_id=session_id,
-                            batch_size=batch_size, limit=limit, budget=budget)
+    if isinstance(components, Controller):
+        controller = components
+    else:
+        components, _ = check_components(components)
+        controller = Controller(components, _session_db(components, db), session_id=session_id,
+                                batch_size=batch_size, limit=limit, budget=budget)
+    config = controller.components["config"]
     options = dict(annotator_options or {})
     if annotator == "gold":
         options.setdefault("labels", controller.labels)
     if annotator == "web":
-        options.update({key: components["config"][key] for key in ("host", "port")
-                        if components["config"].get(key) is not None and key not in options})
+        options.update({key: config[key] for key in ("host", "port")
+                        if config.get(key) is not None and key not in options})
     driver = make_annotator(annotator, **options)
     interrupted = False
     try:

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ..controller import SessionReport, run_components
+from ..controller import Controller, SessionReport, run_components
 from ..health import describe
 from ..recipe import load_builtin_recipes, recipe_parameters
 from ..recipe_components import check_components
@@ -52,9 +52,15 @@ def _annotator_options(options: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def _session_config(components: Components, options: dict[str, Any]) -> Components:
+def _session_config(components: Components | Controller,
+                    options: dict[str, Any]) -> Components | Controller:
     """The recipe's components with its config overlaid by prodigy.json and PRODIGY_* (settings)
-    and by this command's flags; the lines check_components has to say go to stderr now."""
+    and by this command's flags; the lines check_components has to say go to stderr now.
+    A Controller the recipe returns is taken as it is (its config is made)."""
+    if isinstance(components, Controller):
+        for note in components.notes:
+            typer.echo(note, err=True)
+        return components
     config = effective_config(components.get("config"))
     flags = ("batch_size", "host", "port")
     config.update({key: options[key] for key in flags if options[key] is not None})

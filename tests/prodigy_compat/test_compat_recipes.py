@@ -160,3 +160,10 @@ def test_classification_view_at_the_terminal(data, capsys, monkeypatch):
     rows = data.dataset("topics")
     assert [(row["label"], row["answer"]) for row in rows] == [("TECH", "accept"), ("TECH", "reject"),
                                                                ("TECH", "ignore")]
+
+
+def test_a_recipe_may_return_a_controller(data, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a\nq\n"))
+    assert run(data, "db_style.py", "compat.controller", "ctrl", data.source, "--annotator",
+               "terminal") == 0, capsys.readouterr().err
+    assert [row["answer"] for row in data.dataset("ctrl")] == ["accept"]

@@ -115,3 +115,16 @@ def classify(dataset: str, source: str, label: str = "NEWS"):
     stream = ({**eg, "label": label} for eg in JSONL(source))
     return {"view_id": "classification", "dataset": dataset, "stream": stream,
             "config": {"label": label, "hide_meta": True, "buttons": ["accept", "reject", "undo"]}}
+
+
+@al_ner.recipe(
+    "compat.controller",
+    dataset=("Dataset to save answers to", "positional", None, str),
+    source=("JSONL file with texts", "positional", None, str),
+)
+def controller_recipe(dataset: str, source: str):
+    """Return a Controller instead of the components (Prodigy allows both)."""
+    from al_ner.core import Controller
+
+    components = {"dataset": dataset, "view_id": "text", "stream": JSONL(source)}
+    return Controller.from_components("compat.controller", components, {"batch_size": 1})
