@@ -8,7 +8,9 @@ import pytest
 import srsly
 from spacy.language import Language
 
-from al_ner.experiment.diagnose.diagnosis import ArmDiagnosis, Diagnosis, Evidence, likely_causes
+from al_ner.experiment.diagnose.causes import likely_causes
+from al_ner.experiment.diagnose.diagnosis import ArmDiagnosis, Diagnosis
+from al_ner.experiment.diagnose.evidence import Evidence
 from al_ner.experiment.diagnose.questions import QuestionShapes, question_shapes
 
 pytestmark = pytest.mark.model

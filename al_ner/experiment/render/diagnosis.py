@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..diagnose.diagnosis import Cause, Diagnosis, Evidence
+from ..diagnose.diagnosis import Cause, Diagnosis
+from ..diagnose.evidence import Evidence
 from .markdown import table
 
 TOP_LABELS = 8
