@@ -34,7 +34,7 @@ REFUSED_VIEWS = {
 CALLBACKS = ("update", "on_load", "on_exit", "before_db", "validate_answer", "get_session_id",
              "health")
 OWN_KEYS = ("dataset", "view_id", "stream", "config", "exclude", "db", "progress", "labels",
-            "exclude_by", "total", "instructions", "invalid", "views", *CALLBACKS)
+            "exclude_by", "total", "instructions", "invalid", "views", "notices", *CALLBACKS)
 REFUSED_KEYS = {
     "task_router": "al-ner routes questions itself: one shared queue, or every question to every "
                    "named session with config feed_overlap",

@@ -37,6 +37,7 @@ class Components(TypedDict, total=False):
     on_exit: Callable[[Any], Any] | None  # called with the controller; may return lines to say
     views: list[str]  # other views some questions carry in their _view_id (mixed sessions)
     health: Callable[[], dict[str, Any]] | None  # the health check's estimate, for progress
+    notices: list[str]  # what to tell the annotator as the session starts (a new label, say)
     # Prodigy's other components (docs/prodigy.md says what each does here)
     db: Any  # False: save nothing; a Database: save there
     before_db: Callable[[list[Task]], list[Task]] | None

@@ -61,6 +61,8 @@ def _session_config(components: Components | Controller,
         for note in components.notes:
             typer.echo(note, err=True)
         return components
+    for notice in components.get("notices") or []:
+        typer.echo(f"ℹ {notice}")
     config = effective_config(components.get("config"))
     flags = ("batch_size", "host", "port")
     config.update({key: options[key] for key in flags if options[key] is not None})
@@ -82,9 +84,22 @@ def _summary(report: SessionReport) -> str:
     refused = report.annotator_stats.get("refused")
     if refused:
         line += f"; {refused} answers refused (they stay unanswered)"
+    if report.empty:
+        line += "\n" + _empty_line(report)
     if report.health is not None:
         line += "\n" + ("⚠ " if report.health.get("warning") else "ℹ ") + describe(report.health)
     return line
+
+
+def _empty_line(report: SessionReport) -> str:
+    """Why the session had no question at all: an empty source, or none of its texts asked."""
+    source = f"{report.source} " if report.source else "it "
+    if report.source_records == 0:
+        return f"⚠ The source is empty: {source}holds no texts; check the path (and --loader)"
+    n = report.source_records
+    texts = f" ({n} text{'' if n == 1 else 's'})" if n else ""
+    return (f"⚠ No question came from the source{texts}: check it, --loader, --label (and "
+            "--skip-invalid's count)")
 
 
 def _command(name: str, func: Any) -> None:

@@ -18,7 +18,7 @@ from ..errors import ConfigError
 from ..stream.hashing import set_hash
 from ..stream.patterns import PATTERN_KEY, Pattern, check_pattern, pattern_text, read_patterns
 from ..stream.patterns import PatternMatcher as Matcher
-from ..stream.preprocess import doc_tokens
+from ..stream.docs import doc_tokens
 from ..stream.validate import validate_task
 from ..types import ScoredStream, Task
 
