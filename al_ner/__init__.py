@@ -26,11 +26,13 @@ from .stream import (add_tokens, filter_duplicates, filter_seen, get_stream, rea
                      validate_task, write_jsonl)
 from .training import answers_to_docs, data_to_spacy, evaluate, train
 from .types import Annotator, Components, ScoredStream, Stream, Task
+from .util import combine_models, log
 from .version import __version__
 
 __all__ = [
-    # recipes
-    "Components", "Stream", "ScoredStream", "Task", "Annotator", "get_recipe", "recipe", "run_recipe",
+    # recipes (log and combine_models as Prodigy's recipes use them)
+    "Components", "Stream", "ScoredStream", "Task", "Annotator", "combine_models", "get_recipe", "log", "recipe",
+    "run_recipe",
     # sources and stream steps
     "add_tokens", "filter_duplicates", "filter_seen", "get_stream", "read_conll", "read_csv", "read_datasets",
     "read_json", "read_jsonl", "read_txt", "set_hashes", "split_sentences", "validate_task", "write_jsonl",

@@ -176,3 +176,13 @@ def test_a_new_format_is_one_registration(tmp_path: Path, monkeypatch: pytest.Mo
     assert [task["text"] for task in get_stream(path)] == ["Acme rose", "Globex fell"]
     assert count_records(path) == 2 and "pipes" in loader_help()
     assert [task["text"] for task in get_stream(path, loader="test.pipes.v1")] == ["Acme rose", "Globex fell"]
+
+
+def test_jsonl_without_validation_reads_any_objects(tmp_path):
+    # Prodigy's JSONL loader reads patterns files too: objects without a 'text'
+    path = tmp_path / "patterns.jsonl"
+    path.write_text('{"label": "ORG", "pattern": "Acme"}\n\n{"label": "ORG", "pattern": [{"lower": "x"}]}\n')
+    assert [p["pattern"] for p in read_jsonl(path, validate=False)] == ["Acme", [{"lower": "x"}]]
+    path.write_text('{"label": "ORG"}\n[1, 2]\n')
+    with pytest.raises(InputError, match=r"patterns.jsonl:2: .*JSON object"):
+        list(read_jsonl(path, validate=False))
