@@ -41,6 +41,10 @@ HASH_IGNORE_KEYS = ("score", "rank", "model", "source", "pattern", "priority", "
 
 # meta key of a subsequence question: the token range [start, end) the annotator is asked about
 ASKED = "asked"
+# meta keys of a question the adaptive strategy chose: which strategy (arm) picked it, and the
+# chance that arm had of being drawn then (al_ner.strategies.adaptive)
+ARM = "arm"
+ARM_P = "arm_p"
 
 # view ids
 VIEW_NER = "ner"

@@ -8,12 +8,13 @@ Importing this package registers the built-in strategies in `al_ner.registry.str
 
 from __future__ import annotations
 
-from . import diversity, mixing, uncertainty
-from .base import (ALIASES, DEFAULT_STRATEGY, QueryStrategy, ScoreStrategy, make_strategy, query,
-                   strategy_name)
+from . import adaptive, diversity, mixing, uncertainty
+from .adaptive import Adaptive
+from .base import (ADAPTIVE, ALIASES, DEFAULT_STRATEGY, QueryStrategy, ScoreStrategy, lazy_query,
+                   learns, make_strategy, query, strategy_name)
 from .select import ASKED, select, sentence_question, subsequence_question
 from .window import Window, WindowModel
 
-__all__ = ["ALIASES", "ASKED", "DEFAULT_STRATEGY", "QueryStrategy", "ScoreStrategy", "Window",
-           "WindowModel", "diversity", "make_strategy", "mixing", "query", "select",
+__all__ = ["ADAPTIVE", "ALIASES", "ASKED", "Adaptive", "DEFAULT_STRATEGY", "QueryStrategy", "ScoreStrategy", "Window",
+           "WindowModel", "adaptive", "diversity", "lazy_query", "learns", "make_strategy", "mixing", "query", "select",
            "sentence_question", "strategy_name", "subsequence_question", "uncertainty"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -22,8 +22,12 @@ ALIASES = {
     "mnlp": "al_ner.mnlp.v1", "kcenter": "al_ner.kcenter.v1", "mmr": "al_ner.mmr.v1",
     "density": "al_ner.density.v1", "hybrid": "al_ner.hybrid.v1", "random": "al_ner.random.v1",
     "epsilon": "al_ner.epsilon_random.v1", "cold-start": "al_ner.cold_start.v1",
+    "adaptive": "al_ner.adaptive.v1",
 }
-DEFAULT_STRATEGY = "al_ner.entity_uncertainty.v1"  # what --order uncertain always did
+# what --order uncertain did before the adaptive default, and what the mixes score with
+DEFAULT_STRATEGY = "al_ner.entity_uncertainty.v1"
+# what --order uncertain asks when the user names no strategy: a bandit with random among its arms
+ADAPTIVE = "al_ner.adaptive.v1"
 
 
 class QueryStrategy(Protocol):
@@ -59,6 +63,29 @@ def query(strategy: QueryStrategy, window: Window, n: int) -> list[int]:
         raise StrategyError(f"{type(strategy).__name__} returned {picked[:10]!r} for n={n} of "
                             f"{len(window)} tasks; a strategy must return n distinct indices")
     return picked
+
+
+def lazy_query(strategy: QueryStrategy, window: Window) -> Iterator[tuple[int, dict[str, Any]]]:
+    """`strategy.picks(window)` (a strategy that learns while asking) with the checks of `query`.
+
+    Yields (index, meta for the question) one pick at a time, so the strategy draws each pick
+    with what it has learnt from the answers so far.
+    """
+    if not len(window):
+        raise EmptyPoolError("the window holds no tasks to choose from; check the source")
+    seen: set[int] = set()
+    for index, meta in strategy.picks(window):  # type: ignore[attr-defined]
+        index = int(index)
+        if index in seen or not 0 <= index < len(window):
+            raise StrategyError(f"{type(strategy).__name__} picked {index} of {len(window)} tasks "
+                                f"after {len(seen)} picks; a strategy must pick distinct indices")
+        seen.add(index)
+        yield index, dict(meta)
+
+
+def learns(strategy: QueryStrategy) -> bool:
+    """Whether the strategy learns from answers while asking (has `picks` and `update`)."""
+    return callable(getattr(strategy, "picks", None)) and callable(getattr(strategy, "update", None))
 
 
 def strategy_name(name: str) -> str:
@@ -108,4 +135,4 @@ def _scores(name: str) -> bool:
 
 def import_builtins() -> None:
     """Register the built-in strategies (their modules register on import)."""
-    from . import diversity, mixing, uncertainty  # noqa: F401
+    from . import adaptive, diversity, mixing, uncertainty  # noqa: F401
