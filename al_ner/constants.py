@@ -45,6 +45,9 @@ ASKED = "asked"
 # chance that arm had of being drawn then (al_ner.strategies.adaptive)
 ARM = "arm"
 ARM_P = "arm_p"
+# meta key marking a control question: a random sentence set aside before any selection and
+# asked with full spans (the health check, al_ner.health)
+CONTROL = "control"
 
 # view ids
 VIEW_NER = "ner"

@@ -549,10 +549,19 @@ def run_recipe(name: str, *, annotator: str = "gold", annotator_options: dict[st
                db: Any = None, limit: int | None = None, batch_size: int = 10,
                session_id: str | None = None, budget: Budget | None = None,
                **recipe_args: Any) -> SessionReport:
-    """Run recipe `name` with `recipe_args`, answered by `annotator`: the API experiments use."""
+    """Run recipe `name` with `recipe_args`, answered by `annotator`: the API experiments use.
+
+    A recipe that reads datasets (it takes `db`) reads them from the same database, as on the
+    command line.
+    """
+    import inspect
+
     from .recipe import get_recipe
 
-    components = get_recipe(name)(**recipe_args)
+    func = get_recipe(name)
+    if db is not None and "db" in inspect.signature(func).parameters:
+        recipe_args.setdefault("db", db)
+    components = func(**recipe_args)
     return run_components(components, annotator=annotator, annotator_options=annotator_options,
                           db=db, limit=limit, batch_size=batch_size, session_id=session_id,
                           budget=budget)

@@ -39,8 +39,10 @@ _HASH_KEYS = {"task": TASK_HASH, "input": INPUT_HASH}
 _CHUNK = 1 << 16
 
 
-def get_db(path: str | Path | None = None) -> Database:
-    """The database at `path` (the --db flag), else $AL_NER_DB, else ~/.al_ner/db."""
+def get_db(path: str | Path | Database | None = None) -> Database:
+    """The database at `path` (the --db flag, or a Database: itself), else $AL_NER_DB, else ~/.al_ner/db."""
+    if isinstance(path, Database):
+        return path
     chosen = path if path not in (None, "") else os.environ.get(DB_ENV_VAR) or DEFAULT_DB
     return Database(Path(chosen).expanduser())
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..controller import SessionReport, run_components
-from ..health import describe
+from ..health import describe_session
 from ..recipe import load_builtin_recipes, recipe_parameters
 from ..registry import recipes
 from ._app import DB_OPTION_HELP, app
@@ -50,8 +50,8 @@ def _summary(report: SessionReport) -> str:
         line += f"; skipped {report.skipped_invalid} invalid records"
     if report.exhausted:
         line += "; no more questions in the source"
-    if report.health is not None:
-        line += "\n" + ("⚠ " if report.health.get("warning") else "ℹ ") + describe(report.health)
+    for mark, text in describe_session(report.health):
+        line += f"\n{mark} {text}"
     return line
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from ..constants import ACCEPT, ANSWER, ARM, ARM_P, META, VIEW_ID, VIEW_NER_MANUAL
+from ..constants import ACCEPT, ANSWER, ARM, ARM_P, CONTROL, META, VIEW_ID, VIEW_NER_MANUAL
 from ..errors import ConfigError
 from ..registry import strategies
 from ..sorters._util import check_int, check_number
@@ -37,7 +37,6 @@ from .window import Window
 
 RANDOM = "al_ner.random.v1"
 DEFAULT_ARMS = (RANDOM, "al_ner.mnlp.v1", "al_ner.hybrid.v1", "al_ner.kcenter.v1")
-CONTROL = "control"  # meta key of the health check's control questions (al_ner.health)
 Pick = tuple[int, dict[str, Any]]
 
 
@@ -49,7 +48,7 @@ class Adaptive:
     gamma: float = 0.2
     random_floor: float = 0.1
     chunk: int = 8
-    min_probe: int = 10
+    min_probe: int = 20
     steps: int = 2
     scale: float = 0.02
     seed: int = 0
@@ -121,7 +120,9 @@ class Adaptive:
     def reward(self, name: str, gain: float, batch: list[Task]) -> None:
         """Credit `gain` (F1 change) to arm `name`, importance-weighted by its chance of asking."""
         chance = float(np.mean([(t.get(META) or {}).get(ARM_P, 1.0) for t in batch]))
-        standardized = max(-3.0, min(3.0, gain / self.scale))
+        seen = [r["gain"] for r in self.rewards] + [gain]
+        scale = max(self.scale, float(np.sqrt(np.mean(np.square(seen)))))  # gains' own spread
+        standardized = max(-3.0, min(3.0, gain / scale))
         k = self.names.index(name)
         self.scores[k] += (self.gamma / len(self.names)) * standardized / max(chance, 1e-3)
         self.rewards.append({"arm": name, "gain": round(gain, 5), "chance": round(chance, 4),
@@ -155,7 +156,7 @@ class Adaptive:
 @strategies("al_ner.adaptive.v1")
 def configure_adaptive(*, arms: list[str] | None = None, arm_settings: dict[str, dict] | None = None,
                        gamma: float = 0.2, random_floor: float = 0.1, chunk: int = 8,
-                       min_probe: int = 10, steps: int = 2, scale: float = 0.02,
+                       min_probe: int = 20, steps: int = 2, scale: float = 0.02,
                        seed: int = 0) -> Adaptive:
     """Adaptive (the default): a bandit over strategies that learns which one pays on this data.
 
@@ -165,8 +166,8 @@ def configure_adaptive(*, arms: list[str] | None = None, arm_settings: dict[str,
     annotation. An arm's score grows with its reward: after every `chunk` of its accepted
     answers, the F1 change that `steps` undone update steps on them cause on a random sample of
     the source (the random arm's earlier answers and the control answers; `min_probe` of them
-    before any reward), in units of `scale`, clipped at ±3 and divided by the arm's chance of
-    being drawn (importance weighting). Active Learning by Learning, Hsu & Lin 2015 (AAAI),
+    before any reward), in units of the gains' root mean square (at least `scale`), clipped at
+    ±3 and divided by the arm's chance of being drawn (importance weighting). Active Learning by Learning, Hsu & Lin 2015 (AAAI),
     with a probe in place of retraining after every question. Default arms: random, MNLP,
     hybrid and k-center.
     """

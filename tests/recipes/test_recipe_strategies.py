@@ -36,7 +36,9 @@ def test_correct_asks_what_the_strategy_chooses(tiny_model, source, texts, strat
 
 def test_strategy_options_are_checked_before_anything_runs(tiny_model, source):
     with pytest.raises(ConfigError, match="--order uncertain"):
-        recipe("ner.correct", tiny_model, source, strategy="mnlp")
+        recipe("ner.correct", tiny_model, source, order="source", strategy="mnlp")
+    with pytest.raises(ConfigError, match="--order uncertain"):
+        recipe("ner.manual", tiny_model, source, strategy="mnlp")  # ner.manual keeps the source order
     with pytest.raises(ConfigError, match="JSON object"):
         recipe("ner.correct", tiny_model, source, order="uncertain", strategy_settings="[1]")
     with pytest.raises(ConfigError, match="has no setting"):

@@ -274,9 +274,11 @@
   }
 
   // ---- health check (issue 9; kept self-contained for the web rework) -------------------
-  // progress.health comes from the recipe's --control questions (al_ner/health/monitor.py):
-  // {n, f1: {value, low, high}, base_f1: {...}, diff: {...}, level, warning}. Rendered as one
-  // header item, created on first use so index.html and style.css need no change.
+  // progress.health comes from the recipe's live checks (recipes/_health.py): the control
+  // questions' estimate {n, f1: {value, low, high}, base_f1, diff, level, warning} when the
+  // session asks them, the stopping rule {kappas, stable, control, stop, ...} and the adaptive
+  // strategy's chances per arm {name: p}. Rendered as one header item, created on first use so
+  // index.html and style.css need no change.
   function showHealth(h) {
     let box = document.getElementById("health");
     if (!h) { if (box) box.hidden = true; return; }
@@ -290,13 +292,32 @@
       const f = (x) => (sign && x >= 0 ? "+" : "") + x.toFixed(3);
       return e.low == null ? `${f(e.value)} (too few to tell)` : `${f(e.value)} [${f(e.low)}, ${f(e.high)}]`;
     };
-    box.hidden = false;
-    box.textContent = h.n
-      ? `F1 ${cell(h.f1)} vs base ${cell(h.base_f1)} on ${h.n} control answers`
-      : "health check: no control answers yet";
-    box.title = `${Math.round(100 * h.level)} % bootstrap intervals; difference ${cell(h.diff, true)}`;
+    const parts = [], titles = [];
+    if (h.n !== undefined) {
+      let control = h.n
+        ? `F1 ${cell(h.f1)} vs base ${cell(h.base_f1)} on ${h.n} control answers`
+        : "health check: no control answers yet";
+      if (h.warning) control = "⚠ " + control + ": worse than the base model";
+      parts.push(control);
+      if (h.n) titles.push(`${Math.round(100 * h.level)} % bootstrap intervals; difference ${cell(h.diff, true)}`);
+    }
+    const stop = h.stopping;
+    if (stop) {
+      const kappas = (stop.kappas || []).map((k) => k.toFixed(3)).join(", ");
+      parts.push(stop.stop ? "✔ you can stop" : "stopping rule: not yet");
+      titles.push(`predictions on ${stop.stop_set} stop-set sentences: κ ${kappas || "none yet"} ` +
+                  `(stable: mean of the last 3 ≥ ${stop.threshold}); control answers agree: ${stop.control ? "yes" : "no"}`);
+    }
+    if (h.arms) {
+      const arms = Object.entries(h.arms).sort((a, b) => b[1] - a[1])
+        .map(([name, p]) => `${name.replace(/^al_ner\./, "").replace(/\.v1$/, "")} ${Math.round(100 * p)}%`);
+      parts.push("next question: " + arms.join(", "));
+      titles.push("the adaptive strategy's chances of asking the next question, per strategy");
+    }
+    box.hidden = parts.length === 0;
+    box.textContent = parts.join(" · ");
+    box.title = titles.join("\n");
     box.style.color = h.warning ? "#b00020" : "";
-    if (h.warning) box.textContent = "⚠ " + box.textContent + ": worse than the base model";
   }
 
   function showMessage(text) {
