@@ -65,7 +65,11 @@ class Strategy:
 
 BUILTIN_STRATEGIES: dict[str, Strategy] = {
     RANDOM: Strategy(RANDOM, "ner.manual", rounds=False, args={"order": "random"}),
-    "active-full": Strategy("active-full", "ner.correct", rounds=True, args={"order": "uncertain"}),
+    # entity uncertainty without control questions, as measured since issue 2 (ner.correct's own
+    # defaults are now the adaptive strategy and one control question in ten: `adaptive`)
+    "active-full": Strategy("active-full", "ner.correct", rounds=True,
+                            args={"order": "uncertain", "strategy": "al_ner.entity_uncertainty.v1",
+                                  "control": 0.0}),
     "active-binary": Strategy("active-binary", "ner.teach", rounds=True),
 }
 

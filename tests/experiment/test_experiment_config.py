@@ -16,8 +16,9 @@ def test_first_round_overrides_the_arguments_of_round_zero_only(tmp_path) -> Non
 
 
 def test_strategies_without_a_first_round_describe_themselves_as_before() -> None:
-    # the run cache keys on to_dict(): existing strategies must keep their finished runs
-    assert BUILTIN_STRATEGIES["active-full"].to_dict() == {"recipe": "ner.correct", "rounds": True,
-                                                           "order": "uncertain"}
+    # active-full keeps asking what it always asked, whatever ner.correct's defaults become
+    assert BUILTIN_STRATEGIES["active-full"].to_dict() == {
+        "recipe": "ner.correct", "rounds": True, "order": "uncertain",
+        "strategy": "al_ner.entity_uncertainty.v1", "control": 0.0}
     assert Strategy.from_dict("x", {"recipe": "ner.teach", "conversion": "constrained"}).args == {
         "conversion": "constrained"}
