@@ -53,7 +53,7 @@ class Adaptive:
     scale: float = 0.02
     seed: int = 0
     scores: np.ndarray = field(init=False)
-    asked: Counter[str] = field(default_factory=Counter, init=False)
+    asked: Counter[str] = field(default_factory=Counter, init=False)  # answers per arm, this session
     rewards: list[dict[str, Any]] = field(default_factory=list, init=False)
     pending: dict[str, list[Task]] = field(default_factory=dict, init=False)
     probe_answers: list[Task] = field(default_factory=list, init=False)
@@ -85,7 +85,6 @@ class Adaptive:
                 rankings[name] = iter(self.arms[name].query(window, len(window)))
             index = next(i for i in rankings[name] if i not in taken)
             taken.add(index)
-            self.asked[name] += 1
             yield index, {ARM: name, ARM_P: round(float(p[k]), 4)}
 
     def query(self, window: Window, n: int) -> list[int]:
@@ -95,9 +94,11 @@ class Adaptive:
     def update(self, answers: list[Task]) -> None:
         """Learn from a batch of answers: probe each arm whose `chunk` answers are complete."""
         for task in answers:
+            meta = task.get(META) or {}
+            if meta.get(ARM) in self.pending:  # asked, whatever the answer (a pick the source had
+                self.asked[meta[ARM]] += 1     # answered before is skipped, never asked)
             if task.get(ANSWER) != ACCEPT or task.get(VIEW_ID, VIEW_NER_MANUAL) != VIEW_NER_MANUAL:
                 continue
-            meta = task.get(META) or {}
             if meta.get(CONTROL) or (meta.get(ARM) == RANDOM and len(self.probe_answers) < self.min_probe):
                 self.probe_answers.append(task)
             elif meta.get(ARM) in self.pending:
