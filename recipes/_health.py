@@ -52,22 +52,19 @@ class HealthCheck:
 
     @classmethod
     def create(cls, nlp: Language, labels: list[str], *, share: float, seed: int, base: str,
-               highlight: bool, recipe: str, stop: bool = False, learns: bool = False,
-               db: str | Database | None = None, dataset: str = "", source: str = "") -> HealthCheck:
+               highlight: bool, recipe: str, view: str = VIEW_NER_MANUAL, stop: bool = False,
+               learns: bool = False, db: str | Database | None = None, dataset: str = "",
+               source: str = "") -> HealthCheck:
         """The checks of a recipe; `base` names the pipeline compared with ("" = nlp now).
 
-        stop: watch for stabilizing predictions (recipes that use the model); learns: whether
-        the model in the loop changes during the session; db and dataset: whose session log
-        the session continues from and writes to.
+        view: the session's own view (the browser draws a control question of a binary session
+        as a binary one: `full_span_controls`); stop: watch for stabilizing predictions (recipes
+        that use the model); learns: whether the model in the loop changes during the session;
+        db and dataset: whose session log the session continues from and writes to.
         """
         check = cls(share, seed, recipe, HealthMonitor(labels, seed=seed), source=source)
         if share:
-            if "ner" not in nlp.pipe_names:
-                raise ConfigError("--control scores the model's entities on the control questions, "
-                                  "and this pipeline has no NER; pass a pipeline with one")
-            compare = base_predictor(load_model(base)) if base else frozen_predictor(nlp)
-            check.ask = control_question(nlp, predict=base_predictor(nlp), base=compare,
-                                         labels=labels, highlight=highlight)
+            check.ask = control_asker(nlp, labels, base=base, highlight=highlight, view=view)
         check.previous = get_db(db).get_sessions(dataset) if dataset else []
         if stop and "ner" in nlp.pipe_names:
             check.stopping = StoppingMonitor(nlp, list(labels), StopSet(seed=seed), learns=learns)
@@ -135,6 +132,17 @@ class HealthCheck:
         if self.learner is not None:
             record[ADAPTIVE] = self.learner.state()
         add_session(controller.dataset, record)
+
+
+def control_asker(nlp: Language, labels: list[str], *, base: str, highlight: bool,
+                  view: str) -> Callable[[Task], Task]:
+    """How control questions are asked: both models' entities kept, `base` as loaded ("" = nlp now)."""
+    if "ner" not in nlp.pipe_names:
+        raise ConfigError("--control scores the model's entities on the control questions, "
+                          "and this pipeline has no NER; pass a pipeline with one")
+    compare = base_predictor(load_model(base)) if base else frozen_predictor(nlp)
+    return control_question(nlp, predict=base_predictor(nlp), base=compare, labels=labels,
+                            highlight=highlight, session_view=view)
 
 
 def latest(records: Sequence[dict[str, Any]], key: str) -> dict[str, Any] | None:

@@ -55,7 +55,7 @@ def ner_teach(dataset: Dataset, spacy_model: Model, source: Source, label: Label
     labels = teach_labels(nlp, split_labels(label), matcher, name=spacy_model)
     invalid = SkipCounter() if skip_invalid else None
     health = HealthCheck.create(nlp, labels, share=control, seed=seed, base=control_base,
-                                highlight=True, recipe="ner.teach", stop=True, learns=True,
+                                highlight=True, recipe="ner.teach", view=VIEW_NER, stop=True, learns=True,
                                 db=db, dataset=dataset, source=source)
     progress = source_progress(source, loader=loader, text_column=text_column, exact=False)
     stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid,

@@ -9,7 +9,7 @@ says when annotating more is unlikely to change the model.
 
 from __future__ import annotations
 
-from .control import ControlPool, control_question, mix_controls, set_aside
+from .control import ControlPool, control_question, full_span_controls, mix_controls, set_aside
 from .maths import Interval, diff_interval, f1_interval, f1_of, span_counts
 from .monitor import (BASE_PREDICTED, CONTROL, PREDICTED, WORSE, Health, HealthMonitor,
                       answer_spans, describe, estimate, is_control)
@@ -20,5 +20,6 @@ from .stopping import (StoppingMonitor, StopSet, agreement, bio_tags, cohen_kapp
 __all__ = ["BASE_PREDICTED", "CONTROL", "ControlPool", "Health", "HealthMonitor", "Interval",
            "PREDICTED", "StopSet", "StoppingMonitor", "WORSE", "agreement", "answer_spans",
            "bio_tags", "cohen_kappa", "control_question", "control_says_stop", "describe",
-           "describe_arms", "describe_session", "describe_stopping", "diff_interval", "estimate", "f1_interval", "f1_of", "is_control",
+           "describe_arms", "describe_session", "describe_stopping", "diff_interval", "estimate", "f1_interval", "f1_of", "full_span_controls",
+           "is_control",
            "mix_controls", "says_stop", "set_aside", "span_counts"]
