@@ -7,10 +7,11 @@ follow what each arm's questions are seen to be worth on this data. The design i
 Learning by Learning (Hsu & Lin 2015): an EXP3-style bandit (Auer et al. 2002) over strategies,
 rewarded by an unbiased estimate of the model's accuracy, importance-weighted by the chance each
 arm had of being drawn. What differs: ALBL retrains after every question and rewards the
-accuracy after it; a spaCy fine-tune takes minutes, so here an arm's reward is measured by a
-probe (`al_ner.training.probe`): a few undone update steps on the arm's last `chunk` answers,
-and the F1 change they cause on a random sample of the source: the random arm's own answers
-and the health check's control answers, never the answers being probed.
+accuracy after it; a spaCy fine-tune takes minutes, and a few dozen sentences' F1 barely moves
+after one more answer. So here an arm's reward says, to first order, how much learning from its
+last `chunk` answers would lower the model's loss on a random sample of the source (the random
+arm's own answers and the health check's control answers, never the answers judged): the
+alignment of the two loss gradients (`al_ner.training.probe`; Pruthi et al. 2020).
 
 Every answer says which arm asked it and that arm's chance (`meta["arm"]`, `meta["arm_p"]`);
 `state()` is what the session log keeps (the arms' scores, questions and rewards), and
@@ -49,8 +50,7 @@ class Adaptive:
     random_floor: float = 0.1
     chunk: int = 8
     min_probe: int = 20
-    steps: int = 2
-    scale: float = 0.02
+    scale: float = 1e-3
     seed: int = 0
     scores: np.ndarray = field(init=False)
     asked: Counter[str] = field(default_factory=Counter, init=False)  # answers per arm, this session
@@ -110,23 +110,22 @@ class Adaptive:
         if not full or len(self.probe_answers) < self.min_probe or self.model is None:
             return
         probe = self._prober()
-        gold = probe.gold(self.probe_answers)
-        before = probe.f1(gold)
+        reference = probe.gradient(self.probe_answers)
         for name in full:
             batch, self.pending[name] = self.pending[name][:self.chunk], self.pending[name][self.chunk:]
-            self.reward(name, probe.gain(batch, gold, before=before), batch)
+            self.reward(name, probe.alignment(batch, reference), batch)
             if name == RANDOM:  # probed: now part of the random sample the others are judged on
                 self.probe_answers += batch
 
-    def reward(self, name: str, gain: float, batch: list[Task]) -> None:
-        """Credit `gain` (F1 change) to arm `name`, importance-weighted by its chance of asking."""
+    def reward(self, name: str, value: float, batch: list[Task]) -> None:
+        """Credit `value` (how much `batch` helps) to arm `name`, importance-weighted by its chance."""
         chance = float(np.mean([(t.get(META) or {}).get(ARM_P, 1.0) for t in batch]))
-        seen = [r["gain"] for r in self.rewards] + [gain]
-        scale = max(self.scale, float(np.sqrt(np.mean(np.square(seen)))))  # gains' own spread
-        standardized = max(-3.0, min(3.0, gain / scale))
+        seen = [r["value"] for r in self.rewards] + [value]
+        scale = max(self.scale, float(np.sqrt(np.mean(np.square(seen)))))  # the values' own spread
+        standardized = max(-3.0, min(3.0, value / scale))
         k = self.names.index(name)
         self.scores[k] += (self.gamma / len(self.names)) * standardized / max(chance, 1e-3)
-        self.rewards.append({"arm": name, "gain": round(gain, 5), "chance": round(chance, 4),
+        self.rewards.append({"arm": name, "value": float(f"{value:.6g}"), "chance": round(chance, 4),
                              "answers": sum(self.asked.values()),
                              "probabilities": self.shares()})
 
@@ -137,7 +136,7 @@ class Adaptive:
         if self._probe is None:
             from ..training.probe import Probe  # the training layer, only once answers come in
 
-            self._probe = Probe(self.model.nlp, list(self.model.labels), steps=self.steps, seed=self.seed)
+            self._probe = Probe(self.model.nlp, list(self.model.labels), seed=self.seed)
         return self._probe
 
     def state(self) -> dict[str, Any]:
@@ -157,25 +156,25 @@ class Adaptive:
 @strategies("al_ner.adaptive.v1")
 def configure_adaptive(*, arms: list[str] | None = None, arm_settings: dict[str, dict] | None = None,
                        gamma: float = 0.2, random_floor: float = 0.1, chunk: int = 8,
-                       min_probe: int = 20, steps: int = 2, scale: float = 0.02,
-                       seed: int = 0) -> Adaptive:
+                       min_probe: int = 20, scale: float = 1e-3, seed: int = 0) -> Adaptive:
     """Adaptive (the default): a bandit over strategies that learns which one pays on this data.
 
     Each question comes from one arm, drawn with EXP3's probabilities (Auer et al. 2002): the
     softmax of the arms' scores mixed with `gamma` uniform exploration, random never below
     `random_floor`. Random is always an arm, so the worst the mix can do is mostly-random
     annotation. An arm's score grows with its reward: after every `chunk` of its accepted
-    answers, the F1 change that `steps` undone update steps on them cause on a random sample of
-    the source (the random arm's earlier answers and the control answers; `min_probe` of them
-    before any reward), in units of the gains' root mean square (at least `scale`), clipped at
-    ±3 and divided by the arm's chance of being drawn (importance weighting). Active Learning by Learning, Hsu & Lin 2015 (AAAI),
-    with a probe in place of retraining after every question. Default arms: random, MNLP,
-    hybrid and k-center.
+    answers, how much a step on them would lower the NER's loss on a random sample of the source
+    (the random arm's earlier answers and the control answers; `min_probe` of them before any
+    reward): the dot product of the two mean loss gradients (Pruthi et al. 2020), in units of
+    the rewards' root mean square (at least `scale`), clipped at ±3 and divided by the arm's
+    chance of being drawn (importance weighting). Active Learning by Learning, Hsu & Lin 2015
+    (AAAI), with a gradient probe in place of retraining after every question. Default arms:
+    random, MNLP, hybrid and k-center.
     """
     for name, value, low, high in (("gamma", gamma, 0.0, 1.0), ("random_floor", random_floor, 0.0, 1.0),
                                    ("scale", scale, 1e-6, None)):
         check_number(name, value, low=low, high=high)
-    for name, value in (("chunk", chunk), ("min_probe", min_probe), ("steps", steps), ("seed", seed)):
+    for name, value in (("chunk", chunk), ("min_probe", min_probe), ("seed", seed)):
         check_int(name, value, minimum=1 if name != "seed" else 0)
     names = [strategy_name(arm) for arm in (arms or DEFAULT_ARMS)]
     names = [RANDOM] + [name for name in dict.fromkeys(names) if name != RANDOM]
@@ -186,5 +185,5 @@ def configure_adaptive(*, arms: list[str] | None = None, arm_settings: dict[str,
     settings = {strategy_name(k): v for k, v in (arm_settings or {}).items()}
     built = {name: make_strategy(name, settings.get(name), seed=seed) for name in names}
     return Adaptive(built, gamma=float(gamma), random_floor=float(random_floor), chunk=chunk,
-                    min_probe=min_probe, steps=steps, scale=float(scale), seed=seed)
+                    min_probe=min_probe, scale=float(scale), seed=seed)
 

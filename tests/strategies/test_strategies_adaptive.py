@@ -16,23 +16,20 @@ from .conftest import fake_window
 
 
 class FakeProbe:
-    """Stands in for training.probe.Probe: a fixed gain per arm, and what it was asked."""
+    """Stands in for training.probe.Probe: a fixed value per arm, and what it was asked."""
 
-    def __init__(self, gains: dict[str, float]) -> None:
-        self.gains = gains
+    def __init__(self, values: dict[str, float]) -> None:
+        self.values = values
         self.probed: list[tuple[str, int, int]] = []
 
-    def gold(self, answers):
+    def gradient(self, answers):
         return list(answers)
 
-    def f1(self, gold):
-        return 0.5
-
-    def gain(self, answers, gold, *, before=None):
+    def alignment(self, answers, reference):
         arm = answers[0]["meta"]["arm"]
-        assert not {id(a) for a in answers} & {id(g) for g in gold}, "a probe never scores what it trains on"
-        self.probed.append((arm, len(answers), len(gold)))
-        return self.gains[arm]
+        assert not {id(a) for a in answers} & {id(g) for g in reference}, "never judged on itself"
+        self.probed.append((arm, len(answers), len(reference)))
+        return self.values[arm]
 
 
 def answer(arm: str, chance: float = 0.25, **meta) -> dict:

@@ -1,4 +1,5 @@
-"""The probe: an undone update's F1 change on other answers (the adaptive strategy's reward)."""
+"""The gradient probe: how much learning some answers would lower the loss on others (the
+adaptive strategy's reward), with the weights and the gradients left as they were."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 import spacy
 from spacy.training import Example
 
-from al_ner.training.probe import Probe, weights_restored
+from al_ner.training.probe import Probe, clear_gradients
 
 WORDS = ["Acme", "Corp", "hired", "Tim", "Cook", "in", "Boston", "."]
 
@@ -26,44 +27,37 @@ def tiny():
 
 
 def params(nlp) -> list:
-    """Every parameter array of the NER (its bytes may differ in layout after a restore)."""
     model = nlp.get_pipe("ner").model
     return [node.get_param(name).copy() for node in model.walk() for name in node.param_names
             if node.has_param(name)]
 
 
-def same(a: list, b: list) -> bool:
-    return len(a) == len(b) and all((x == y).all() for x, y in zip(a, b))
-
-
-def orgs(make_task, n: int, name: str = "Acme") -> list[dict]:
+def orgs(make_task, n: int, name: str = "Acme", label: str = "ORG") -> list[dict]:
     return [make_task([name, "Corp", "hired", "Tim", "Cook", "in", "Boston", str(i), "."],
-                      [(0, 2, "ORG")], view="ner_manual") for i in range(n)]
+                      [(0, 2, label)], view="ner_manual") for i in range(n)]
 
 
-def test_a_probe_measures_the_gain_and_puts_the_weights_back(tiny, make_task):
-    probe = Probe(tiny, ["ORG"], steps=5, fill="O")
-    gold = probe.gold(orgs(make_task, 4, "Initech"))
-    weights = params(tiny)
-    before = probe.f1(gold)
-    gain = probe.gain(orgs(make_task, 6), gold)
-    assert gain > 0
-    assert same(params(tiny), weights) and probe.f1(gold) == before
-    state = random.getstate(), np.random.get_state()[1].copy()
-    assert probe.gain(orgs(make_task, 6), gold) == gain  # seeded, no dropout, a fresh optimizer
-    assert random.getstate() == state[0] and (np.random.get_state()[1] == state[1]).all()
-
-
-def test_weights_come_back_even_when_the_block_fails(tiny):
-    weights = params(tiny)
-    with pytest.raises(RuntimeError), weights_restored(tiny):
-        tiny.update([Example.from_dict(tiny.make_doc("Acme Corp"), {"entities": ["B-ORG", "L-ORG"]})])
-        assert not same(params(tiny), weights)
-        raise RuntimeError("midway")
-    assert same(params(tiny), weights)
-
-
-def test_nothing_to_learn_is_no_gain(tiny, make_task):
+def test_answers_like_the_reference_align_and_nothing_changes(tiny, make_task):
     probe = Probe(tiny, ["ORG"], fill="O")
-    rejected = [{**task, "answer": "ignore"} for task in orgs(make_task, 2)]
-    assert probe.gain(rejected, probe.gold(orgs(make_task, 2))) == 0.0
+    weights = params(tiny)
+    reference = probe.gradient(orgs(make_task, 6, "Initech"))
+    state = random.getstate(), np.random.get_state()[1].copy()
+    alike = probe.alignment(orgs(make_task, 4), reference)
+    assert alike > 0 and probe.alignment(orgs(make_task, 4), reference) == alike  # repeatable
+    assert random.getstate() == state[0] and (np.random.get_state()[1] == state[1]).all()
+    assert all((a == b).all() for a, b in zip(params(tiny), weights))
+    assert not any(grad.any() for grad in clear_gradients(tiny, ["ner"]).values())
+
+
+def test_answers_that_teach_something_else_align_less(tiny, make_task):
+    probe = Probe(tiny, ["ORG", "PERSON"], fill="O")
+    reference = probe.gradient(orgs(make_task, 6, "Initech"))
+    wrong = orgs(make_task, 4, "Initech", label="PERSON")  # the same words, another label
+    assert probe.alignment(wrong, reference) < probe.alignment(orgs(make_task, 4, "Initech"), reference)
+
+
+def test_nothing_to_learn_is_no_value(tiny, make_task):
+    probe = Probe(tiny, ["ORG"], fill="O")
+    ignored = [{**task, "answer": "ignore"} for task in orgs(make_task, 2)]
+    assert probe.gradient(ignored) == {}
+    assert probe.alignment(ignored, probe.gradient(orgs(make_task, 2))) == 0.0
