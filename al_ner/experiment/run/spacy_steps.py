@@ -17,6 +17,7 @@ from spacy.language import Language
 
 from ...constants import INPUT_HASH, TASK_HASH
 from ...controller import run_recipe
+from ...strategies import DEFAULT_STRATEGY
 from ...models import load_model, model_path
 from ...storage import get_db
 from ...training import data_to_spacy, train
@@ -106,7 +107,10 @@ class SpacySteps:
     def _recipe_args(self, strategy: Strategy, seed: int, model: str, round_no: int = 0) -> dict[str, Any]:
         args = recipe_args(strategy, seed=seed, window=self.config.window, round_no=round_no)
         if args.get(PRE_SCORED) and model != self.config.base_model:
-            args[PRE_SCORED] = False  # the pool's scores are the base model's, not this round's model's
+            # the pool's scores are the base model's, not this round's model's: score here, the
+            # way `al-ner score` scored the pool (entity uncertainty)
+            args[PRE_SCORED] = False
+            args.setdefault("strategy", DEFAULT_STRATEGY)
         return args
 
     def describe(self) -> dict[str, str]:
