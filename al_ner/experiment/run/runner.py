@@ -33,14 +33,16 @@ import srsly
 
 from ...constants import META as TASK_META, SCORE, TEXT
 from ...errors import BackendError, ConfigError, InputError
+from ...health import cohen_kappa, control_says_stop, says_stop
+from ...storage import Database
 from ...types import Task
 from ..analysis.evaluation import Score
 from ..data.config import ExperimentConfig, Strategy
 from ..data.corpus import read_iob, write_tasks
 from ..data.cost import Cost, annotation_cost
-from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, DEV_GOLD, META, POOL_GOLD, RESULTS, RUN_RECORD, TEST,
-                           TEST_GOLD, UNBIASED_DEV, Row, budget_key, counts_key, read_rows, save_counts,
-                           write_rows)
+from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, DATASET, DEV_GOLD, META, POOL_GOLD, RESULTS,
+                           RUN_RECORD, SESSIONS, SESSIONS_ALL, TEST, TEST_GOLD, UNBIASED_DEV, Row,
+                           budget_key, counts_key, read_rows, save_counts, write_rows)
 from ..data.provenance import environment, file_digest, git_revision
 from ..data.splits import split_answers
 
@@ -79,6 +81,10 @@ class Steps(Protocol):
 
     def describe(self) -> dict[str, str]:
         """What else decides the results (the base model's name and version, say)."""
+
+    # optional: stop_tags(model: Path | None) -> list[list[str]], the BIO tags `model` (None: the
+    # base model) predicts on a fixed unlabelled stop set; with it each checkpoint records the
+    # stopping rule's kappa between this checkpoint's model and the one before
 
 
 class Progress(Protocol):
@@ -136,11 +142,12 @@ class Timer:
 
 @dataclass
 class RunResult:
-    """One strategy x seed: its rows, per-document counts, compute seconds, and whether reused."""
+    """One strategy x seed: its rows, compute seconds, whether reused, and the live checks per checkpoint."""
 
     rows: list[Row]
     seconds: dict[str, float]
     reused: bool
+    sessions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -165,24 +172,49 @@ class Experiment:
             scores = self.steps.evaluate(None, [])
         rows = base_rows(scores)
         save_counts(self.out_dir / COUNTS, {key: s for key, s in _count_items(scores, "base")})
-        results = self._run_all()
-        for result in results:
+        jobs = self.jobs()
+        results = self._run_all(jobs)
+        kept = self.kept_runs(jobs)
+        for result in results + [result for _, result in kept]:
             rows += result.rows
         _write_rows_atomic(self.out_dir / RESULTS, rows)
+        _write_sessions(self.out_dir / SESSIONS_ALL, [*zip(jobs, results, strict=True), *kept])
         self.timer.add(base.seconds)
         for result in results:
             self.timer.add(result.seconds)
-        _write_json_atomic(self.out_dir / META, self._meta(results, time.perf_counter() - start))
+        meta = self._meta(results, time.perf_counter() - start)
+        _write_json_atomic(self.out_dir / META, with_kept(meta, self.config, [job for job, _ in kept]))
         return rows
 
-    def _run_all(self) -> list[RunResult]:
+    def jobs(self) -> list[RunJob]:
+        """Every seed x strategy of this invocation, in the order they run."""
+        cfg = self.config
+        pools = {seed: self.pool_for_seed(seed) for seed in cfg.seeds}
+        return [self.job(cfg.strategy(name), seed, pools[seed]) for seed in cfg.seeds for name in cfg.strategies]
+
+    def kept_runs(self, jobs: Sequence[RunJob]) -> list[tuple[RunJob, RunResult]]:
+        """Finished runs already in the folder beside this invocation's (other strategies or seeds).
+
+        Kept when the config still defines the strategy and the run's settings are what this
+        config would give it now (the same corpus, code, models and training); others are stale.
+        """
+        current = {(job.strategy.name, str(job.seed)) for job in jobs}
+        kept = []
+        for record in sorted((self.out_dir / "runs").glob(f"*/seed*/{RUN_RECORD}")):
+            name, seed = record.parent.parent.name, record.parent.name.removeprefix("seed")
+            if (name, seed) in current or name not in self.config.strategy_defs or not seed.isdigit():
+                continue
+            job = self.job(self.config.strategy(name), int(seed), self.out_dir / "pools" / f"pool_s{seed}.jsonl")
+            result = reused(job)
+            if result is not None:
+                kept.append((job, result))
+        return kept
+
+    def _run_all(self, jobs: Sequence[RunJob]) -> list[RunResult]:
         """Every seed x strategy in that order: finished runs reused here, the rest on the backend."""
         cfg = self.config
         bar = self.progress(len(cfg.seeds) * len(cfg.strategies) * len(cfg.budgets))
         try:
-            pools = {seed: self.pool_for_seed(seed) for seed in cfg.seeds}
-            jobs = [self.job(cfg.strategy(name), seed, pools[seed])
-                    for seed in cfg.seeds for name in cfg.strategies]
             results: list[RunResult | None] = [reused(job) for job in jobs]
             for result in results:
                 if result is not None:
@@ -294,7 +326,27 @@ def reused(job: RunJob) -> RunResult | None:
     record = _finished(job.run_dir, job.settings)
     if record is None:
         return None
-    return RunResult(read_rows(job.run_dir / RESULTS), dict(record["seconds"]), reused=True)
+    sessions = srsly.read_json(job.run_dir / SESSIONS) if (job.run_dir / SESSIONS).is_file() else []
+    return RunResult(read_rows(job.run_dir / RESULTS), dict(record["seconds"]), reused=True,
+                     sessions=list(sessions))
+
+
+def with_kept(meta: dict[str, Any], config: ExperimentConfig, kept: Sequence[RunJob]) -> dict[str, Any]:
+    """meta.json naming the kept runs' strategies and seeds beside this invocation's."""
+    strategies = list(dict.fromkeys([*config.strategies, *(job.strategy.name for job in kept)]))
+    seeds = sorted({*config.seeds, *(job.seed for job in kept)})
+    defs = {name: config.strategy(name).to_dict() for name in strategies}
+    return {**meta, "strategies": strategies, "seeds": seeds, "strategy_defs": defs,
+            "runs_kept": len(kept)}
+
+
+def _write_sessions(path: Path, runs: Sequence[tuple[RunJob, RunResult]]) -> None:
+    """Every run's live checks per checkpoint, one line each, tagged with strategy and seed."""
+    lines = [{"strategy": job.strategy.name, "seed": job.seed, **entry}
+             for job, result in runs for entry in result.sessions]
+    tmp = path.with_name(f".{path.name}.tmp")
+    srsly.write_jsonl(tmp, lines)
+    os.replace(tmp, path)
 
 
 def execute_run(steps: Steps, job: RunJob, bar: Progress) -> RunResult:
@@ -307,15 +359,17 @@ def execute_run(steps: Steps, job: RunJob, bar: Progress) -> RunResult:
     if job.run_dir.exists():
         shutil.rmtree(job.run_dir)
     job.run_dir.mkdir(parents=True)
-    timer, rows, counts = Timer(), [], {}
-    for checkpoint_rows, checkpoint_counts in _checkpoints(steps, job, bar, timer):
+    timer, rows, counts, sessions = Timer(), [], {}, []
+    for checkpoint_rows, checkpoint_counts, session in _checkpoints(steps, job, bar, timer):
         rows += checkpoint_rows
         counts.update(checkpoint_counts)
+        sessions.append(session)
     write_rows(job.run_dir / RESULTS, rows)
     save_counts(job.run_dir / COUNTS, counts)
+    srsly.write_json(job.run_dir / SESSIONS, sessions)
     record = {"settings": job.settings, "seconds": dict(timer.seconds), "git_revision": git_revision()}
     _write_json_atomic(job.run_dir / RUN_RECORD, record)
-    return RunResult(rows, dict(timer.seconds), reused=False)
+    return RunResult(rows, dict(timer.seconds), reused=False, sessions=sessions)
 
 
 def check_environment(steps: Steps, job: RunJob) -> None:
@@ -330,10 +384,11 @@ def check_environment(steps: Steps, job: RunJob) -> None:
 
 
 def _checkpoints(steps: Steps, job: RunJob, bar: Progress,
-                 timer: Timer) -> Iterator[tuple[list[Row], dict[str, np.ndarray]]]:
+                 timer: Timer) -> Iterator[tuple[list[Row], dict[str, np.ndarray], dict[str, Any]]]:
     cfg, strategy, seed, run_dir = job.config, job.strategy, job.seed, job.run_dir
     model, model_work, last_count = cfg.base_model, None, -1
     sides: dict[int, bool] = {}
+    watch = StopWatch(getattr(steps, "stop_tags", None), Database(run_dir / "db"))
     for round_no, budget in enumerate(cfg.budgets):
         work = run_dir / f"budget{budget_key(budget)}"
         step = f"{strategy.name} seed {seed} {cfg.budget_unit} {budget_key(budget)}"
@@ -355,9 +410,10 @@ def _checkpoints(steps: Steps, job: RunJob, bar: Progress,
         with timer.stage("evaluate"):
             scores = steps.evaluate(trained, dev)
             base = steps.evaluate(None, dev)
+            session = watch.entry(budget, trained)
         cost = annotation_cost(annotation.answers, cfg.cost)
         yield (checkpoint_rows(strategy.name, seed, budget, cfg.budget_unit, scores, base, cost),
-               checkpoint_counts(budget, scores, base))
+               checkpoint_counts(budget, scores, base), session)
         if strategy.rounds:  # this model picks the next round's questions
             _discard(cfg, model_work)
             model, model_work = str(trained), work
@@ -365,6 +421,41 @@ def _checkpoints(steps: Steps, job: RunJob, bar: Progress,
             _discard(cfg, work)
         bar.update(1)
     _discard(cfg, model_work)
+
+
+@dataclass
+class StopWatch:
+    """What a run's live checks say at each checkpoint, as a person annotating would have seen it.
+
+    The stopping rule's kappa between this checkpoint's model and the one before (the base model
+    first) on the steps' stop set, whether the mean of the last three reaches 0.99; the control
+    estimate and the adaptive strategy's arms from the session log of the round that ended here.
+    """
+
+    stop_tags: Callable[[Path | None], list[list[str]]] | None
+    db: Database
+    previous: list[str] | None = None
+    kappas: list[float] = field(default_factory=list)
+
+    def entry(self, budget: float, model: Path) -> dict[str, Any]:
+        out: dict[str, Any] = {"budget": budget}
+        if self.stop_tags is not None:
+            before = self.previous if self.previous is not None else _flat(self.stop_tags(None))
+            self.previous = _flat(self.stop_tags(model))
+            self.kappas.append(cohen_kappa(before, self.previous))
+            out.update(kappa=round(self.kappas[-1], 6), stable=says_stop(self.kappas))
+        last = self.db.get_sessions(DATASET)[-1:]
+        health = last[0].get("health") if last else None
+        if health is not None:
+            out["control"] = {"n": health.get("n"), "f1": health.get("f1"), "ok": control_says_stop(health)}
+        if last and isinstance(last[0].get("adaptive"), dict):
+            adaptive = last[0]["adaptive"]
+            out["arms"] = {"asked": adaptive.get("asked"), "probabilities": adaptive.get("probabilities")}
+        return out
+
+
+def _flat(tags: list[list[str]]) -> list[str]:
+    return [tag for sentence in tags for tag in sentence]
 
 
 def _discard(cfg: ExperimentConfig, work: Path | None) -> None:
