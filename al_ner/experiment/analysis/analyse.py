@@ -23,6 +23,7 @@ from ...errors import InputError
 from ..data.config import RANDOM
 from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, TEST, UNBIASED_DEV, Row, budget_key, counts_key,
                            load_counts, ordered)
+from .stopping import ArmShares, StopPoint, arm_shares, read_sessions, stop_points
 from .stats import (ALPHA, BETTER, CANT_TELL, HELPS, HURTS, IDENTICAL, TOO_FEW, WORSE, DocResampler, Estimate,
                     Replicates, SeedResampler, estimate, holm)
 
@@ -110,6 +111,8 @@ class Analysis:
     unbiased: list[Comparison] = field(default_factory=list)
     dev_checks: list[DevCheck] = field(default_factory=list)
     forgetting: list[Comparison] = field(default_factory=list)
+    stopping: list[StopPoint] = field(default_factory=list)  # runs with the stopping rule's records
+    arms: list[ArmShares] = field(default_factory=list)  # the adaptive strategy's arms per checkpoint
 
     @property
     def strategies(self) -> list[str]:
@@ -144,7 +147,9 @@ class Analysis:
                               "gap": Estimate(**d["gap"])}) for d in data["dev_checks"]]
         return cls(dict(data["setup"]), {k: dict(v) for k, v in data["base"].items()}, curves,
                    comparisons(data["headline"]), comparisons(data["checkpoints"]),
-                   comparisons(data["unbiased"]), checks, comparisons(data["forgetting"]))
+                   comparisons(data["unbiased"]), checks, comparisons(data["forgetting"]),
+                   [StopPoint(**p) for p in data.get("stopping", [])],
+                   [ArmShares(**a) for a in data.get("arms", [])])
 
 
 # ---------------------------------------------------------------- inputs
@@ -491,9 +496,15 @@ def setup_of(meta: Mapping[str, Any], rows: Sequence[Row]) -> dict[str, Any]:
 def analyse(rows: Sequence[Row], meta: Mapping[str, Any], results_dir: Path | None = None, *,
             counts: Mapping[tuple[str, int], Mapping[str, np.ndarray]] | None = None,
             n_boot: int = 2000, seed: int = 0) -> Analysis:
-    """The whole analysis of one experiment's rows (counts read from `results_dir` or given)."""
-    return Analyser(RunData(rows, results_dir, counts), setup_of(meta, rows), n_boot=n_boot,
-                    seed=seed).analyse()
+    """The whole analysis of one experiment's rows (counts read from `results_dir` or given), with
+    what the live checks said at each checkpoint when the runner recorded it there."""
+    analysis = Analyser(RunData(rows, results_dir, counts), setup_of(meta, rows), n_boot=n_boot,
+                        seed=seed).analyse()
+    sessions = read_sessions(results_dir)
+    if sessions and analysis.annotated:
+        analysis.stopping = stop_points(sessions, rows, analysis.annotated[0])
+        analysis.arms = arm_shares(sessions)
+    return analysis
 
 
 __all__ = ["AREA", "Analysis", "Analyser", "Comparison", "CostSummary", "Curve", "DevCheck", "Point",

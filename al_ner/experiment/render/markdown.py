@@ -28,20 +28,29 @@ def render_report(analysis: Analysis) -> str:
         parts += [f1_table(analysis, TEST, label), diff_table(analysis.checkpoints, analysis, label, TEST),
                   dev_table(analysis, label), diff_table(analysis.unbiased, analysis, label, UNBIASED_DEV),
                   f1_table(analysis, ANNOTATION_DEV, label)]
-    parts += [forgetting_table(analysis), cost_table(analysis), base_table(analysis), _plots(setup),
-              _method(analysis)]
+    from .stopping import arms_table, stopping_section  # they render with this module's tables
+
+    parts += [forgetting_table(analysis), cost_table(analysis), base_table(analysis),
+              stopping_section(analysis), arms_table(analysis), _plots(setup), _method(analysis)]
     return "\n\n".join(part for part in parts if part) + "\n"
 
 
 def snippets(analysis: Analysis) -> dict[str, str]:
     """The pieces other documents quote, by name."""
+    from .stopping import arms_table, stopping_section
+
     label = analysis.annotated[0] if analysis.annotated else ""
-    return {"unit": unit_line(analysis), "headline": headline(analysis), "runtime": runtime(analysis),
-            "test_table": f1_table(analysis, TEST, label, title=False),
-            "diff_table": diff_table(analysis.checkpoints, analysis, label, TEST, title=False),
-            "dev_table": dev_table(analysis, label, title=False),
-            "forgetting_table": forgetting_table(analysis, title=False),
-            "cost_table": cost_table(analysis, title=False)}
+    out = {"unit": unit_line(analysis), "headline": headline(analysis), "runtime": runtime(analysis),
+           "test_table": f1_table(analysis, TEST, label, title=False),
+           "diff_table": diff_table(analysis.checkpoints, analysis, label, TEST, title=False),
+           "dev_table": dev_table(analysis, label, title=False),
+           "forgetting_table": forgetting_table(analysis, title=False),
+           "cost_table": cost_table(analysis, title=False)}
+    if analysis.stopping:  # results written before the runner recorded the live checks have none
+        out["stopping"] = stopping_section(analysis, title=False)
+    if analysis.arms:
+        out["arms"] = arms_table(analysis, title=False)
+    return out
 
 
 # ---------------------------------------------------------------- numbers and cells
