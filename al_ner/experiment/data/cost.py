@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from ...constants import (ACCEPT, ANSWER, ASKED, INPUT_HASH, META, SPANS, TEXT, TIMESTAMP, TOKENS,
-                          VIEW_ID, VIEW_NER_MANUAL)
+                          VIEW_NER_MANUAL)
 from ...errors import ConfigError
 from ...stream.validate import answer_view
 from ...types import Task

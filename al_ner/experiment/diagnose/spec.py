@@ -17,8 +17,9 @@ from ...errors import ConfigError, InputError
 from ...models import load_model
 from ...storage import get_db
 from ...stream import get_stream
+from ...training.evaluate import ONTONOTES_TO_CONLL
 from ..analysis.analyse import Analysis, analyse
-from ..data.config import ONTONOTES_TO_CONLL, parse_pairs
+from ..data.config import parse_pairs
 from ..data.corpus import read_iob
 from ..data.layout import META, RESULTS, Row, read_rows
 from ..run.arms import Arm, HeldOut, load_arms, load_test
