@@ -107,7 +107,7 @@ def count_records(source: str | Path, *, loader: str | None = None, **options: A
         header = not ag_news
         return sum(1 for _ in rows) + (0 if header else 1)
     if name == "conll":
-        return sum(1 for rows in _conll_blocks(_lines(source)) if rows)
+        return sum(1 for rows in _conll_blocks(_lines(source)) if not rows[0][1].startswith(DOCSTART))
     return None
 
 
@@ -141,6 +141,7 @@ def infer_loader(source: str) -> str:
 
 
 _IOB_TAG = re.compile(r"O|[BI]-\S+")
+DOCSTART = "-DOCSTART-"  # a CoNLL line between documents
 
 
 def looks_like_conll(path: str | Path, *, lines: int = 50) -> bool:
@@ -150,7 +151,7 @@ def looks_like_conll(path: str | Path, *, lines: int = 50) -> bool:
     with open(path, "rb") as file:
         for raw in itertools.islice(file, lines * 4):
             line = _decode(raw).strip()
-            if line.startswith("-DOCSTART-"):
+            if line.startswith(DOCSTART):
                 return True
             if line:
                 rows.append(line.split())
@@ -473,9 +474,10 @@ def read_conll(source: str | Path, *, scheme: str | None = None,
     """One task per sentence of a CoNLL column file (token first, IOB tag last).
 
     scheme: "iob1" or "iob2" to check the tags strictly, None/"auto" to read either.
-    Sentences end at blank lines; -DOCSTART- lines start a new document.
+    Sentences end at blank lines; -DOCSTART- lines separate documents (before or after each).
     Each task has text (tokens joined by single spaces), tokens, gold spans and
-    meta {"source": file name, "doc": i, "sent": j}.
+    meta {"source": file name, "doc": i, "sent": j}, and "doc_id" when the -DOCSTART- line names
+    its document in its second column (as `al-ner experiment prepare` writes them).
     """
     scheme = check_scheme(scheme)
     _check_source(source)
@@ -484,26 +486,30 @@ def read_conll(source: str | Path, *, scheme: str | None = None,
 
 def _parse_conll(source: str | Path, scheme: str | None) -> Iterator[Task | InputError]:
     path = _name(source)
-    doc, sent = 0, 0
+    doc, sent, doc_id = 0, 0, None
     for rows in _conll_blocks(_lines(source)):
-        if not rows:  # -DOCSTART-
+        if rows[0][1].startswith(DOCSTART):
             doc, sent = (doc + 1, 0) if sent else (doc, sent)
+            named = rows[0][1].split()[1:2]
+            doc_id = named[0] if named and named[0] != "-X-" else None
             continue
-        meta = {"source": Path(path).name, "doc": doc, "sent": sent}
+        meta: dict[str, Any] = {"source": Path(path).name, "doc": doc, "sent": sent}
+        if doc_id is not None:
+            meta["doc_id"] = doc_id
         yield _catch(_conll_task, rows, scheme, path, meta)
         sent += 1
 
 
 def _conll_blocks(lines: Iterable[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
-    """The numbered lines of each sentence; an empty list for each -DOCSTART- line."""
+    """The numbered lines of each sentence; each -DOCSTART- line on its own."""
     rows: list[tuple[int, str]] = []
     for n, line in lines:
-        if line.startswith("-DOCSTART-") or not line.strip():
+        if line.startswith(DOCSTART) or not line.strip():
             if rows:
                 yield rows
                 rows = []
-            if line.startswith("-DOCSTART-"):
-                yield []
+            if line.startswith(DOCSTART):
+                yield [(n, line)]
         else:
             rows.append((n, line))
     if rows:

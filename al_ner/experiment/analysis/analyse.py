@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import srsly
 
 from ...errors import InputError
 from ..data.config import RANDOM
-from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, TEST, UNBIASED_DEV, Row, budget_key, counts_key,
-                           load_counts, ordered)
+from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, DOCUMENTS, TEST, UNBIASED_DEV, Row, budget_key,
+                           counts_key, load_counts, ordered)
 from .stopping import ArmShares, StopPoint, arm_shares, read_sessions, stop_points
 from .stats import (ALPHA, BETTER, CANT_TELL, HELPS, HURTS, IDENTICAL, TOO_FEW, WORSE, DocResampler, Estimate,
                     Replicates, SeedResampler, estimate, holm)
@@ -168,6 +169,14 @@ class RunData:
         for row in self.rows:
             self.index[(row.strategy, row.budget, row.eval_set, row.label)][row.seed] = row
 
+    def documents(self, eval_set: str) -> list[str] | None:
+        """Each sentence's document in an evaluation set, when the runner recorded them."""
+        path = self.results_dir / DOCUMENTS if self.results_dir is not None else None
+        if path is None or not path.is_file():
+            return None
+        docs = srsly.read_json(path).get(eval_set)
+        return list(docs) if docs else None
+
     def counts(self, strategy: str, seed: int) -> Mapping[str, np.ndarray]:
         key = (strategy, seed)
         if key not in self._counts:
@@ -203,9 +212,11 @@ class Analyser:
     # -- replicates
 
     def resampler(self, eval_set: str, label: str) -> DocResampler:
+        """The evaluation set's bootstrap: its documents where the corpus marks them, else its sentences."""
         if eval_set not in self._docs:
             counts = self.data.counts(BASE, 0)[counts_key(0, eval_set, label, "base")]
-            self._docs[eval_set] = DocResampler(len(counts), self.n_boot, _rng(self.seed, eval_set))
+            self._docs[eval_set] = DocResampler(len(counts), self.n_boot, _rng(self.seed, eval_set),
+                                                groups=self.data.documents(eval_set))
         return self._docs[eval_set]
 
     def base_f1(self, eval_set: str, label: str) -> Replicates:

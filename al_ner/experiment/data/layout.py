@@ -30,6 +30,9 @@ RUN_RECORD = "run.json"
 # the one before on a fixed stop set, the control estimate, the adaptive strategy's arms): per run
 # runs/STRATEGY/seedN/sessions.json, for the whole experiment OUT_DIR/sessions.jsonl
 SESSIONS = "sessions.json"
+# each evaluation sentence's document, per evaluation set, when the corpus marks documents (the
+# bootstrap then resamples documents): OUT_DIR/documents.json
+DOCUMENTS = "documents.json"
 SESSIONS_ALL = "sessions.jsonl"
 DATASET = "answers"  # the dataset a run's answers go to in its own database (runs/.../db)
 

@@ -37,11 +37,11 @@ from ...storage import Database, replacing
 from ...types import Task
 from ..analysis.evaluation import Score
 from ..data.config import ExperimentConfig, Strategy
-from ..data.corpus import read_iob, write_tasks
+from ..data.corpus import documents, read_iob, write_tasks
 from ..data.cost import Cost, annotation_cost
-from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, DATASET, DEV_GOLD, META, POOL_GOLD, RESULTS,
-                           RUN_RECORD, SESSIONS, SESSIONS_ALL, TEST, TEST_GOLD, UNBIASED_DEV, Row, budget_key,
-                           counts_key, read_rows, row_lines, save_counts, write_rows)
+from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, DATASET, DEV_GOLD, DOCUMENTS, META, POOL_GOLD,
+                           RESULTS, RUN_RECORD, SESSIONS, SESSIONS_ALL, TEST, TEST_GOLD, UNBIASED_DEV, Row,
+                           budget_key, counts_key, read_rows, row_lines, save_counts, write_rows)
 from ..data.provenance import environment, file_digest, git_revision
 from ..data.splits import split_answers
 
@@ -174,6 +174,7 @@ class Experiment:
         """Run every seed x strategy (reusing identical finished runs); write results and meta."""
         start = time.perf_counter()
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        write_documents(self.out_dir, self.corpus_dir)
         jobs = self.jobs()
         kept = self.kept_runs(jobs)
         rows, results = run_jobs(self.steps, jobs, self.out_dir, backend=self.backend, progress=self.progress,
@@ -358,6 +359,16 @@ def reused(job: RunJob) -> RunResult | None:
     sessions = srsly.read_json(job.run_dir / SESSIONS) if (job.run_dir / SESSIONS).is_file() else []
     return RunResult(read_rows(job.run_dir / RESULTS), dict(record.get("seconds", {})), reused=True,
                      sessions=list(sessions))
+
+
+def write_documents(out_dir: Path, corpus_dir: Path) -> None:
+    """documents.json: each test and dev sentence's document, where the corpus marks them (else nothing)."""
+    docs = {name: documents(read_iob(corpus_dir / gold))
+            for name, gold in ((TEST, TEST_GOLD), (UNBIASED_DEV, DEV_GOLD)) if (corpus_dir / gold).is_file()}
+    if any(docs.values()):
+        write_json_atomic(out_dir / DOCUMENTS, docs)
+    else:
+        (out_dir / DOCUMENTS).unlink(missing_ok=True)
 
 
 def with_kept(meta: dict[str, Any], config: ExperimentConfig, kept: Sequence[RunJob]) -> dict[str, Any]:
