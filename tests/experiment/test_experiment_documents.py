@@ -85,3 +85,14 @@ def test_the_cli_splits_a_file_and_says_how_many_documents(tmp_path: Path, capsy
     assert main(["experiment", "prepare", str(corpus(tmp_path / "c.iob")), str(tmp_path / "out"),
                  "--seed", "1"]) == 0
     assert "pool 42, dev 6, test 12 sentences (pool 14, dev 2, test 4 documents)" in capsys.readouterr().err
+
+
+def test_the_verdict_says_documents_were_drawn_whole() -> None:
+    from al_ner.experiment.analysis.analyse import Analysis, Comparison
+    from al_ner.experiment.analysis.stats import Estimate
+    from al_ner.experiment.render.markdown import headline
+
+    estimate = Estimate(0.02, -0.01, 0.05, 0.3, 0.015, 3, 231)
+    analysis = Analysis({"unit": "tokens", "budgets": [100], "documents": {"test": 12}}, {},
+                        headline=[Comparison("adaptive", "random", "test", "ORG", "area", estimate)])
+    assert "3 seeds × 231 test sentences in 12 documents, drawn whole" in headline(analysis)

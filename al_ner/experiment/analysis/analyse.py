@@ -511,11 +511,19 @@ def analyse(rows: Sequence[Row], meta: Mapping[str, Any], results_dir: Path | No
     what the live checks said at each checkpoint when the runner recorded it there."""
     analysis = Analyser(RunData(rows, results_dir, counts), setup_of(meta, rows), n_boot=n_boot,
                         seed=seed).analyse()
+    documents = {name: n for name in (TEST, UNBIASED_DEV) if (n := _documents(results_dir, name))}
+    if documents:  # the bootstrap drew whole documents of these sets
+        analysis.setup["documents"] = documents
     sessions = read_sessions(results_dir)
     if sessions and analysis.annotated:
         analysis.stopping = stop_points(sessions, rows, analysis.annotated[0])
         analysis.arms = arm_shares(sessions)
     return analysis
+
+
+def _documents(results_dir: Path | None, eval_set: str) -> int:
+    """How many documents the runner recorded for an evaluation set (0: none, sentences drawn)."""
+    return len(set(RunData([], results_dir).documents(eval_set) or []))
 
 
 __all__ = ["AREA", "Analysis", "Analyser", "Comparison", "CostSummary", "Curve", "DevCheck", "Point",

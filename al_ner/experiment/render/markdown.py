@@ -137,6 +137,9 @@ def headline(analysis: Analysis) -> str:
 def _headline_line(analysis: Analysis, c: Comparison) -> str:
     e = c.estimate
     seeds = f"{e.n_seeds} seed{'s' if e.n_seeds != 1 else ''} × {e.n_docs:,} test sentences"
+    documents = (analysis.setup.get("documents") or {}).get(TEST)
+    if documents:
+        seeds += f" in {documents:,} documents, drawn whole"
     word = e.verdict
     if e.n_seeds < 2:
         word = f"{CANT_TELL} (one seed: training randomness unmeasured)"
