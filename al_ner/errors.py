@@ -42,6 +42,10 @@ class DatasetError(AlNerError):
     """A dataset name is invalid or a dataset is missing."""
 
 
+class NoTestSetError(DatasetError):
+    """No held-out test set to compare annotation runs on; the message gives the command to make one."""
+
+
 class RecipeError(AlNerError):
     """An unknown recipe or a recipe file that can't be loaded."""
 
