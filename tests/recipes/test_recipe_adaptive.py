@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from typer.testing import CliRunner
 
@@ -12,14 +10,6 @@ from al_ner.recipe import get_recipe
 from al_ner.storage import Database
 
 RANDOM = "al_ner.random.v1"
-
-
-@pytest.fixture()
-def gold(tmp_path, texts):
-    path = tmp_path / "gold.jsonl"
-    rows = [{"text": t, "spans": [{"start": 0, "end": t.index(" and"), "label": "ORG"}]} for t in texts]
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    return str(path)
 
 
 def correct(db, gold, model, source, **options):

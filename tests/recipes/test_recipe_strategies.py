@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from al_ner.controller import run_recipe
 from al_ner.errors import ConfigError
 from al_ner.recipe import get_recipe
 from al_ner.storage import Database
-
-
-@pytest.fixture()
-def gold(tmp_path, texts):
-    path = tmp_path / "gold.jsonl"
-    rows = [{"text": t, "spans": [{"start": 0, "end": t.index(" and"), "label": "ORG"}]} for t in texts]
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    return str(path)
 
 
 def recipe(name: str, model: str, source: str, **options):
