@@ -233,7 +233,8 @@ def describe_session(health: Mapping[str, Any] | None) -> list[tuple[str, str]]:
         lines.append(("⚠" if health.get("warning") else "ℹ", describe(dict(health))))
     stopping = health.get("stopping")
     if stopping:
-        lines.append(("✔" if stopping.get("stop") else "ℹ", "stopping rule: " + describe_stopping(stopping)))
+        mark = "✔" if stopping.get("stop") else "ℹ"
+        lines.append((mark, "stopping rule: " + describe_stopping(stopping)))
     if health.get("arms"):
         lines.append(("ℹ", describe_arms(health["arms"])))
     return lines

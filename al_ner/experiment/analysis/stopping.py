@@ -94,9 +94,8 @@ def arm_shares(sessions: Iterable[Mapping[str, Any]]) -> list[ArmShares]:
             grouped[(entry["strategy"], float(entry["budget"]))].append(entry["arms"])
     out = []
     for (strategy, budget), arms in sorted(grouped.items()):
-        shares = [_shares(a.get("asked") or {}) for a in arms]
-        out.append(ArmShares(strategy, budget, _mean(shares), _mean([a.get("probabilities") or {} for a in arms]),
-                             len(arms)))
+        asked = _mean([_shares(a.get("asked") or {}) for a in arms])
+        out.append(ArmShares(strategy, budget, asked, _mean([a.get("probabilities") or {} for a in arms]), len(arms)))
     return out
 
 

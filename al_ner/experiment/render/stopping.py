@@ -33,9 +33,10 @@ def stopping_section(analysis: Analysis, *, title: bool = True) -> str:
 
 def stopping_summary(points: Sequence[StopPoint], unit: str) -> str:
     """How often the rule said stop at, before or after the plateau, and what stopping early cost."""
-    at = [p for p in points if p.stable_at is not None and p.stable_at == p.plateau_at]
-    early = [p for p in points if p.stable_at is not None and p.plateau_at is not None and p.stable_at < p.plateau_at]
-    late = [p for p in points if p.stable_at is not None and p.plateau_at is not None and p.stable_at > p.plateau_at]
+    known = [p for p in points if p.stable_at is not None and p.plateau_at is not None]
+    at = [p for p in known if p.stable_at == p.plateau_at]
+    early = [p for p in known if p.stable_at < p.plateau_at]  # type: ignore[operator]
+    late = [p for p in known if p.stable_at > p.plateau_at]  # type: ignore[operator]
     never = [p for p in points if p.stable_at is None]
     line = (f"Over {len(points)} runs the rule said stop at the plateau checkpoint in {len(at)}, before it in "
             f"{len(early)}, after it in {len(late)}, and never within the budget in {len(never)}.")
@@ -56,7 +57,7 @@ def arms_table(analysis: Analysis, *, title: bool = True) -> str:
     """The adaptive strategy's share of questions per arm in each round, and its chances at the end."""
     if not analysis.arms:
         return ""
-    arms = sorted({arm for a in analysis.arms for arm in a.asked} | {arm for a in analysis.arms for arm in a.chances})
+    arms = sorted({arm for a in analysis.arms for arm in (*a.asked, *a.chances)})
     head = "### The adaptive strategy's arms (mean over seeds)\n\n" if title else ""
     head += ("Share of each round's questions (control questions aside) asked by each arm, and in brackets "
              "its chance of asking the next question when the round ended.\n\n")

@@ -283,23 +283,25 @@ def control_test(pairs: list[tuple[str, str]], db: Database, out: Path,
                  config: ExperimentConfig) -> tuple[str, list[tuple[str, str]], str]:
     """The arms' control answers as a test file and the arms without those sentences, as JSONL files."""
     answers = {name: read_answers(value, db, name=name) for name, value in pairs}
-    controls = list({input_hash({TEXT: t[TEXT]}): t for a in answers.values() for t in full_span_controls(a)}.values())
+    controls = {_text_hash(t): t for a in answers.values() for t in full_span_controls(a)}
     if len(controls) < MIN_CONTROLS:
-        raise NoTestSetError(f"the arms' sessions hold {len(controls)} real full-span control answers, fewer than "
-                             f"the {MIN_CONTROLS} a test set needs (controls of binary sessions don't count: the "
-                             f"browser drew them as binary questions); annotate a test set in random order, "
-                             f"excluding both arms: {test_set_command(pairs, db, config)}, then pass --test "
-                             f"{pairs[0][1]}_test")
-    held = {input_hash({TEXT: t[TEXT]}) for t in controls}
+        raise NoTestSetError(
+            f"the arms' sessions hold {len(controls)} real full-span control answers, fewer than the "
+            f"{MIN_CONTROLS} a test set needs (controls of binary sessions don't count: the browser drew "
+            f"them as binary questions); annotate a test set in random order, excluding both arms: "
+            f"{test_set_command(pairs, db, config)}, then pass --test {pairs[0][1]}_test")
     out.mkdir(parents=True, exist_ok=True)
-    srsly.write_jsonl(out / "control_test.jsonl", controls)
-    kept = []
-    for name, value in pairs:
-        srsly.write_jsonl(out / f"{name}.jsonl", [t for t in answers[name] if input_hash({TEXT: t[TEXT]}) not in held])
-        kept.append((name, str(out / f"{name}.jsonl")))
-    about = (f"test set: the {len(controls)} control answers of the arms' sessions (random sentences set aside "
-             f"before any strategy chose), left out of every arm ({out / 'control_test.jsonl'})")
-    return str(out / "control_test.jsonl"), kept, about
+    srsly.write_jsonl(out / "control_test.jsonl", controls.values())
+    for name, _ in pairs:
+        srsly.write_jsonl(out / f"{name}.jsonl", [t for t in answers[name] if _text_hash(t) not in controls])
+    about = (f"test set: the {len(controls)} control answers of the arms' sessions (random sentences set "
+             f"aside before any strategy chose), left out of every arm ({out / 'control_test.jsonl'})")
+    return str(out / "control_test.jsonl"), [(name, str(out / f"{name}.jsonl")) for name, _ in pairs], about
+
+
+def _text_hash(task: Task) -> int:
+    """The input hash of a task's text (how the checks match sentences across datasets)."""
+    return input_hash({TEXT: task[TEXT]})
 
 
 def test_set_command(pairs: Sequence[tuple[str, str]], db: Database, config: ExperimentConfig) -> str:
