@@ -10,7 +10,7 @@ from typing import Annotated, Any, Optional
 import srsly
 import typer
 
-from ..experiment.data.cost import GAP_CAP
+from ..cost import GAP_CAP
 from ..experiment.data.layout import META, RESULTS
 from ._app import DB_OPTION_HELP, app, say
 

@@ -23,8 +23,8 @@ from typing import Any
 from spacy.language import Language
 
 from ..constants import INPUT_HASH
-from ..scoring._docs import task_doc
-from ..sorters._util import check_int, check_number
+from ..scoring.docs import task_doc
+from ..sorters.util import check_int, check_number
 from ..stream.hashing import input_hash
 from ..training.base_model import ner_pipes, predict_entities
 from ..types import Stream, Task

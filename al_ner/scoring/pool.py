@@ -26,7 +26,7 @@ from ..models import check_labels, load_model
 from ..storage import replacing
 from ..stream import add_tokens, get_stream, split_sentences
 from ..types import ScoredStream, Stream, Task
-from ._beam import check_batch_size
+from .beam import check_batch_size
 from .sentence import SentenceScorer
 
 SHARD = 500  # source tasks per staged block: the unit Ray Data hands an actor, so many per actor

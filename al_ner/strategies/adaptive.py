@@ -30,7 +30,7 @@ import numpy as np
 from ..constants import ACCEPT, ANSWER, ARM, ARM_P, CONTROL, META, VIEW_ID, VIEW_NER_MANUAL
 from ..errors import ConfigError
 from ..registry import strategies
-from ..sorters._util import check_int, check_number
+from ..sorters.util import check_int, check_number
 from ..types import Task
 from .base import QueryStrategy, make_strategy, strategy_name
 from .maths import bandit_probabilities

@@ -20,7 +20,7 @@ from al_ner.experiment.run.arms import check_inputs, drawn_order, load_arms, loa
 from al_ner.experiment.run.compare import cost_checkpoints, prefix_length, prepare
 from al_ner.experiment.render.compare import render_compare
 from al_ner.experiment.data.config import ExperimentConfig
-from al_ner.experiment.data.cost import CostModel, answer_costs, timestamp_seconds
+from al_ner.cost import CostModel, answer_costs, timestamp_seconds
 from al_ner.experiment.data.layout import read_rows
 from al_ner.storage import Database
 from al_ner.stream.hashing import set_hash
@@ -135,6 +135,7 @@ def fake_training(tiny_model: Path):
     return train_model
 
 
+@pytest.mark.slow
 def test_a_whole_compare_run_reads_as_an_experiment(db: Database, tiny_model: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     db.add_examples("org_manual", [manual(i, org=i % 3 != 0) for i in range(40)])
@@ -175,6 +176,7 @@ class PickledBackend:
         return [fn(steps, pickle.loads(pickle.dumps(job)), bar) for job in jobs]
 
 
+@pytest.mark.slow
 def test_compare_runs_its_arms_on_the_runners_backend(db: Database, tiny_model: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     db.add_examples("org_manual", [manual(i, org=i % 3 != 0) for i in range(12)])

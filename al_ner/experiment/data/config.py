@@ -10,7 +10,7 @@ from confection import Config
 
 from ...errors import ConfigError
 from ...training.evaluate import ONTONOTES_TO_CONLL
-from .cost import BINARY, MANUAL, CostModel, check_unit
+from ...cost import BINARY, MANUAL, CostModel, check_unit
 
 RANDOM = "random"
 BINARY_RECIPES = ("ner.teach",)

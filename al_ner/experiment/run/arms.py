@@ -26,8 +26,8 @@ from ...stream.validate import answer_view
 from ...training import EvalSet
 from ...types import Task
 from ..analysis.evaluation import AnswerSet, Score, eval_set, score_answers, score_gold
+from ...cost import answer_mode
 from ..data.corpus import GOLD_SUFFIXES, Sentence, read_iob
-from ..data.cost import answer_mode
 
 ORDER_KEYS = ("i", "row", "index", "line", "position")  # meta keys that record a source position
 RANDOM_P = 0.01  # answer order correlated with the source position at p below this: not random

@@ -40,7 +40,7 @@ from ...stream.hashing import input_hash
 from ...types import Task
 from ..analysis.evaluation import AnswerSet, Score, score_answers
 from ..data.config import ExperimentConfig, Strategy, parse_pairs
-from ..data.cost import GAP_CAP, Cost, answer_costs
+from ...cost import GAP_CAP, Cost, answer_costs
 from ..data.layout import ANNOTATION_DEV, META, TEST, Row
 from ..data.provenance import environment, file_digest
 from .arms import Arm, Checks, HeldOut, check_inputs, load_arms, load_test, read_answers

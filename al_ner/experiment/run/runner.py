@@ -37,8 +37,8 @@ from ...storage import Database, replacing
 from ...types import Task
 from ..analysis.evaluation import Score
 from ..data.config import ExperimentConfig, Strategy
+from ...cost import Cost, annotation_cost
 from ..data.corpus import documents, read_iob, write_tasks
-from ..data.cost import Cost, annotation_cost
 from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, DATASET, DEV_GOLD, DOCUMENTS, META, POOL_GOLD,
                            RESULTS, RUN_RECORD, SESSIONS, SESSIONS_ALL, TEST, TEST_GOLD, UNBIASED_DEV, Row,
                            budget_key, counts_key, read_rows, row_lines, save_counts, write_rows)
