@@ -22,3 +22,11 @@ def test_strategies_without_a_first_round_describe_themselves_as_before() -> Non
         "strategy": "al_ner.entity_uncertainty.v1", "control": 0.0}
     assert Strategy.from_dict("x", {"recipe": "ner.teach", "conversion": "constrained"}).args == {
         "conversion": "constrained"}
+
+
+def test_without_a_config_file_training_uses_al_ner_s_own_config(tmp_path, monkeypatch) -> None:
+    # al-ner compare run outside the repository: "configs/ner_finetune.cfg" was relative to the cwd
+    monkeypatch.chdir(tmp_path)
+    from pathlib import Path
+
+    assert Path(load_config(None).train_config).is_file()

@@ -10,6 +10,7 @@ from confection import Config
 
 from ...errors import ConfigError
 from ...training.evaluate import ONTONOTES_TO_CONLL
+from ...training.train import DEFAULT_CONFIG
 from ...cost import BINARY, MANUAL, CostModel, check_unit
 
 RANDOM = "random"
@@ -96,7 +97,7 @@ class ExperimentConfig:
     fill: str = "model"
     window: int = 0
     batch_size: int = 10
-    train_config: str = "configs/ner_finetune.cfg"
+    train_config: str = str(DEFAULT_CONFIG)  # training's own (the experiment configs name the repository's)
     max_epochs: int = 5
     checkpoint: str = "last"
     keep_models: bool = False
