@@ -49,6 +49,8 @@ class HealthCheck:
     learner: Any = None  # a query strategy that learns from the answers (al_ner.adaptive.v1)
     source: str = ""
     previous: list[dict[str, Any]] = field(default_factory=list)  # the dataset's session records
+    db: Database | None = None  # where the dataset lives (None: the session reads no log)
+    dataset: str = ""
 
     @classmethod
     def create(cls, nlp: Language, labels: list[str], *, share: float, seed: int, base: str,
@@ -65,7 +67,9 @@ class HealthCheck:
         check = cls(share, seed, recipe, HealthMonitor(labels, seed=seed), source=source)
         if share:
             check.ask = control_asker(nlp, labels, base=base, highlight=highlight, view=view)
-        check.previous = get_db(db).get_sessions(dataset) if dataset else []
+        if dataset:
+            check.db, check.dataset = get_db(db), dataset
+            check.previous = check.db.get_sessions(dataset)
         if stop and "ner" in nlp.pipe_names:
             check.stopping = StoppingMonitor(nlp, list(labels), StopSet(seed=seed), learns=learns)
             last = latest(check.previous, STOPPING)
@@ -88,12 +92,19 @@ class HealthCheck:
             return iter(stream)
         return mix_controls(stream, self.pool, ask=self.ask)
 
-    def follow(self, learner: Any) -> None:
-        """Report `learner`'s arms and feed it the answers; it continues from the session log."""
+    def follow(self, learner: Any, *, exclude: Iterable[str] = ()) -> None:
+        """Report `learner`'s arms and feed it the answers; it continues from the session log and
+        knows which sentences the dataset and the `exclude` datasets hold (never asked again)."""
         self.learner = learner
-        state = latest(self.previous, ADAPTIVE) if learner is not None else None
+        if learner is None:
+            return
+        state = latest(self.previous, ADAPTIVE)
         if state is not None:
             learner.restore(state)
+        if self.db is not None:
+            for name in [self.dataset, *exclude]:
+                if self.db.exists(name):
+                    learner.answered(self.db.get_hashes(name, by="input"))
 
     def components(self, update: UpdateCallback | None) -> Components:
         """update (chained with what learns from the answers), health, on_exit and views."""

@@ -53,7 +53,7 @@ def ner_correct(dataset: Dataset, spacy_model: Model, source: Source, label: Lab
                             text_column=text_column, progress=progress)
     stream = health.set_aside(health.watch(stream))
     stream = ordering.apply(nlp, stream, labels=labels, window=window, predict=True)
-    health.follow(ordering.learner)
+    health.follow(ordering.learner, exclude=split_names(exclude))
     if matcher:
         stream = add_pattern_spans(matcher, stream)
     stream = health.mix(stream)

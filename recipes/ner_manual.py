@@ -54,7 +54,7 @@ def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labe
                             text_column=text_column, progress=progress)
     stream = health.set_aside(health.watch(keep_labels(stream, labels)))
     stream = ordering.apply(nlp, stream, labels=labels, window=window, predict=False)
-    health.follow(ordering.learner)
+    health.follow(ordering.learner, exclude=split_names(exclude))
     if matcher:
         stream = add_pattern_spans(matcher, stream)
     stream = health.mix(stream)

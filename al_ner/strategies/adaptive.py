@@ -21,8 +21,9 @@ Every answer says which arm asked it and that arm's chance (`meta["arm"]`, `meta
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,7 @@ from ..constants import ACCEPT, ANSWER, ARM, ARM_P, CONTROL, META, VIEW_ID, VIEW
 from ..errors import ConfigError
 from ..registry import strategies
 from ..sorters.util import check_int, check_number
+from ..stream.hashing import input_hash
 from ..types import Task
 from .base import QueryStrategy, make_strategy, strategy_name
 from .maths import bandit_probabilities
@@ -59,6 +61,8 @@ class Adaptive:
     probe_answers: list[Task] = field(default_factory=list, init=False)
     rng: np.random.Generator = field(init=False)
     model: Any = field(default=None, init=False)  # the WindowModel of the last window asked
+    known: set[int] = field(default_factory=set, init=False)  # input hashes never asked again
+    sessions: int = field(default=0, init=False)  # earlier sessions this one continues from
     _probe: Any = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -72,11 +76,16 @@ class Adaptive:
         return bandit_probabilities(self.scores, gamma=self.gamma, floor=self.random_floor,
                                     floored=self.names.index(RANDOM))
 
+    def answered(self, hashes: Iterable[int]) -> None:
+        """Sentences the dataset (or an excluded one) holds: the controller skips them, so no arm
+        may spend its turn on one (a ranking that barely changes between sessions would)."""
+        self.known.update(int(h) for h in hashes)
+
     def picks(self, window: Window) -> Iterator[Pick]:
-        """Every task of the window, one at a time, each drawn from an arm chosen then."""
+        """Every task of the window not answered before, one at a time, each from an arm chosen then."""
         self.model = getattr(window, "model", self.model)
         rankings: dict[str, Iterator[int]] = {}
-        taken: set[int] = set()
+        taken = {i for i, task in enumerate(window.tasks) if self.known and input_hash(task) in self.known}
         while len(taken) < len(window):
             p = self.probabilities()
             k = int(self.rng.choice(len(self.names), p=p))
@@ -88,8 +97,7 @@ class Adaptive:
             yield index, {ARM: name, ARM_P: round(float(p[k]), 4)}
 
     def query(self, window: Window, n: int) -> list[int]:
-        picks = self.picks(window)
-        return [next(picks)[0] for _ in range(n)]
+        return [index for index, _ in islice(self.picks(window), n)]
 
     def update(self, answers: list[Task]) -> None:
         """Learn from a batch of answers: probe each arm whose `chunk` answers are complete."""
@@ -143,13 +151,19 @@ class Adaptive:
         """What the session log keeps: the arms, their scores and chances, questions and rewards."""
         return {"arms": list(self.names), "scores": [round(float(s), 6) for s in self.scores],
                 "probabilities": self.shares(), "asked": {n: self.asked[n] for n in self.names},
-                "rewards": list(self.rewards)}
+                "rewards": list(self.rewards), "sessions": self.sessions + 1}
 
     def restore(self, state: Mapping[str, Any]) -> bool:
-        """Continue from a session log record of the same arms; False (nothing done) otherwise."""
+        """Continue from a session log record of the same arms; False (nothing done) otherwise.
+
+        The draws of this session are seeded apart from the earlier ones' (the seed and the
+        number of sessions before), so sessions don't repeat one sequence of arms.
+        """
         if list(state.get("arms") or []) != self.names or len(state.get("scores") or []) != len(self.names):
             return False
         self.scores = np.array([float(s) for s in state["scores"]])
+        self.sessions = int(state.get("sessions", 1))
+        self.rng = np.random.default_rng([self.seed, self.sessions])
         return True
 
 

@@ -51,6 +51,8 @@ def test_the_session_log_keeps_the_arms_and_the_next_session_continues(tiny_mode
     components = get_recipe("ner.correct")(dataset="d", spacy_model=tiny_model, source=source,
                                            label="ORG", unsegmented=True, db=db)
     assert components["health"]()["arms"] == first["adaptive"]["probabilities"]
+    asked = [q for q in components["stream"] if "arm" in q["meta"]]  # the strategy's picks only
+    assert asked and not {q["_input_hash"] for q in asked} & db.get_hashes("d", by="input")
 
 
 def test_a_session_with_the_same_model_adds_no_comparison(tiny_model, source, gold, tmp_path):
