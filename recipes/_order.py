@@ -19,7 +19,7 @@ from spacy.language import Language
 from al_ner.errors import ConfigError
 from al_ner.predict import add_model_spans
 from al_ner.scoring import stored_scores
-from al_ner.sorters import prefer_top, shuffle
+from al_ner.sorters import prefer_top
 from al_ner.strategies import (ADAPTIVE, QueryStrategy, WindowModel, learns, make_strategy, select,
                                sentence_question, subsequence_question)
 from al_ner.stream import set_hashes
@@ -77,6 +77,5 @@ class Ordering:
             ask = subsequence_question() if self.subsequence else sentence_question(predict=predict)
             return select(stream, self.strategy, WindowModel(nlp, labels), window=window or None,
                           keep=1.0, ask=ask)
-        if self.order == "random":
-            stream = shuffle(stream, seed=self.seed)
+        # order "random": load_sentences(shuffle_seed=seed) shuffled the records before splitting them
         return add_model_spans(nlp, stream, labels=labels) if predict else iter(stream)

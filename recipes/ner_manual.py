@@ -5,6 +5,7 @@ from __future__ import annotations
 from al_ner.constants import VIEW_NER_MANUAL
 from al_ner.models import check_labels, load_model
 from al_ner.recipe import recipe
+from al_ner.recipe_components import keep_labels
 from al_ner.stream import SkipCounter
 from al_ner.stream.patterns import add_pattern_spans
 from al_ner.types import Components
@@ -13,8 +14,8 @@ from ._health import HealthCheck
 from ._order import Ordering
 from ._shared import (Control, ControlBase, Dataset, DbDir, Exclude, Labels, Loader, Model, Order,
                       Patterns, PreScored, Seed, SkipInvalid, Source, StrategyName, StrategySettings,
-                      TextColumn, Unsegmented, Window, keep_labels, load_sentences, parse_settings,
-                      pattern_matcher, source_progress, split_labels, split_names)
+                      TextColumn, Unsegmented, Window, load_sentences, new_label_notices,
+                      parse_settings, pattern_matcher, source_progress, split_labels, split_names)
 
 INSTRUCTIONS = ("Mark every entity of the labels shown, and only those: drag over its words (or "
                 "move with the arrow keys, extend with Shift and press Enter), then accept. Reject "
@@ -51,7 +52,8 @@ def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labe
     # a pre-scored source holds the sentences its scores are about: don't split them again
     progress = source_progress(source, loader=loader, text_column=text_column, exact=unsegmented or pre_scored)
     stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented or pre_scored, invalid=invalid,
-                            text_column=text_column, progress=progress)
+                            text_column=text_column, progress=progress,
+                            shuffle_seed=seed if order == "random" else None)
     stream = health.set_aside(health.watch(keep_labels(stream, labels)))
     stream = ordering.apply(nlp, stream, labels=labels, window=window, predict=False)
     health.follow(ordering.learner, exclude=split_names(exclude))
@@ -62,6 +64,7 @@ def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labe
             "exclude": split_names(exclude), "exclude_by": "input", "invalid": invalid,
             **health.components(None),
             "progress": progress, "instructions": INSTRUCTIONS,
+            "notices": new_label_notices(nlp, labels),
             "config": {"model": spacy_model, "order": order, "seed": seed, "pre_scored": pre_scored,
                        "strategy": strategy, "strategy_settings": settings, "control": control,
                        **({"patterns": patterns} if patterns else {})}}

@@ -9,10 +9,11 @@ from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
-from ..constants import (END, ID, INPUT_HASH, META, SPANS, START, TASK_HASH, TEXT, TOKEN_END,
-                         TOKEN_START, TOKENS, WS)
+from ..constants import (END, INPUT_HASH, META, SPANS, START, TASK_HASH, TEXT, TOKEN_END,
+                         TOKEN_START, TOKENS)
 from ..errors import ConfigError, InputError, InvalidTaskError
 from ..types import Stream, Task
+from .docs import char_tokens, doc_tokens
 from .validate import check_spans, check_tokens, span_with_offsets, validate_task
 
 _SENT_PIPES = ("parser", "senter", "sentencizer")
@@ -23,23 +24,27 @@ _SENT_DEPENDENCIES = ("tok2vec", "transformer")
 
 
 def split_sentences(nlp: Language, stream: Iterable[Task], *, batch_size: int = 32,
-                    min_length: int | None = None) -> Stream:
+                    min_length: int | None = None,
+                    on_split: Callable[[], None] | None = None) -> Stream:
     """One task per sentence, found by the pipeline's parser/senter (or a sentencizer).
 
     Spans are re-based into their sentence and dropped where they cross a boundary; meta
     and other keys are kept; tokens, token indices and hashes are dropped (the input changed).
     min_length: texts shorter than this many characters are passed through unsplit.
+    on_split: called once a task's sentences have all been yielded (the pipeline reads
+        `batch_size` tasks ahead, so counting the tasks read would run ahead of the sentences).
     """
     if batch_size < 1:
         raise ConfigError(f"batch_size must be at least 1, got {batch_size}")
-    return _split_sentences(nlp, stream, batch_size, min_length or 0)
+    return _split_sentences(nlp, stream, batch_size, min_length or 0, on_split or (lambda: None))
 
 
 def _split_sentences(nlp: Language, stream: Iterable[Task], batch_size: int,
-                     min_length: int) -> Stream:
+                     min_length: int, on_split: Callable[[], None]) -> Stream:
     for doc, (n, task) in _sentence_docs(nlp, stream, batch_size):
         if len(task[TEXT]) < min_length:
             yield task
+            on_split()
             continue
         spans = [_char_span(span, i, task, f"task {n}") for i, span in enumerate(task.get(SPANS, []))]
         for sent in doc.sents:
@@ -47,6 +52,7 @@ def _split_sentences(nlp: Language, stream: Iterable[Task], batch_size: int,
             if text:
                 start = sent.start_char + len(sent.text) - len(sent.text.lstrip())
                 yield _sentence_task(task, text, start, spans)
+        on_split()
 
 
 def _sentence_docs(nlp: Language, stream: Iterable[Task],
@@ -99,16 +105,18 @@ def _rebased(span: dict[str, Any], offset: int) -> dict[str, Any]:
 
 
 def add_tokens(nlp: Language, stream: Iterable[Task], *,
-               on_invalid: Callable[[InputError], None] | None = None) -> Stream:
+               on_invalid: Callable[[InputError], None] | None = None,
+               use_chars: bool = False) -> Stream:
     """Add `tokens` (unless present) and each span's token_start/token_end.
 
     Spans must lie on token boundaries and have a label; a span with only token indices
     gets its character offsets. A bad task raises InvalidTaskError, or is passed to
-    `on_invalid` and skipped.
+    `on_invalid` and skipped. use_chars: every non-space character is a token (spans may then
+    start and end anywhere), replacing any tokens the task had (Prodigy's highlight_chars).
     """
     for n, task in enumerate(stream, 1):
         try:
-            tokenized = _tokenized(nlp, task, f"task {n}")
+            tokenized = _tokenized(nlp, task, f"task {n}", use_chars)
         except InvalidTaskError as err:
             if on_invalid is None:
                 raise
@@ -117,17 +125,13 @@ def add_tokens(nlp: Language, stream: Iterable[Task], *,
         yield tokenized
 
 
-def _tokenized(nlp: Language, task: Task, where: str) -> Task:
+def _tokenized(nlp: Language, task: Task, where: str, use_chars: bool = False) -> Task:
     validate_task(task, where=where)
     new = dict(task)
-    if TOKENS not in task:
+    if use_chars:
+        new[TOKENS] = char_tokens(task[TEXT])
+    elif TOKENS not in task:
         new[TOKENS] = doc_tokens(nlp.make_doc(task[TEXT]))
     if SPANS in task:
         new[SPANS] = check_spans(task[SPANS], task[TEXT], tokens=new[TOKENS], where=where)
     return new
-
-
-def doc_tokens(doc: Doc) -> list[dict[str, Any]]:
-    """Prodigy token dicts (text, start, end, id, ws) of a Doc."""
-    return [{TEXT: t.text, START: t.idx, END: t.idx + len(t), ID: t.i, WS: bool(t.whitespace_)}
-            for t in doc]
