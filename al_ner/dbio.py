@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .constants import (ANNOTATOR_ID, ANSWER, ANSWERS, END, IGNORE, INPUT_HASH, LABEL, SESSION_ID,
+from .constants import (ANSWER, ANSWERS, END, IGNORE, INPUT_HASH, LABEL, SESSION_ID,
                         SPANS, START, TASK_HASH, TEXT, TIMESTAMP, VIEW_ID, VIEW_NER, VIEW_NER_MANUAL)
 from .errors import ConfigError, InputError, InvalidTaskError
-from .storage import Database, encode, latest_answers
+from .storage import NO_SESSION, Database, annotator_of, answer_key, encode, latest_answers
 from .stream.hashing import set_hash
 from .stream.validate import check_spans, is_int, task_problem, textcat_problem
 from .types import Task
@@ -179,8 +179,8 @@ def _check_text_and_spans(task: Task) -> None:
 def export_lines(db: Database, dataset: str, *, every: bool = False) -> Iterator[str]:
     """The examples of `dataset` as JSONL lines (without newlines).
 
-    By default the effective answers: the last per `_task_hash`, as training uses them (an
-    undone answer is not exported). every=True: every saved line, superseded ones included.
+    By default the effective answers: each session's last per `_task_hash`, as training uses
+    them (an undone answer is not exported). every=True: every saved line, superseded ones included.
     """
     examples = db.get_examples(dataset)  # raises now, not on first use, if it's missing
     if not every:
@@ -220,6 +220,7 @@ class DatasetStats:
     path: Path
     total: int = 0
     unique_tasks: int = 0
+    in_force: int = 0  # each session's last answer per task; the rest were superseded (undo)
     answers: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ANSWERS, 0))
     sessions: dict[str, int] = field(default_factory=dict)
     labels: dict[str, dict[str, int]] = field(default_factory=dict)  # label -> answer -> spans
@@ -243,31 +244,24 @@ class Agreement:
     pairs: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
 
-NO_SESSION = "(no session)"
-
-
 def dataset_stats(db: Database, dataset: str) -> DatasetStats:
     """Counts of answers, sessions and labelled spans, and the first and last timestamps."""
     stats = DatasetStats(dataset, db.path_for(dataset))
     sessions: Counter[str] = Counter()
-    tasks: set[int] = set()
+    answers: set[tuple[str, int]] = set()
     for example in db.get_examples(dataset):
         stats.total += 1
         stats.answers[example[ANSWER]] += 1
         sessions[str(example.get(SESSION_ID, NO_SESSION))] += 1
-        tasks.add(example[TASK_HASH])
+        answers.add(answer_key(example))
         _count_labels(stats.labels, example)
         _track_time(stats, example.get(TIMESTAMP))
     stats.sessions = dict(sessions.most_common())
-    stats.unique_tasks = len(tasks)
+    stats.unique_tasks = len({task_hash for _, task_hash in answers})
+    stats.in_force = len(answers)
     stats.labels = dict(sorted(stats.labels.items()))
     stats.annotators, stats.agreement = annotator_stats(db.get_examples(dataset))
     return stats
-
-
-def annotator_of(example: Task) -> str:
-    """Who gave an answer: its _annotator_id, else its _session_id (older answers)."""
-    return str(example.get(ANNOTATOR_ID) or example.get(SESSION_ID) or NO_SESSION)
 
 
 def annotator_stats(examples: Iterable[Task]) -> tuple[dict[str, dict[str, int]], Agreement | None]:
