@@ -14,9 +14,14 @@
   const SEND_AT_MOST = 50;  // answers per request
   const HISTORY_SIZE = 30;
   const NATIVE_KEYS = new Set([" ", "Enter"]);  // a focused button presses itself
+  const HELP = {
+    ner_manual: "Drag over words (or ← → and Enter) to mark a span · 1–9 choose the label · click a span to remove it · a accept · x reject · space ignore · f flag · backspace undo · ? help",
+    choice: "1–9 choose an option · space ignore · f flag · backspace undo · ? help",
+    ner: "a accept · x reject · space ignore · f flag · backspace undo · ? help",
+  };
 
   const state = {
-    session: null, name: null, serverId: null, manual: false, choice: false, labels: [], label: null,
+    session: null, name: null, serverId: null, view: null, manual: false, choice: false, labels: [], label: null,
     queue: [], current: null, exhausted: false, filling: null, poll: null, progress: null, fatal: null,
     history: [],              // this tab's answers, newest last: {question, spans, answer, flagged}
     outbox: [], inflight: 0,  // answers not yet saved; the first `inflight` are being sent
@@ -386,13 +391,14 @@
   function render() {
     const text = $("text");
     const meta = $("meta");
+    const task = state.current;
+    showView(viewOf(task));
     text.replaceChildren();
     meta.replaceChildren();
     $("options").replaceChildren();
     $("options").hidden = true;
     $("versions").hidden = true;
     text.className = textClass();
-    const task = state.current;
     setButtons(Boolean(task));
     setFlag(state.flagged);
     renderHistory();
@@ -787,19 +793,30 @@
   }
 
   function setUp(session) {
-    state.manual = session.view_id === "ner_manual";
-    state.choice = session.view_id === "choice";
     state.labels = session.labels || [];
     $("dataset").textContent = session.dataset;
     if (state.name) { $("session-name").hidden = false; $("session-name").textContent = `session ${state.name}`; }
     document.title = `${session.dataset} · al-ner`;
-    document.body.dataset.view = session.view_id;
-    $("help").textContent = state.manual
-      ? "Drag over words (or ← → and Enter) to mark a span · 1–9 choose the label · click a span to remove it · a accept · x reject · space ignore · f flag · backspace undo · ? help"
-      : state.choice ? "1–9 choose an option · space ignore · f flag · backspace undo · ? help"
-        : "a accept · x reject · space ignore · f flag · backspace undo · ? help";
-    if (state.manual) renderLabels();
+    showView(session.view_id);
     showProgress(session.progress);
+  }
+
+  // Each question is drawn in its own view (its _view_id): ner.teach mixes full-span
+  // (ner_manual) questions into a binary session, and those need label buttons and words to
+  // select, or "accept" would save the model's guesses as a complete annotation.
+  function viewOf(task) {
+    return (task && task._view_id) || state.session.view_id;
+  }
+
+  function showView(view) {
+    if (view === state.view) return;
+    state.view = view;
+    state.manual = view === "ner_manual";
+    state.choice = view === "choice";
+    document.body.dataset.view = view;
+    $("help").textContent = HELP[view] || HELP.ner;
+    if (state.manual && !$("labels").childElementCount) renderLabels();
+    $("labels").hidden = !state.manual;
   }
 
   start();
