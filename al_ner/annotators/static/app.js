@@ -57,6 +57,7 @@
       const err = new Error((data && data.error) || `${res.status} ${res.statusText}`);
       err.status = res.status;
       err.fatal = Boolean(data && data.fatal);
+      err.taskHashes = (data && data.task_hashes) || null;  // questions another session holds
       throw err;
     }
     if (data && data.server_id) noticeServer(data.server_id);
@@ -129,7 +130,21 @@
 
   function renew() {
     const hashes = state.queue.concat(state.current ? [state.current] : []).map((t) => t._task_hash);
-    if (hashes.length && !state.fatal) api("/api/renew", { task_hashes: hashes }).catch(() => {});
+    if (!hashes.length || state.fatal) return;
+    api("/api/renew", { task_hashes: hashes }).catch((err) => {
+      if (err.status === 422 && err.taskHashes) { dropLost(err.taskHashes); renew(); }
+    });
+  }
+
+  // Questions whose lease ran out while this tab was away (asleep, offline) and that the server
+  // has since handed to another session: they are that session's now, so drop them here.
+  function dropLost(hashes) {
+    const lost = new Set(hashes);
+    state.queue = state.queue.filter((t) => !lost.has(t._task_hash));
+    if (state.current && lost.has(state.current._task_hash)) {
+      showMessage("The question shown went to another session while this tab was away: here is the next.");
+      advance();
+    }
   }
 
   // ---- answers ------------------------------------------------------------------------
@@ -197,8 +212,8 @@
   }
 
   // Ask an answered question again (undo, or a click in the history): its next answer
-  // supersedes the saved one. One the server doesn't know any more (it restarted) is asked
-  // here all the same: its answer carries the question, so the server keeps it.
+  // supersedes the saved one. The server reopens only this session's answers (after a restart
+  // too, from the dataset); another session's it refuses, and that is shown.
   async function revisit(entry) {
     if (state.busy || !entry) return;
     state.busy = true;
@@ -211,7 +226,7 @@
       if (unsent >= 0) {
         state.outbox.splice(unsent, 1);  // never reached the server: just ask again
       } else {
-        question = await reopen(hash) || question;
+        question = await reopen(hash);
       }
       state.history = state.history.filter((h) => h !== entry);
       if (state.current) state.queue.unshift(state.current);
@@ -230,14 +245,9 @@
   }
 
   async function reopen(hash) {
-    try {
-      const data = await api("/api/undo", { task_hash: hash });
-      showProgress(data.progress);
-      return data.task;
-    } catch (err) {
-      if (err.status === 422) return null;  // not this server's answer: ask it here anyway
-      throw err;
-    }
+    const data = await api("/api/undo", { task_hash: hash });
+    showProgress(data.progress);
+    return data.task;
   }
 
   const undo = () => {
