@@ -48,18 +48,20 @@ def import_file(db: Database, dataset: str, source: str | Path, *, answer: str |
     """Import a Prodigy JSONL export (`source`, "-" for stdin) into `dataset`.
 
     Every line is checked first and the new tasks are saved in one batch, so a bad line saves
-    nothing, unless `skip_invalid`: then bad lines are skipped and counted. Tasks whose
-    `_task_hash` the dataset already holds are skipped and counted, so importing a file twice
-    adds nothing the second time.
+    nothing, unless `skip_invalid`: then bad lines are skipped and counted. Answers the dataset
+    already holds (the same `_task_hash` from the same session; from any session for a line
+    that names none) are skipped and counted, so importing a file twice adds nothing the second
+    time, while another annotator's answers to the same questions are all imported.
     """
     db.path_for(dataset)  # a bad name fails before the file is read
     if answer is not None and answer not in ANSWERS:
         raise ConfigError(f"--answer must be one of {', '.join(ANSWERS)}, got {answer!r}")
     report = ImportReport()
+    session = import_session(dataset)
     tasks = read_import(source, dataset=dataset, answer=answer, rehash=rehash,
-                        on_invalid=report.skip if skip_invalid else None)
-    saved = db.get_hashes(dataset) if db.exists(dataset) else set()
-    new = [task for task in tasks if task[TASK_HASH] not in saved]
+                        on_invalid=report.skip if skip_invalid else None, session=session)
+    held = _held_answers(db, dataset)
+    new = [task for task in tasks if not _holds(held, task, session)]
     report.existing = len(tasks) - len(new)
     if new:
         db.add_examples(dataset, new)
@@ -67,15 +69,37 @@ def import_file(db: Database, dataset: str, source: str | Path, *, answer: str |
     return report
 
 
+def _held_answers(db: Database, dataset: str) -> dict[int, set[str]]:
+    """task hash -> the sessions (annotators) whose answer to it the dataset holds."""
+    held: dict[int, set[str]] = {}
+    for example in db.get_examples(dataset) if db.exists(dataset) else ():
+        held.setdefault(example[TASK_HASH], set()).add(annotator_of(example))
+    return held
+
+
+def _holds(held: dict[int, set[str]], task: Task, session: str) -> bool:
+    """Whether the dataset holds `task`'s answer: its session's, or anyone's when the line named
+    no session (it got the import's `session`)."""
+    sessions = held.get(task[TASK_HASH], set())
+    who = annotator_of(task)
+    return who in sessions or (who == session and bool(sessions))
+
+
+def import_session(dataset: str) -> str:
+    """The session id an import gives the lines that name none (Prodigy's shape)."""
+    return f"{dataset}-{time.strftime('%Y-%m-%d_%H-%M-%S')}"
+
+
 def read_import(source: str | Path, *, dataset: str, answer: str | None = None,
-                rehash: bool = False, on_invalid: Callable[[str], None] | None = None) -> list[Task]:
+                rehash: bool = False, on_invalid: Callable[[str], None] | None = None,
+                session: str | None = None) -> list[Task]:
     """Read and normalise every task of `source`; InputError names FILE:LINE of a bad one.
 
     on_invalid: called with the one-line message of each bad line, which is then skipped.
+    session: the `_session_id` of the lines that have none (default: `import_session`).
     """
     label = "<stdin>" if str(source) == STDIO else str(source)
-    defaults = {SESSION_ID: f"{dataset}-{time.strftime('%Y-%m-%d_%H-%M-%S')}",
-                TIMESTAMP: int(time.time())}
+    defaults = {SESSION_ID: session or import_session(dataset), TIMESTAMP: int(time.time())}
     tasks = []
     for number, line in _numbered_lines(source, label):
         try:

@@ -41,7 +41,7 @@ def db_in_cli(
                               skip_invalid=skip_invalid)
     typer.echo(f"✔ Imported {report.imported} examples to '{dataset}'")
     if report.existing:
-        typer.echo(f"  ℹ skipped {report.existing} already in '{dataset}' (same _task_hash)")
+        typer.echo(f"  ℹ skipped {report.existing} already in '{dataset}' (same _task_hash) from the same session")
     if report.invalid:
         blank = f", {report.blank} with a blank text" if report.blank else ""
         typer.echo(f"  ⚠ skipped {report.invalid} invalid line{'s' if report.invalid != 1 else ''}"

@@ -87,3 +87,24 @@ def test_review_and_training_see_every_annotator(tmp_path: Path) -> None:
     groups = merge_answers(db.get_examples("ds"))  # before: one answer per question, bob's
     trained = {g[0]["text"].split()[0]: sorted(t["_session_id"] for t in g) for g in groups}
     assert trained == {"Acme": both, "Globex": ["ds-bob"], "Rain": both}
+
+
+def test_db_in_keeps_each_annotator_s_answers_and_skips_what_it_holds(tmp_path: Path) -> None:
+    def export(name: str, who: str | None, answer: str) -> Path:
+        rows = [{"text": t, "answer": answer, **({"_session_id": f"ds-{who}"} if who else {})}
+                for t in TEXTS]
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+        return path
+
+    db, runner = Database(tmp_path / "db"), CliRunner()
+
+    def db_in(path: Path) -> str:
+        return runner.invoke(app, ["db-in", "ds", str(path), "--db", str(db.path)]).output
+
+    assert "Imported 3 examples" in db_in(export("alice", "alice", "accept"))
+    assert "Imported 3 examples" in db_in(export("bob", "bob", "reject"))  # before: all 3 skipped
+    assert "skipped 3 already in 'ds'" in db_in(export("bob", "bob", "reject"))  # twice: nothing
+    assert "skipped 3 already in 'ds'" in db_in(export("anyone", None, "accept"))  # no session
+    assert sorted(who(db.get_answers("ds"))) == sorted(
+        [("alice", t.split()[0], "accept") for t in TEXTS] + [("bob", t.split()[0], "reject") for t in TEXTS])
