@@ -617,8 +617,8 @@ def _choices(question: Task, selected: Any) -> list[Any]:
     """The option ids a choice answer selects, each one of the question's options: the same
     value and type (JSON true or 1.0 is not option 1)."""
     ids = _option_ids(question)
-    known = {(type(i), i) for i in ids}
-    if not (isinstance(selected, list) and all((type(c), c) in known for c in selected)):
+    if not (isinstance(selected, list)
+            and all(any(type(c) is type(i) and c == i for i in ids) for c in selected)):
         raise AnswerError(f"'{SELECTED}' must be a list of option ids ({', '.join(map(repr, ids))}), "
                           f"got {selected!r}")
     return list(dict.fromkeys(selected))
@@ -631,8 +631,8 @@ def _option_ids(question: Task) -> list[Any]:
 def said(answer: Task) -> tuple[Any, ...]:
     """What an answer says, to tell a replay from a new answer: the answer, the spans, the
     options chosen and the flag."""
-    spans = tuple(sorted((s.get(START), s.get(END), str(s.get(LABEL))) for s in answer.get(SPANS) or []
-                         if isinstance(s, dict)))
+    spans = tuple(sorted(repr((s.get(START), s.get(END), s.get(LABEL))) for s in answer.get(SPANS) or []
+                         if isinstance(s, dict)))  # repr: imported spans may lack offsets
     selected = answer.get(SELECTED)
     return (answer.get(ANSWER), spans, repr(selected) if selected is not None else None,
             answer.get(FLAGGED) is True)

@@ -134,3 +134,12 @@ def test_with_feed_overlap_each_session_answers_and_replays_its_own(MemDB):
     with pytest.raises(AnswerError, match="undoes only its own answers"):
         ctrl.undo(a["_task_hash"], session="carol")
     assert saved(db) == [("0", "ds-alice", ACCEPT), ("0", "ds-bob", ACCEPT)]
+
+
+def test_answers_saved_with_spans_lacking_offsets_still_open_a_session(MemDB):
+    # what a replay is compared with is read from the dataset on start: an imported answer whose
+    # spans have token offsets only must not break that
+    db = MemDB({"ds": [{"text": "Acme hired .", "_input_hash": 1, "_task_hash": 2, "answer": "accept",
+                        "spans": [{"token_start": 0, "token_end": 0, "label": "ORG"},
+                                  {"start": 0, "end": 4, "label": "ORG"}]}]})
+    assert len(Controller(components(), db).get_questions()) == 4

@@ -117,7 +117,7 @@ CHOICE = {"text": "Globex sued Acme .", "mapping": {"1": "A", "2": "B"},
           "options": [{"id": 1, "spans": []}, {"id": 2, "spans": [{"start": 0, "end": 6, "label": "ORG"}]}]}
 
 
-@pytest.mark.parametrize("selected", [[True], [1.0], [1, 2], [], None, "1", [3]])
+@pytest.mark.parametrize("selected", [[True], [1.0], [1, 2], [], None, "1", [3], [[1]]])
 def test_an_accepted_choice_is_exactly_one_option_of_the_question(make_controller, web, selected):
     controller = make_controller([CHOICE], view_id="choice", labels=["ORG"])
     c = client(controller)
