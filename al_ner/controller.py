@@ -356,7 +356,7 @@ class Controller:
         """What is wrong with a question sent back: a view this session doesn't show, a broken
         task or spans, hashes not its own; None when it checks out."""
         view = question.get(VIEW_ID, self.view_id)
-        if view != self.view_id and view not in self.views:
+        if not (view == self.view_id or (isinstance(view, str) and view in self.views)):
             return f"has view {view!r}, which this session doesn't show"
         problem = task_problem(question)
         if problem is not None:

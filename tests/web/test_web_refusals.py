@@ -154,3 +154,16 @@ def test_hostile_session_names_are_refused_everywhere(binary_controller, web, na
         assert response.status_code == 400, (path, response.text)
         assert "session name" in response.json()["error"] or "lone surrogate" in response.json()["error"]
     assert web.stored(binary_controller) == []
+
+
+@pytest.mark.parametrize("key", ["_view_id", "_session_id", "text", "spans", "tokens", "meta",
+                                 "_input_hash", "options"])
+def test_a_malformed_question_sent_back_is_a_4xx_never_a_500(make_controller, web, key):
+    controller = make_controller(web.binary_tasks(), extra={"views": ["ner_manual"]})
+    c = client(controller)
+    [task] = ask(c)
+    for value in (None, True, 1.5, "x", [], [1], {}, {"a": 1}, [[1]]):
+        for task_hash in (task["_task_hash"], 5):
+            body = answers({"_task_hash": task_hash, "answer": "accept", "question": {**task, key: value}})
+            response = post(c, "/api/answers", body, "bob")
+            assert response.status_code < 500, (key, value, response.text)
