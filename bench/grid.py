@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
-from al_ner.experiment.config import ExperimentConfig, load_config
-from al_ner.experiment.ray_backend import RayBackend
-from al_ner.experiment.runner import Backend, Experiment
-from al_ner.experiment.spacy_steps import SpacySteps
+from al_ner.experiment.data.config import ExperimentConfig, load_config
+from al_ner.experiment.run.ray_backend import RayBackend
+from al_ner.experiment.run.runner import Backend, Experiment
+from al_ner.experiment.run.spacy_steps import SpacySteps
 
 NEWS = Path(__file__).resolve().parents[1] / "corpora" / "news"
 

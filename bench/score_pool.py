@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from itertools import cycle, islice
 from pathlib import Path
 
-from al_ner.experiment.corpus import read_iob
+from al_ner.experiment.data.corpus import read_iob
 from al_ner.scoring import score_pool, write_scored
 
 REPO = Path(__file__).resolve().parents[1]

@@ -3,25 +3,27 @@
 Usage: python bench/strategies.py [--conll PATH] [--model NAME] [--n 2000] [--label ORG]
        [--repeats 3] [--window 256] [--keep 0.25] [--out docs/results/strategy_speed.json]
 
-Loads the model once and reads the first N CoNLL sentences. The baseline is `nlp.pipe` over the
-texts with only the NER and the components it listens to enabled (en_core_web_md's NER listens
-to none: its tok2vec is its own). Each contender is consumed to the end, best of --repeats
-interleaved runs, timed in process CPU time (the machine is shared; both run single-threaded):
+Loads the model once and reads the first N CoNLL sentences. The baseline is the one every bench
+uses (bench/_baseline.py): the NER-only greedy pass, with single-threaded BLAS for it and the
+contenders. Each contender is consumed to the end, best of --repeats interleaved runs, timed in
+process CPU time:
 
-- the ner.teach stream: EntityScorer (spaCy's beam, width 16) + prefer_uncertain;
+- the ner.teach stream: EntityScorer (the lattice) + prefer_uncertain;
 - every registered strategy through `select` (windows of --window sentences, --keep asked),
   scoring and choosing only (no pre-highlighting);
 
-each at al-ner's defaults (spaCy's beam at beam_density 0.0001 as ner.teach, the log-probability
-beam at 0.01), with both beams pruned at 0.01 (parses below 1 % of the best parse's probability
-dropped) and with neither pruned (0.0001). For the beam strategies it also records how many of
-the questions chosen so are the ones chosen at the defaults. Last, the time from opening a 100,000-line source
+each at al-ner's defaults (the log-probability beam of entropy and MNLP at 0.01), with the beam
+pruned at 0.01 (parses below 1 % of the best parse's probability dropped) and not pruned
+(0.0001). For the beam strategies it also records how many of the questions chosen so are the
+ones chosen at the defaults. Last, the time from opening a 100,000-line source
 to the first k-center (diversity) question.
 
 Writes the JSON results file (data plus the Markdown table docs/strategies.md quotes).
 """
 
 from __future__ import annotations
+
+import _baseline  # noqa: I001  (first: single-threaded BLAS before numpy loads)
 
 import argparse
 import json
@@ -42,33 +44,25 @@ from al_ner.scoring import EntityScorer
 from al_ner.sorters import prefer_uncertain
 from al_ner.strategies import WindowModel, make_strategy, select
 from al_ner.stream import read_conll, read_txt
-from al_ner.training.base_model import ner_pipes
 
-SHARED = Path(os.environ.get("AL_NER_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-CONLL = SHARED / "corpora" / "conll2003" / "test.txt"
+CONLL = _baseline.CONLL
 OUT = Path(__file__).resolve().parents[1] / "docs" / "results" / "strategy_speed.json"
 SETTINGS = {"defaults": {"beam_density": 0.0001, "normalized_density": 0.01},
             "pruned": {"beam_density": 0.01, "normalized_density": 0.01},
             "unpruned": {"beam_density": 0.0001, "normalized_density": 0.0001}}
-MODEL_FREE = ("al_ner.kcenter.v1", "al_ner.random.v1")  # read no beam
+MODEL_FREE = ("al_ner.kcenter.v1", "al_ner.random.v1", "ner.teach stream")  # read no beam
 Task = dict[str, Any]
 
 
-def cpu(func: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.process_time()
-    result = func()
-    return time.process_time() - start, result
+cpu = _baseline.cpu_seconds
 
 
 def run_pipe(nlp: Language, tasks: list[Task]) -> int:
-    """The baseline: the NER's own greedy pass (and only what it listens to)."""
-    with nlp.select_pipes(enable=ner_pipes(nlp)):
-        return sum(1 for _doc in nlp.pipe(task["text"] for task in tasks))
+    return _baseline.ner_pass(nlp, (task["text"] for task in tasks))
 
 
 def run_teach(nlp: Language, tasks: list[Task], label: str, setting: str) -> list[Task]:
-    scorer = EntityScorer(nlp, [label], beam_width=16, beam_density=SETTINGS[setting]["beam_density"])
-    return list(prefer_uncertain(scorer(iter(tasks))))
+    return list(prefer_uncertain(EntityScorer(nlp, [label])(iter(tasks))))
 
 
 def run_strategy(nlp: Language, tasks: list[Task], label: str, name: str, setting: str,
@@ -133,9 +127,10 @@ def render(data: dict[str, Any]) -> str:
     return (f"Ratio = throughput / the NER-only greedy pass ({data['baseline_sentences_per_s']:,.0f} "
             f"sentences/s), CPU time, {data['model']}, {data['n']} CoNLL test sentences, best of "
             f"{data['repeats']} interleaved runs on {data['machine']}; strategies over windows of "
-            f"{data['window']} asking {data['keep']:.0%}, scoring and choosing only. Defaults: spaCy's "
-            f"beam (entity uncertainty, ner.teach) at beam_density 0.0001, the log-probability beam "
-            f"(entropy, MNLP, and the entity uncertainty inside density, MMR and hybrid) at 0.01. First "
+            f"{data['window']} asking {data['keep']:.0%}, scoring and choosing only, single-threaded BLAS. "
+            f"Entity probabilities (entity uncertainty, ner.teach) come from the lattice; the "
+            f"log-probability beam (entropy, MNLP, and the entity uncertainty inside density, MMR and "
+            f"hybrid) is pruned at 0.01 by default. First "
             f"k-center question from a 100,000-line source: {data['first_question_ms']:.0f} ms after "
             "model load.\n\n" + "\n".join(lines))
 

@@ -12,6 +12,7 @@ from al_ner.models import load_model
 from al_ner.predict import full_span_question
 from al_ner.recipe import recipe
 from al_ner.scoring import EntityScorer
+from al_ner.scoring._beam import LATTICE, check_decoding
 from al_ner.stream import SkipCounter
 from al_ner.stream.mix import ask_full_every, stamp, with_view
 from al_ner.stream.patterns import combine
@@ -34,6 +35,10 @@ Conversion = Annotated[str, typer.Option(
     "--conversion", help="How the binary answers become training data: fill (unanswered tokens "
     "per the training fill) or constrained (the NER's best beam analysis agreeing with every "
     "accept and reject, like ner.silver-to-gold); recorded in each answer's meta")]
+Decoding = Annotated[str, typer.Option(
+    "--decoding", help="Where the span probabilities come from: lattice (exact under the model, "
+    "the default) or spacy-beam (spaCy's beam, as al-ner 0.1 and Prodigy score; it favours long "
+    "spans with greedily trained pipelines, see docs/teach.md)")]
 FullEvery = Annotated[int, typer.Option(
     "--full-every", help="After every N binary questions, ask one sentence with full spans "
     "(0: never)")]
@@ -46,10 +51,11 @@ def ner_teach(dataset: Dataset, spacy_model: Model, source: Source, label: Label
               skip_invalid: SkipInvalid = False, sorter: SorterName = "ema",
               bias: Bias = 0.0, patterns: Patterns = None, conversion: Conversion = "fill",
               full_every: FullEvery = 0, control: Control = 0.0, control_base: ControlBase = "",
-              seed: Seed = 0) -> Components:
+              seed: Seed = 0, decoding: Decoding = LATTICE) -> Components:
     """Accept or reject single spans the model is unsure about; the model learns as you go."""
     sort = uncertainty_sorter(sorter, bias)
     check_conversion(conversion)
+    check_decoding(decoding)
     nlp = load_model(spacy_model)
     matcher = pattern_matcher(nlp, patterns, split_labels(label))
     labels = teach_labels(nlp, split_labels(label), matcher, name=spacy_model)
@@ -60,7 +66,7 @@ def ner_teach(dataset: Dataset, spacy_model: Model, source: Source, label: Label
     stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid,
                             text_column=text_column, progress=progress)
     stream = health.set_aside(stream)
-    scorer = EntityScorer(nlp, labels)
+    scorer = EntityScorer(nlp, labels, decoding=decoding)
     stream = sort(combine(scorer, matcher, stream) if matcher else scorer(stream))
     stream = stamp(stream, **({CONVERSION: CONSTRAINED} if conversion == CONSTRAINED else {}))
     stream = with_view(stream, VIEW_NER)
@@ -75,5 +81,5 @@ def ner_teach(dataset: Dataset, spacy_model: Model, source: Source, label: Label
             "progress": progress, "instructions": INSTRUCTIONS,
             "config": {"model": spacy_model, "sorter": sorter, "bias": bias,
                        "sorter_name": TEACH_SORTER, "conversion": conversion,
-                       "full_every": full_every, "control": control,
+                       "full_every": full_every, "control": control, "decoding": decoding,
                        **({"patterns": patterns} if patterns else {})}}

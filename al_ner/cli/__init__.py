@@ -13,7 +13,7 @@ from ..recipe import load_recipe_file
 from ._app import app, full_short_help
 
 # Command modules register themselves on `app` when imported.
-_COMMAND_MODULES = ("db", "data_to_spacy", "train", "show", "diagnose", "score")
+_COMMAND_MODULES = ("db", "data_to_spacy", "train", "show", "diagnose", "score", "experiment")
 
 
 def register_recipe_commands() -> None:

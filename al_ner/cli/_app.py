@@ -29,13 +29,19 @@ def _main(
 
 def full_short_help() -> None:
     """Give every command its whole summary line in `al-ner --help` (Click cuts it with ...)."""
-    for info in app.registered_commands:
+    groups = [group.typer_instance for group in app.registered_groups if group.typer_instance]
+    for info in [*app.registered_commands, *(i for g in groups for i in g.registered_commands)]:
         doc = inspect.getdoc(info.callback) if info.callback else None
         if info.short_help is None and doc:
             info.short_help = doc.splitlines()[0]
 
 
 DB_OPTION_HELP = "Database directory (default: $AL_NER_DB or ~/.al_ner/db)"
+
+
+def say(message: str) -> None:
+    """A progress line on stderr (stdout stays clean for data)."""
+    typer.echo(message, err=True)
 
 
 def split_names(value: str) -> list[str]:

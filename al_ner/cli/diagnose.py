@@ -1,4 +1,4 @@
-"""al-ner diagnose: why might an annotation run have hurt? Parses flags and prints; experiment.diagnose_run does the work."""
+"""al-ner diagnose: why might an annotation run have hurt? Parses flags and prints; experiment.diagnose does the work."""
 
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ def diagnose_cli(
 ) -> None:
     """Put a number on every usual suspect of an arm that hurt, and rank the likely causes."""
     from ..errors import ConfigError
-    from ..experiment.diagnose_report import render_diagnosis
-    from ..experiment.diagnose_run import DiagnoseSpec, compare_analysis, run_diagnosis
+    from ..experiment.render.diagnosis import render_diagnosis
+    from ..experiment.diagnose.spec import DiagnoseSpec, compare_analysis, run_diagnosis
 
     overrides = {"arms": arms, "test": test, "reference": reference, "base_model": base_model,
                  "labels": tuple(split_names(label)) if label else None, "fill": fill, "db": db, "seed": seed}

@@ -1,4 +1,10 @@
-"""Beam-search entity probabilities from a spaCy pipeline's NER, one batch of Docs at a time."""
+"""Entity probabilities and parses from a spaCy pipeline's NER, one batch of Docs at a time.
+
+Entity probabilities come from the lattice (`_lattice`: exact under the NER's own model, the
+default) or, for comparison with earlier results and with Prodigy, from spaCy's beam
+(`decoding="spacy-beam"`), whose ranking by summed raw scores favours long entities with a
+greedily trained NER (docs/teach.md). Parses come from a beam (`parses`).
+"""
 
 from __future__ import annotations
 
@@ -12,31 +18,46 @@ from spacy.tokens import Doc
 
 from ..errors import ConfigError
 from ..models import check_labels, get_ner
+from ._lattice import DEFAULT_MAX_LEN, check_max_len, lattices
 from ._normalized import normalized_beams
 
 EntKey = tuple[int, int, str]  # token start, token end (exclusive), label
 EntProbs = dict[EntKey, float]
 Parse = tuple[float, tuple[EntKey, ...]]  # beam probability, entities of the wanted labels
 PipeFn = Callable[[Iterable[Doc]], Iterable[Doc]]
+LATTICE, SPACY_BEAM = "lattice", "spacy-beam"
+DECODINGS = (LATTICE, SPACY_BEAM)
+# An entity the model gives less than this chance is not a candidate: the lattice gives every
+# possible span some probability, and a question nearly sure to be rejected teaches little.
+MIN_PROB = 0.01
 
 
 @dataclass
 class BeamNER:
-    """The NER of a pipeline, the components it listens to, and beam settings.
+    """The NER of a pipeline, the components it listens to, and decoding settings.
 
     Holds no weights of its own: every call reads the pipeline's current weights, so an
     `update` callback that trains `nlp` between batches changes the next batch's scores.
+    decoding: where entity probabilities come from, "lattice" (exact, entities up to `max_len`
+    tokens with at least `min_prob`) or "spacy-beam" (spaCy's beam of `beam_width`).
     """
 
     nlp: Language
     labels: list[str]
     beam_width: int
     beam_density: float
+    decoding: str = LATTICE
+    max_len: int = DEFAULT_MAX_LEN
+    min_prob: float = MIN_PROB
     ner: EntityRecognizer = field(init=False)
     upstream: list[tuple[str, PipeFn]] = field(init=False)
 
     def __post_init__(self) -> None:
         check_beam(self.beam_width, self.beam_density)
+        check_decoding(self.decoding)
+        check_max_len(self.max_len)
+        if not 0.0 <= self.min_prob < 1.0:
+            raise ConfigError(f"'min_prob' must be in [0, 1), got {self.min_prob!r}")
         self.ner = get_ner(self.nlp)
         self.labels = check_labels(self.nlp, self.labels) if self.labels else list(self.ner.labels)
         self.upstream = upstream_components(self.nlp, "ner")
@@ -48,8 +69,11 @@ class BeamNER:
         return docs
 
     def entity_probs(self, docs: Sequence[Doc]) -> list[EntProbs]:
-        """Per doc, the beam probability of each candidate entity of the wanted labels."""
-        return [entity_probs(parses) for parses in self.parses(docs)]
+        """Per doc, each candidate entity of the wanted labels with its probability."""
+        if self.decoding == SPACY_BEAM:
+            return [entity_probs(parses) for parses in self.parses(docs)]
+        return [lattice.probs(self.labels, min_prob=self.min_prob)
+                for lattice in lattices(self.ner, docs, max_len=self.max_len)]
 
     def parses(self, docs: Sequence[Doc], *, normalized: bool = False) -> list[list[Parse]]:
         """Per doc, the beam's finished parses: (probability, entities of the wanted labels).
@@ -108,6 +132,13 @@ def check_beam(beam_width: int, beam_density: float) -> None:
         raise ConfigError(f"'beam_width' must be an integer >= 1, got {beam_width!r}")
     if not 0.0 <= beam_density < 1.0:
         raise ConfigError(f"'beam_density' must be in [0, 1), got {beam_density!r}")
+
+
+def check_decoding(decoding: str) -> str:
+    """`decoding` if al-ner has it, else a ConfigError listing the choices."""
+    if decoding not in DECODINGS:
+        raise ConfigError(f"unknown decoding {decoding!r}; choose one of: {', '.join(DECODINGS)}")
+    return decoding
 
 
 def check_batch_size(batch_size: int) -> int:

@@ -1,9 +1,9 @@
 """A window of tasks and what the model says about them, each analysis computed when first asked.
 
-A strategy reads only what it needs: spaCy's beam (entity uncertainty, as ner.teach scores), a
-beam over log-probabilities (entropy, MNLP), the sentence vectors (diversity, density) or none
-(random). Reading none costs nothing; each beam is one pass over the window with the pipeline's
-current weights.
+A strategy reads only what it needs: the entity probabilities (entity uncertainty, as ner.teach
+scores: exact, from the lattice), a beam over log-probabilities (entropy, MNLP), the sentence
+vectors (diversity, density) or none (random). Reading none costs nothing; each analysis is one
+pass over the window with the pipeline's current weights.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ class WindowModel:
     nlp: Language
     labels: list[str]
     beam_width: int = 16
-    beam_density: float = 0.0001  # spaCy's beam (entity uncertainty): ner.teach's setting
+    beam_density: float = 0.0001  # spaCy's beam, kept for decoding="spacy-beam"
+    decoding: str = "lattice"  # where entity probabilities come from (see scoring._beam)
     # the log-probability beam (entropy, MNLP): prune parses under 1 % of the best one's
     # probability; bench/strategies.py measures it asks 98 % of the same questions, 1.7x faster
     normalized_density: float = 0.01
@@ -39,7 +40,8 @@ class WindowModel:
     normalized: BeamNER = field(init=False)
 
     def __post_init__(self) -> None:
-        self.beam = BeamNER(self.nlp, list(self.labels), self.beam_width, self.beam_density)
+        self.beam = BeamNER(self.nlp, list(self.labels), self.beam_width, self.beam_density,
+                            decoding=self.decoding)
         self.normalized = BeamNER(self.nlp, list(self.labels), self.beam_width, self.normalized_density)
         self.labels = self.beam.labels
         check_batch_size(self.batch_size)
@@ -51,6 +53,14 @@ class WindowModel:
         for start in range(0, len(docs), self.batch_size):
             batch = beam.prepare([doc.copy() for doc in docs[start:start + self.batch_size]])
             out += beam.parses(batch, normalized=normalized)
+        return out
+
+    def entity_probs(self, docs: Sequence[Doc]) -> list[EntProbs]:
+        """Each candidate entity's probability in `docs` (copies), `batch_size` at a time."""
+        out: list[EntProbs] = []
+        for start in range(0, len(docs), self.batch_size):
+            batch = self.beam.prepare([doc.copy() for doc in docs[start:start + self.batch_size]])
+            out += self.beam.entity_probs(batch)
         return out
 
     def __call__(self, tasks: Sequence[Task]) -> Window:
@@ -87,8 +97,8 @@ class Window:
 
     @cached_property
     def entity_probs(self) -> list[EntProbs]:
-        """Per sentence, each candidate entity's probability in spaCy's own beam (as ner.teach scores)."""
-        return [entity_probs(parses) for parses in self.model.parses(self.docs, normalized=False)]
+        """Per sentence, each candidate entity's probability (as ner.teach scores them)."""
+        return self.model.entity_probs(self.docs)
 
     @cached_property
     def normalized_entity_probs(self) -> list[EntProbs]:

@@ -365,15 +365,22 @@ def model_fill(length: int, answers: Answers, covered: set[int], labels: set[str
                predicted: Sequence[TokenSpan]) -> tuple[list[TokenSpan], set[int]]:
     """The base pipeline's entities that no answer contradicts, and the tokens left O.
 
-    A predicted entity that overlaps an answered span is dropped and its other tokens go
+    A predicted entity that overlaps an accepted span is dropped and its other tokens go
     missing (the boundary is in doubt). One of a trained label is dropped too: after a complete
-    answer its tokens are O (the answer says "not ORG", the model "nothing else"); otherwise
-    nobody checked it, so its tokens go missing.
+    answer its tokens are O (the answer says "not ORG", the model "nothing else"); if the
+    annotator rejected exactly that entity its tokens are O as well (the model predicted
+    nothing else there, and the answer took away what it did predict); otherwise nobody checked
+    it, so its tokens go missing. Leaving a rejected entity's tokens missing would teach the
+    model to extend it: spaCy's NER oracle charges nothing for continuing an entity over a
+    missing token while closing it there costs the rejection (docs/teach.md).
     """
     outside = set(range(length)) - covered
     extra = []
+    rejected = set(answers.rejected)
     for start, end, label in predicted:
         tokens = set(range(start, end))
+        if (start, end, label) in rejected and not tokens & covered:
+            continue  # the annotator said no to the model's own entity: its tokens stay O
         if tokens & covered or (label in labels and not answers.complete):
             outside -= tokens
         elif label not in labels:

@@ -33,7 +33,7 @@ def test_unknown_backend_names_the_choices() -> None:
 def test_without_ray_the_error_says_how_to_install_it(no_ray: Path) -> None:
     with pytest.raises(BackendError, match=r'not installed: pip install "al-ner\[ray\]"'):
         import_ray()
-    from al_ner.experiment.ray_backend import RayBackend
+    from al_ner.experiment.run.ray_backend import RayBackend
 
     with pytest.raises(BackendError, match="al-ner"):
         RayBackend(lambda: None)  # type: ignore[arg-type, return-value]
@@ -41,7 +41,7 @@ def test_without_ray_the_error_says_how_to_install_it(no_ray: Path) -> None:
 
 def test_simulate_with_backend_ray_and_no_ray_prints_one_line(no_ray: Path, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(no_ray), os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-m", "al_ner.experiment.simulate", str(REPO / "corpora" / "news"),
+    done = subprocess.run([sys.executable, "-m", "al_ner", "experiment", "simulate", str(REPO / "corpora" / "news"),
                            str(tmp_path / "out"), "--backend", "ray"], capture_output=True, text=True,
                           env=env, cwd=REPO, timeout=120)
     assert done.returncode == 1
@@ -51,9 +51,9 @@ def test_simulate_with_backend_ray_and_no_ray_prints_one_line(no_ray: Path, tmp_
 
 
 def test_a_worker_that_cannot_see_the_experiments_files_says_so(tmp_path: Path) -> None:
-    from al_ner.experiment.config import load_config
-    from al_ner.experiment.ray_backend import run_on_worker
-    from al_ner.experiment.runner import RunJob, execute_run
+    from al_ner.experiment.data.config import load_config
+    from al_ner.experiment.run.ray_backend import run_on_worker
+    from al_ner.experiment.run.runner import RunJob, execute_run
 
     cfg = load_config(None)
     job = RunJob(cfg, cfg.strategy("random"), 0, Path("pools/pool_s0.jsonl"), tmp_path / "run", {})

@@ -17,9 +17,9 @@ import pytest
 import srsly
 
 from al_ner.errors import BackendError
-from al_ner.experiment.config import load_config
-from al_ner.experiment.runner import Experiment
-from al_ner.experiment.spacy_steps import SpacySteps
+from al_ner.experiment.data.config import load_config
+from al_ner.experiment.run.runner import Experiment
+from al_ner.experiment.run.spacy_steps import SpacySteps
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
@@ -33,7 +33,7 @@ def grid():
 
 
 def ray_experiment(out: Path, address: str, **options) -> Experiment:
-    from al_ner.experiment.ray_backend import RayBackend
+    from al_ner.experiment.run.ray_backend import RayBackend
 
     cfg = grid()
     backend = RayBackend(partial(SpacySteps, cfg, NEWS), address=address, **options)

@@ -12,14 +12,14 @@ import pytest
 import srsly
 
 from al_ner.errors import ConfigError, DatasetError, LeakageError
-from al_ner.experiment import compare as compare_module
-from al_ner.experiment.analysis import analyse
-from al_ner.experiment.arms import check_inputs, drawn_order, load_arms, load_test, read_answers
-from al_ner.experiment.compare import cost_checkpoints, prefix_length, prepare
-from al_ner.experiment.compare_report import render_compare
-from al_ner.experiment.config import ExperimentConfig
-from al_ner.experiment.cost import CostModel, answer_costs, timestamp_seconds
-from al_ner.experiment.results import read_rows
+from al_ner.experiment.run import compare as compare_module
+from al_ner.experiment.analysis.analyse import analyse
+from al_ner.experiment.run.arms import check_inputs, drawn_order, load_arms, load_test, read_answers
+from al_ner.experiment.run.compare import cost_checkpoints, prefix_length, prepare
+from al_ner.experiment.render.compare import render_compare
+from al_ner.experiment.data.config import ExperimentConfig
+from al_ner.experiment.data.cost import CostModel, answer_costs, timestamp_seconds
+from al_ner.experiment.data.layout import read_rows
 from al_ner.storage import Database
 from al_ner.stream.hashing import set_hash
 

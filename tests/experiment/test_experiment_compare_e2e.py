@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import srsly
 
-from al_ner.experiment.compare import prepare
-from al_ner.experiment.compare_report import render_compare
-from al_ner.experiment.config import load_config
-from al_ner.experiment.corpus import read_iob, write_iob
-from al_ner.experiment.demo import build_demo
-from al_ner.experiment.diagnose_run import DiagnoseSpec, compare_analysis, run_diagnosis
+from al_ner.experiment.run.compare import prepare
+from al_ner.experiment.render.compare import render_compare
+from al_ner.experiment.data.config import load_config
+from al_ner.experiment.data.corpus import read_iob, write_iob
+from al_ner.experiment.run.demo import build_demo
+from al_ner.experiment.diagnose.spec import DiagnoseSpec, compare_analysis, run_diagnosis
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from al_ner.experiment.config import BUILTIN_STRATEGIES, Strategy, load_config
+from al_ner.experiment.data.config import BUILTIN_STRATEGIES, Strategy, load_config
 
 
 def test_first_round_overrides_the_arguments_of_round_zero_only(tmp_path) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from al_ner.errors import ConfigError, InputError
-from al_ner.experiment.corpus import (from_datasets_rows, load_spec, read_iob, read_split, to_iob2,
-                                      write_iob)
+from al_ner.experiment.data.corpus import (from_datasets_rows, load_spec, read_iob, read_split, to_iob2,
+                                           write_iob)
 
 CORPORA = Path(__file__).resolve().parents[2] / "corpora"
 

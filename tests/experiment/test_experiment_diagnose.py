@@ -15,10 +15,10 @@ import al_ner.cli.db  # noqa: F401  (with more than one command, Typer keeps the
 import al_ner.cli.diagnose  # noqa: F401  (registers the command)
 from al_ner.cli._app import app
 from al_ner.errors import AlNerError
-from al_ner.experiment.diagnose import (ArmDiagnosis, Cause, Diagnosis, Errors, Evidence, Measure,
-                                        SentenceSet, answer_evidence, auc, failure_mode, fit_logistic,
-                                        held_out_errors, likely_causes, mean_difference, shift_test)
-from al_ner.experiment.results import Row
+from al_ner.experiment.diagnose.diagnosis import (ArmDiagnosis, Cause, Diagnosis, Errors, Evidence, Measure,
+                                                  SentenceSet, answer_evidence, auc, failure_mode, fit_logistic,
+                                                  held_out_errors, likely_causes, mean_difference, shift_test)
+from al_ner.experiment.data.layout import Row
 from al_ner.stream.hashing import set_hash
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "prodigy"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from al_ner.experiment.corpus import Sentence, to_task
-from al_ner.experiment.evaluation import AnswerSet, eval_set, score_answers, score_gold
+from al_ner.experiment.data.corpus import Sentence, to_task
+from al_ner.experiment.analysis.evaluation import AnswerSet, eval_set, score_answers, score_gold
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ import pytest
 import srsly
 
 from al_ner.errors import ConfigError
-from al_ner.experiment.config import Strategy, load_config
-from al_ner.experiment.runner import Experiment
-from al_ner.experiment.spacy_steps import SpacySteps
+from al_ner.experiment.data.config import Strategy, load_config
+from al_ner.experiment.run.runner import Experiment
+from al_ner.experiment.run.spacy_steps import SpacySteps
 from al_ner.scoring import score_pool, write_scored
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]

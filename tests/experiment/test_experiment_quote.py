@@ -7,9 +7,9 @@ from pathlib import Path
 import srsly
 from typer.testing import CliRunner
 
-from al_ner.experiment.analysis import Analysis
-from al_ner.experiment.quote import app, drifts, markdown_files
-from al_ner.experiment.reporting import snippets
+from al_ner.experiment.analysis.analyse import Analysis
+from al_ner.experiment.render.markdown import snippets
+from quote import app, drifts, markdown_files  # tools/quote.py: docs tooling, on the tests' pythonpath
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 def test_every_figure_quoted_in_the_readme_and_docs_equals_its_results_file() -> None:
     files = markdown_files([REPO / "README.md", REPO / "docs"])
     stale = [f"{d.path.relative_to(REPO)}:{d.line} ({d.source} {d.key})" for d in drifts(files, REPO)]
-    assert not stale, "run: python -m al_ner.experiment.quote sync README.md docs -> " + ", ".join(stale)
+    assert not stale, "run: python tools/quote.py sync README.md docs -> " + ", ".join(stale)
 
 
 def test_every_experiment_results_file_re_renders_its_snippets_from_its_data() -> None:

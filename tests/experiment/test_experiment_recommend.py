@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from al_ner.experiment.coverage import coverage
-from al_ner.experiment.recommend import first_reaching, interpolate, recommended
-from al_ner.experiment.results import Row
-from al_ner.experiment.stats import Estimate
+from al_ner.experiment.analysis.coverage import coverage
+from al_ner.experiment.analysis.recommend import first_reaching, interpolate, recommended
+from al_ner.experiment.data.layout import Row
+from al_ner.experiment.analysis.stats import Estimate
 from al_ner.storage import Database
 
 

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 import srsly
 
-from al_ner.experiment.analysis import (OVERSTATES, REVERSES, SAME, UNCONFIRMED, Analysis, analyse,
-                                        area_weights, dev_story)
-from al_ner.experiment.plots import plot_all
-from al_ner.experiment.report import results_document
-from al_ner.experiment.reporting import render_report, snippets
-from al_ner.experiment.results import BASE, Row, read_rows, write_rows
-from al_ner.experiment.runner import counts_key
-from al_ner.experiment.stats import Estimate
+from al_ner.experiment.analysis.analyse import (OVERSTATES, REVERSES, SAME, UNCONFIRMED, Analysis, analyse,
+                                                area_weights, dev_story)
+from al_ner.experiment.render.plots import plot_all
+from al_ner.experiment.render.report import results_document
+from al_ner.experiment.render.markdown import render_report, snippets
+from al_ner.experiment.data.layout import BASE, Row, read_rows, write_rows
+from al_ner.experiment.data.layout import counts_key
+from al_ner.experiment.analysis.stats import Estimate
 
 BUDGETS = (100, 200)
 N_TEST = 300

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 import srsly
 
-from al_ner.experiment.config import load_config
-from al_ner.experiment.corpus import read_iob, write_iob
-from al_ner.experiment.results import ANNOTATION_DEV
-from al_ner.experiment.runner import Experiment
-from al_ner.experiment.spacy_steps import SpacySteps
+from al_ner.experiment.data.config import load_config
+from al_ner.experiment.data.corpus import read_iob, write_iob
+from al_ner.experiment.data.layout import ANNOTATION_DEV
+from al_ner.experiment.run.runner import Experiment
+from al_ner.experiment.run.spacy_steps import SpacySteps
 
 pytestmark = [pytest.mark.corpora, pytest.mark.model, pytest.mark.slow]
 

@@ -9,12 +9,13 @@ import pytest
 import srsly
 
 from al_ner.errors import BackendError
-from al_ner.experiment import provenance
-from al_ner.experiment.config import ExperimentConfig, Strategy, load_config
-from al_ner.experiment.cost import CostMeter, CostModel
-from al_ner.experiment.evaluation import Score
-from al_ner.experiment.results import ANNOTATION_DEV, TEST, UNBIASED_DEV, read_rows
-from al_ner.experiment.runner import Annotation, Checkpoint, Experiment, LocalBackend, load_counts
+from al_ner.experiment.data import provenance
+from al_ner.experiment.data.config import ExperimentConfig, Strategy, load_config
+from al_ner.experiment.data.cost import CostMeter, CostModel
+from al_ner.experiment.analysis.evaluation import Score
+from al_ner.experiment.data.layout import ANNOTATION_DEV, TEST, UNBIASED_DEV, read_rows
+from al_ner.experiment.data.layout import load_counts
+from al_ner.experiment.run.runner import Annotation, Checkpoint, Experiment, LocalBackend
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs" / "experiment"
 NEWS = Path(__file__).resolve().parents[2] / "corpora" / "news"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from al_ner.errors import ConfigError, LeakageError
-from al_ner.experiment.corpus import Sentence, read_iob, to_task
-from al_ner.experiment.splits import check_disjoint, make_splits, split_answers, task_input_hash
+from al_ner.experiment.data.corpus import Sentence, read_iob, to_task
+from al_ner.experiment.data.splits import check_disjoint, make_splits, split_answers, task_input_hash
 from al_ner.stream.hashing import set_hash
 
 NEWS = Path(__file__).resolve().parents[2] / "corpora" / "news"

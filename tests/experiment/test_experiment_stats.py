@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from al_ner.errors import ConfigError
-from al_ner.experiment.stats import (CANT_TELL, HELPS, HURTS, IDENTICAL, TOO_FEW, DocResampler, Replicates,
-                                     SeedResampler, estimate, f1_of, holm, p_value)
+from al_ner.experiment.analysis.stats import (CANT_TELL, HELPS, HURTS, IDENTICAL, TOO_FEW, DocResampler, Replicates,
+                                              SeedResampler, estimate, f1_of, holm, p_value)
 
 
 def test_f1_of_counts_and_zero_when_nothing_was_due() -> None:

@@ -19,7 +19,8 @@ def test_defaults_to_the_faithful_ema_and_records_it(tiny_model, source):
     components = teach(tiny_model, source)
     assert components["config"] == {"model": tiny_model, "sorter": "ema", "bias": 0.0,
                                     "sorter_name": "al_ner.prefer_uncertain.v2",
-                                    "conversion": "fill", "full_every": 0, "control": 0.0}
+                                    "conversion": "fill", "full_every": 0, "control": 0.0,
+                                    "decoding": "lattice"}
     tasks = list(components["stream"])
     assert tasks and all("score" in task["meta"] for task in tasks)
 

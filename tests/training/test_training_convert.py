@@ -74,10 +74,18 @@ def test_model_fill_after_a_manual_answer(nlp, make_task, biluo, negatives):
 def test_model_fill_after_binary_answers(nlp, make_task, biluo, negatives):
     tasks = [make_task(WORDS, [(2, 4, "ORG")], answer="reject")]
     predicted = [(0, 1, "ORG"),      # an ORG nobody checked: missing
-                 (2, 4, "ORG"),      # the rejected one: missing, and an incorrect span
+                 (2, 4, "ORG"),      # the rejected one: O (not missing), and an incorrect span
                  (5, 6, "GPE")]
     doc = answers_to_doc(nlp, tasks, labels=["ORG"], fill="model", predicted=predicted)
-    assert biluo(doc) == ["-", "O", "-", "-", "O", "U-GPE"]
+    assert biluo(doc) == ["-", "O", "O", "O", "O", "U-GPE"]
+    assert negatives(doc) == {(2, 4, "ORG")}
+
+
+def test_model_fill_leaves_a_rejected_span_it_did_not_predict_as_it_was(nlp, make_task, biluo, negatives):
+    tasks = [make_task(WORDS, [(2, 4, "ORG")], answer="reject")]
+    predicted = [(2, 5, "ORG")]  # overlaps the rejected span but is another one: nobody checked it
+    doc = answers_to_doc(nlp, tasks, labels=["ORG"], fill="model", predicted=predicted)
+    assert biluo(doc) == ["O", "O", "-", "-", "-", "O"]
     assert negatives(doc) == {(2, 4, "ORG")}
 
 

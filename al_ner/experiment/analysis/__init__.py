@@ -1,0 +1,1 @@
+"""Numbers from results: scoring models on evaluation sets, the statistics, coverage, the recommendation."""

@@ -1,0 +1,453 @@
+"""Simulated annotation runs: strategy x seed, checkpoints of equal cost, rounds for active learning.
+
+For each seed and strategy the runner has the recipe (through the controller, answered by the
+gold annotator) annotate until the run's cumulative cost, in the budget unit, reaches the next
+checkpoint; it splits all answers so far into train and annotation dev (a sentence keeps its
+side), fine-tunes the base model on the train part, and scores the result on the held-out test,
+the unbiased dev set and the annotation dev split. Strategies with rounds pick the next round's
+questions with the model trained at this checkpoint. Each seed draws its own share of the pool.
+
+The work is done by a `Steps` object (the real one drives spaCy; tests pass a fake), so this
+module holds only the bookkeeping: checkpoints, rounds, splits, costs, rows, timings and reuse.
+Where the runs that aren't reused compute is a `Backend`: `LocalBackend` runs them one after the
+other here, `ray_backend.RayBackend` as Ray tasks; either calls `execute_run` for each `RunJob`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import socket
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import srsly
+
+from ...constants import META as TASK_META, SCORE, TEXT
+from ...errors import BackendError, ConfigError, InputError
+from ...types import Task
+from ..analysis.evaluation import Score
+from ..data.config import ExperimentConfig, Strategy
+from ..data.corpus import read_iob, write_tasks
+from ..data.cost import Cost, annotation_cost
+from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, DEV_GOLD, META, POOL_GOLD, RESULTS, RUN_RECORD, TEST,
+                           TEST_GOLD, UNBIASED_DEV, Row, budget_key, counts_key, read_rows, save_counts,
+                           write_rows)
+from ..data.provenance import environment, file_digest, git_revision
+from ..data.splits import split_answers
+
+Scores = dict[str, dict[str, Score]]  # eval set -> gold label -> score
+PRE_SCORED = "pre_scored"  # strategy argument: while the base model asks, rank by the scored pool
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Annotate until the run's cumulative cost in `unit` reaches `target`."""
+
+    unit: str
+    target: float
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """Every answer of the run so far, and whether the source ran out before the checkpoint."""
+
+    answers: list[Task]
+    exhausted: bool
+
+
+class Steps(Protocol):
+    """The three things a run does; `SpacySteps` does them with the recipes and spaCy."""
+
+    def annotate(self, strategy: Strategy, *, db_dir: Path, model: str, source: Path,
+                 checkpoint: Checkpoint, seed: int, round_no: int) -> Annotation:
+        """Answer questions until the run's cost reaches the checkpoint (or the source runs out)."""
+
+    def train(self, train: list[Task], dev: list[Task], out_dir: Path, *, seed: int) -> Path:
+        """Fine-tune the base model on `train` (spaCy's dev: `dev`); return the model directory."""
+
+    def evaluate(self, model: Path | None, dev: list[Task]) -> Scores:
+        """Scores of `model` (None: the base model) on test, unbiased dev and the `dev` answers."""
+
+    def describe(self) -> dict[str, str]:
+        """What else decides the results (the base model's name and version, say)."""
+
+
+class Progress(Protocol):
+    def update(self, n: int = 1) -> Any: ...
+    def set_postfix_str(self, s: str) -> Any: ...
+    def close(self) -> Any: ...
+
+
+class Silent:
+    """A progress bar that shows nothing."""
+
+    def update(self, n: int = 1) -> None: ...
+    def set_postfix_str(self, s: str) -> None: ...
+    def close(self) -> None: ...
+
+
+RunFn = Callable[["Steps", "RunJob", Progress], "RunResult"]
+
+
+class Backend(Protocol):
+    """Where the runs that aren't reused are computed; the runner keeps all the bookkeeping."""
+
+    def map_runs(self, fn: RunFn, jobs: Sequence[RunJob], bar: Progress) -> list[RunResult]:
+        """`fn(steps, job, bar)` for every job, with steps of the backend's own; results in job order."""
+
+
+@dataclass
+class LocalBackend:
+    """One run after the other in this process, with the experiment's own steps."""
+
+    steps: Steps
+
+    def map_runs(self, fn: RunFn, jobs: Sequence[RunJob], bar: Progress) -> list[RunResult]:
+        return [fn(self.steps, job, bar) for job in jobs]
+
+
+@dataclass
+class Timer:
+    """Wall seconds per stage."""
+
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - start
+
+    def add(self, seconds: dict[str, float]) -> None:
+        for name, value in seconds.items():
+            self.seconds[name] += value
+
+
+@dataclass
+class RunResult:
+    """One strategy x seed: its rows, per-document counts, compute seconds, and whether reused."""
+
+    rows: list[Row]
+    seconds: dict[str, float]
+    reused: bool
+
+
+@dataclass
+class Experiment:
+    """One experiment: the config, the prepared corpus folder and where to write."""
+
+    config: ExperimentConfig
+    corpus_dir: Path
+    out_dir: Path
+    steps: Steps
+    progress: Callable[[int], Progress] = lambda total: Silent()
+    timer: Timer = field(default_factory=Timer)
+    backend: Backend | None = None  # None: LocalBackend(steps), one run after the other here
+    scored_pool: Path | None = None  # `al-ner score` of the pool, for strategies with pre_scored = true
+
+    def run(self) -> list[Row]:
+        """Run every seed x strategy (reusing identical finished runs); write results and meta."""
+        start = time.perf_counter()
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        base = Timer()
+        with base.stage("evaluate"):
+            scores = self.steps.evaluate(None, [])
+        rows = base_rows(scores)
+        save_counts(self.out_dir / COUNTS, {key: s for key, s in _count_items(scores, "base")})
+        results = self._run_all()
+        for result in results:
+            rows += result.rows
+        _write_rows_atomic(self.out_dir / RESULTS, rows)
+        self.timer.add(base.seconds)
+        for result in results:
+            self.timer.add(result.seconds)
+        _write_json_atomic(self.out_dir / META, self._meta(results, time.perf_counter() - start))
+        return rows
+
+    def _run_all(self) -> list[RunResult]:
+        """Every seed x strategy in that order: finished runs reused here, the rest on the backend."""
+        cfg = self.config
+        bar = self.progress(len(cfg.seeds) * len(cfg.strategies) * len(cfg.budgets))
+        try:
+            pools = {seed: self.pool_for_seed(seed) for seed in cfg.seeds}
+            jobs = [self.job(cfg.strategy(name), seed, pools[seed])
+                    for seed in cfg.seeds for name in cfg.strategies]
+            results: list[RunResult | None] = [reused(job) for job in jobs]
+            for result in results:
+                if result is not None:
+                    bar.update(len(cfg.budgets))
+            todo = [i for i, result in enumerate(results) if result is None]
+            backend = self.backend or LocalBackend(self.steps)
+            done = backend.map_runs(execute_run, [jobs[i] for i in todo], bar) if todo else []
+            for i, result in zip(todo, done, strict=True):  # a backend returns one result per job
+                results[i] = result
+            return [result for result in results if result is not None]
+        finally:
+            bar.close()
+
+    def _meta(self, results: list[RunResult], wall: float) -> dict[str, Any]:
+        return {**self.config.to_meta(), "wall_seconds": wall, "stage_seconds": dict(self.timer.seconds),
+                "compute_seconds": sum(self.timer.seconds.values()), "runs": len(results),
+                "runs_reused": sum(r.reused for r in results), "environment": self.environment(),
+                "git_revision": git_revision()}
+
+    def environment(self) -> dict[str, str]:
+        return {**environment(), **self.steps.describe()}
+
+    def pool_for_seed(self, seed: int) -> Path:
+        """This seed's own sample of the pool (`pool_share` of it) in this seed's random order.
+
+        Every strategy of a seed shares it; different seeds see different candidates, so even a
+        deterministic strategy (ranking the whole pool with the base model) varies by seed.
+        """
+        sentences = read_iob(self.corpus_dir / POOL_GOLD)
+        rng = random.Random(seed)
+        sample = rng.sample(sentences, max(1, round(len(sentences) * self.config.pool_share)))
+        path = self.out_dir / "pools" / f"pool_s{seed}.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_tasks(path, sample)
+        return path
+
+    def job(self, strategy: Strategy, seed: int, source: Path) -> RunJob:
+        """What one strategy x seed needs to run anywhere, and the settings its record keeps."""
+        if strategy.args.get(PRE_SCORED):
+            source = self.with_scores(source, strategy)
+        run_dir = self.out_dir / "runs" / strategy.name / f"seed{seed}"
+        return RunJob(self.config, strategy, seed, source, run_dir, self.run_settings(strategy, seed))
+
+    def with_scores(self, pool: Path, strategy: Strategy) -> Path:
+        """A copy of a seed's pool whose tasks carry their `scored_pool` scores (meta.score)."""
+        if self.scored_pool is None:
+            raise ConfigError(f"strategy '{strategy.name}' ranks a pre-scored pool: pass --scored-pool FILE, "
+                              f"from al-ner score {self.corpus_dir / POOL_GOLD} {self.config.base_model} --loader "
+                              f"conll -U --label {','.join(self.config.labels)} --out FILE")
+        scores = pool_scores(self.scored_pool)
+        path = pool.with_name(f"{pool.stem}.scored.jsonl")
+        with path.open("w", encoding="utf8") as handle:
+            for task in srsly.read_jsonl(pool):
+                if task[TEXT] not in scores:
+                    raise InputError(f"no score for the pool sentence {task[TEXT][:60]!r}; score the corpus's "
+                                     f"{POOL_GOLD} again", path=str(self.scored_pool))
+                task[TASK_META] = {**task.get(TASK_META, {}), SCORE: scores[task[TEXT]]}
+                handle.write(json.dumps(task, ensure_ascii=False) + "\n")  # floats exact, unlike srsly's
+        return path
+
+    def run_strategy(self, strategy: Strategy, seed: int, source: Path, bar: Progress) -> RunResult:
+        """All checkpoints of one strategy and seed, or the stored ones of an identical finished run."""
+        job = self.job(strategy, seed, source)
+        result = reused(job)
+        if result is not None:
+            bar.update(len(self.config.budgets))
+            return result
+        return execute_run(self.steps, job, bar)
+
+    def run_settings(self, strategy: Strategy, seed: int) -> dict[str, Any]:
+        """Everything that decides one run's results, and nothing that merely runs beside it.
+
+        The whole config except which seeds and strategies run; the strategy's definition; the
+        digests of every file the run reads; the code digest and the library/model versions.
+        """
+        meta = {k: v for k, v in self.config.to_meta().items()
+                if k not in ("seeds", "strategies", "strategy_defs", "cost_model")}
+        files = {name: file_digest(self.corpus_dir / name) for name in (POOL_GOLD, DEV_GOLD, TEST_GOLD)}
+        files["train_config"] = file_digest(self.config.train_config)
+        if strategy.args.get(PRE_SCORED) and self.scored_pool is not None:
+            files["scored_pool"] = file_digest(self.scored_pool)
+        return {**meta, "strategy": strategy.name, "strategy_def": strategy.to_dict(), "seed": seed,
+                "files": files, "environment": self.environment()}
+
+
+
+@dataclass(frozen=True)
+class RunJob:
+    """One strategy x seed: the config, what it reads, where it writes, the settings it records.
+
+    Everything a run needs besides its `Steps`, so that a backend can run it in another process
+    or on another machine (which must see `source` and `run_dir` at the same paths).
+    """
+
+    config: ExperimentConfig
+    strategy: Strategy
+    seed: int
+    source: Path
+    run_dir: Path
+    settings: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return f"{self.strategy.name} seed {self.seed}"
+
+
+def reused(job: RunJob) -> RunResult | None:
+    """The stored result of an identical finished run, else None."""
+    record = _finished(job.run_dir, job.settings)
+    if record is None:
+        return None
+    return RunResult(read_rows(job.run_dir / RESULTS), dict(record["seconds"]), reused=True)
+
+
+def execute_run(steps: Steps, job: RunJob, bar: Progress) -> RunResult:
+    """Run every checkpoint of `job` with `steps`, writing its folder; run.json, written last, marks it done.
+
+    The folder is emptied first, so a run killed midway is simply run again; the same job
+    gives the same rows in any process (each annotation session resets the global RNGs).
+    """
+    check_environment(steps, job)
+    if job.run_dir.exists():
+        shutil.rmtree(job.run_dir)
+    job.run_dir.mkdir(parents=True)
+    timer, rows, counts = Timer(), [], {}
+    for checkpoint_rows, checkpoint_counts in _checkpoints(steps, job, bar, timer):
+        rows += checkpoint_rows
+        counts.update(checkpoint_counts)
+    write_rows(job.run_dir / RESULTS, rows)
+    save_counts(job.run_dir / COUNTS, counts)
+    record = {"settings": job.settings, "seconds": dict(timer.seconds), "git_revision": git_revision()}
+    _write_json_atomic(job.run_dir / RUN_RECORD, record)
+    return RunResult(rows, dict(timer.seconds), reused=False)
+
+
+def check_environment(steps: Steps, job: RunJob) -> None:
+    """A BackendError unless these steps run the code and models the job's settings record."""
+    here = {**environment(), **steps.describe()}
+    expected = job.settings["environment"]
+    if here != expected:
+        differ = sorted(k for k in {*here, *expected} if here.get(k) != expected.get(k))
+        raise BackendError(f"{job.name} would run on {socket.gethostname()} with other code or models "
+                           f"than the experiment records ({', '.join(differ)} differ); install the same "
+                           "al-ner checkout and models on every node")
+
+
+def _checkpoints(steps: Steps, job: RunJob, bar: Progress,
+                 timer: Timer) -> Iterator[tuple[list[Row], dict[str, np.ndarray]]]:
+    cfg, strategy, seed, run_dir = job.config, job.strategy, job.seed, job.run_dir
+    model, model_work, last_count = cfg.base_model, None, -1
+    sides: dict[int, bool] = {}
+    for round_no, budget in enumerate(cfg.budgets):
+        work = run_dir / f"budget{budget_key(budget)}"
+        step = f"{strategy.name} seed {seed} {cfg.budget_unit} {budget_key(budget)}"
+        bar.set_postfix_str(f"{step}: annotate")
+        with timer.stage("annotate"):
+            annotation = steps.annotate(strategy, db_dir=run_dir / "db", model=model, source=job.source,
+                                        checkpoint=Checkpoint(cfg.budget_unit, budget), seed=seed,
+                                        round_no=round_no)
+        if not annotation.answers or (annotation.exhausted and len(annotation.answers) == last_count):
+            bar.update(len(cfg.budgets) - round_no)
+            break  # nothing new since the last checkpoint: it stands for the rest of the curve
+        last_count = len(annotation.answers)
+        train, dev = split_answers(annotation.answers, share=cfg.dev_share, seed=seed, at_least_one=True,
+                                   sides=sides)
+        bar.set_postfix_str(f"{step}: train")
+        with timer.stage("train"):
+            trained = steps.train(train, dev, work, seed=seed)
+        bar.set_postfix_str(f"{step}: evaluate")
+        with timer.stage("evaluate"):
+            scores = steps.evaluate(trained, dev)
+            base = steps.evaluate(None, dev)
+        cost = annotation_cost(annotation.answers, cfg.cost)
+        yield (checkpoint_rows(strategy.name, seed, budget, cfg.budget_unit, scores, base, cost),
+               checkpoint_counts(budget, scores, base))
+        if strategy.rounds:  # this model picks the next round's questions
+            _discard(cfg, model_work)
+            model, model_work = str(trained), work
+        else:
+            _discard(cfg, work)
+        bar.update(1)
+    _discard(cfg, model_work)
+
+
+def _discard(cfg: ExperimentConfig, work: Path | None) -> None:
+    """Delete a checkpoint's folder (models are large) unless keep_models is set."""
+    if work is not None and not cfg.keep_models:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _write_rows_atomic(path: Path, rows: list[Row]) -> None:
+    """write_rows through a temporary file: a reader sees the old results or all of the new ones."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    write_rows(tmp, rows)
+    os.replace(tmp, path)
+
+
+def _write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON to a temporary file and rename it: a reader sees the old file or the whole new one."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    srsly.write_json(tmp, data)
+    os.replace(tmp, path)
+
+
+def pool_scores(path: Path) -> dict[str, float]:
+    """Text -> meta.score of what `al-ner score` wrote (read with the standard library: exact floats)."""
+    if not path.is_file():
+        raise InputError("scored pool not found; write it with al-ner score", path=str(path))
+    scores = {}
+    with path.open(encoding="utf8") as handle:
+        for line in handle:
+            if line.strip():
+                task = json.loads(line)
+                scores[task[TEXT]] = float(task[TASK_META][SCORE])
+    return scores
+
+
+
+def _finished(run_dir: Path, settings: dict[str, Any]) -> dict[str, Any] | None:
+    """The stored record of a finished run with exactly these settings, else None."""
+    stored = run_dir / RUN_RECORD
+    if not ((run_dir / RESULTS).is_file() and (run_dir / COUNTS).is_file() and stored.is_file()):
+        return None
+    try:
+        record = srsly.read_json(stored)
+    except ValueError:  # a record torn by a crash (older versions wrote it in place): run again
+        return None
+    return record if isinstance(record, dict) and record.get("settings") == settings else None
+
+
+def base_rows(scores: Scores) -> list[Row]:
+    """The base model's zero-shot rows (strategy "base", budget 0) on the fixed evaluation sets."""
+    return [Row(BASE, 0, 0, eval_set, label, s.f, s.p, s.r, s.n_gold, s.f, 0, 0, 0, 0.0, n_docs=s.n_docs)
+            for eval_set in (TEST, UNBIASED_DEV) for label, s in scores.get(eval_set, {}).items()]
+
+
+def checkpoint_rows(strategy: str, seed: int, budget: float, unit: str, scores: Scores, base: Scores,
+                    cost: Cost) -> list[Row]:
+    """One row per evaluation set and label of one trained model, with the cost reached."""
+    rows = []
+    reached = cost.in_unit(unit) >= budget
+    for eval_set in (TEST, ANNOTATION_DEV, UNBIASED_DEV):
+        for label, s in scores.get(eval_set, {}).items():
+            base_f = base.get(eval_set, {}).get(label, Score(0.0, 0.0, 0.0, 0)).f
+            rows.append(Row(strategy, seed, budget, eval_set, label, s.f, s.p, s.r, s.n_gold, base_f,
+                            cost.sentences, cost.tokens, cost.decisions, cost.est_seconds, unit=unit,
+                            answers=cost.answers, cost=cost.in_unit(unit), reached=reached,
+                            n_docs=s.n_docs))
+    return rows
+
+
+def checkpoint_counts(budget: float, scores: Scores, base: Scores) -> dict[str, np.ndarray]:
+    """Per-document (tp, fp, fn) of the trained model on every set, and of the base model on the dev split."""
+    counts = {counts_key(budget, eval_set, label): score.counts
+              for eval_set, labels in scores.items() for label, score in labels.items()
+              if score.counts is not None}
+    for label, score in base.get(ANNOTATION_DEV, {}).items():
+        if score.counts is not None:
+            counts[counts_key(budget, ANNOTATION_DEV, label, "base")] = score.counts
+    return counts
+
+
+def _count_items(scores: Scores, model: str) -> Iterator[tuple[str, np.ndarray]]:
+    for eval_set in (TEST, UNBIASED_DEV):
+        for label, score in scores.get(eval_set, {}).items():
+            if score.counts is not None:
+                yield counts_key(0, eval_set, label, model), score.counts
+
