@@ -58,6 +58,7 @@ def test_answers_given_while_the_server_was_down_are_saved_after_it_restarts(
     serve(second, port=port, batch_size=4)
     ui.wait_for(lambda: len(web.stored(second)) == 5, "the 3 answers given offline", timeout=20)
     given += answer_the_rest(page)
+    ui.wait_for(lambda: len(web.stored(second)) == 8, "the last answer, sent as it was given")
     lines = web.stored(second)
     assert [t["text"] for t in lines] == given and len(set(given)) == 8  # none asked twice
     assert [t["answer"] for t in lines[:5]] == ["accept", "accept", "reject", "accept", "reject"]
@@ -122,7 +123,9 @@ def test_a_tab_back_after_its_lease_ran_out_drops_what_another_session_took(
     url = serve(controller, batch_size=1, lease_seconds=3).url  # a tab holds two questions
     bob = open_page(url + "?session=bob")
     ui.shows(bob, "Sentence number 0")
-    bob.route("**/api/renew", lambda route: route.abort())  # asleep: no renewals
+    refused: list[int] = []
+    bob.route("**/api/renew", lambda route: (refused.append(1), route.abort()))  # asleep
+    ui.wait_for(lambda: refused, "a renewal that never arrives", page=bob)  # none in flight
     clock.now = 1000  # bob's two leases run out
     alice = open_page(url + "?session=alice")
     ui.shows(alice, "Sentence number")
