@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -17,7 +15,8 @@ from typing import IO, Any
 from .constants import (ANSWER, ANSWERS, END, IGNORE, INPUT_HASH, LABEL, SESSION_ID,
                         SPANS, START, TASK_HASH, TEXT, TIMESTAMP, VIEW_ID, VIEW_NER, VIEW_NER_MANUAL)
 from .errors import ConfigError, InputError, InvalidTaskError
-from .storage import NO_SESSION, Database, annotator_of, answer_key, encode, latest_answers
+from .storage import (NO_SESSION, Database, annotator_of, answer_key, encode, latest_answers,
+                      replacing)
 from .stream.hashing import set_hash
 from .stream.validate import check_spans, is_int, task_problem, textcat_problem
 from .types import Task
@@ -215,18 +214,8 @@ def export_lines(db: Database, dataset: str, *, every: bool = False) -> Iterator
 def export_file(db: Database, dataset: str, path: str | Path, *, every: bool = False) -> int:
     """Write `dataset` to the JSONL file `path` (replaced whole, never left half-written)."""
     lines = export_lines(db, dataset, every=every)  # fails before any file is made if it's missing
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            count = _write_lines(file, lines)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return count
+    with replacing(path) as file:
+        return _write_lines(file, lines)
 
 
 def _write_lines(file: IO[str], lines: Iterable[str]) -> int:

@@ -23,9 +23,11 @@ import fcntl
 import json
 import os
 import re
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .constants import ANNOTATOR_ID, ANSWER, ANSWERS, DB_ENV_VAR, INPUT_HASH, SESSION_ID, TASK_HASH
 from .errors import ConfigError, DatasetError, InvalidTaskError
@@ -340,3 +342,23 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+@contextmanager
+def replacing(path: str | Path) -> Iterator[IO[str]]:
+    """A text file that replaces `path` whole when the block ends, and never if it raises.
+
+    Written beside `path` under a temporary name, then renamed: a reader sees the old file or all
+    of the new one, never part of it (exports, results files, scored pools, run records).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            yield file
+        os.chmod(tmp, 0o644)  # mkstemp makes it private
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -31,7 +31,7 @@ from spacy.util import fix_random_seed
 
 import al_ner
 from al_ner.controller import run_recipe
-from al_ner.scoring import _beam
+from al_ner.scoring import beam as _beam
 from al_ner.storage import get_db
 from al_ner.stream import read_conll
 

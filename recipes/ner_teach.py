@@ -12,7 +12,7 @@ from al_ner.models import load_model
 from al_ner.predict import full_span_question
 from al_ner.recipe import recipe
 from al_ner.scoring import EntityScorer
-from al_ner.scoring._beam import LATTICE, check_decoding
+from al_ner.scoring.beam import LATTICE, check_decoding
 from al_ner.stream import SkipCounter
 from al_ner.stream.mix import ask_full_every, stamp, with_view
 from al_ner.stream.patterns import combine

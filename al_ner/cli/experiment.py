@@ -10,7 +10,7 @@ from typing import Annotated, Any, Optional
 import srsly
 import typer
 
-from ..experiment.data.cost import GAP_CAP
+from ..cost import GAP_CAP
 from ..experiment.data.layout import META, RESULTS
 from ._app import DB_OPTION_HELP, app, say
 
@@ -159,15 +159,20 @@ def compare_cli(
     fill: Annotated[Optional[str], typer.Option(help="Labels nobody annotated: model, missing or O")] = None,
     time_source: Annotated[str, typer.Option("--time", help="Minutes from auto, timestamps or model")] = "auto",
     gap_cap: Annotated[float, typer.Option(help="Longest pause between two answers counted as annotation time (s)")] = GAP_CAP,
+    backend: Annotated[str, typer.Option(help="Where the arm x seed runs compute: local (one after the other here) or ray (one Ray task each)")] = "local",
+    address: Annotated[Optional[str], typer.Option(envvar="RAY_ADDRESS", help="With --backend ray: the cluster, e.g. 10.0.0.1:6379 (default: $RAY_ADDRESS, else the local cluster or a new one)")] = None,
+    cpus_per_run: Annotated[float, typer.Option(help="With --backend ray: CPUs each run reserves")] = 1.0,
 ) -> None:
     """Check the arms and the test set, then fine-tune and score every arm at equal cost."""
     from ..experiment.data.config import load_config
     from ..experiment.run.compare import prepare
+    from ..experiment.run.simulate import backend_factory
 
+    runs_on = backend_factory(backend, address=address or None, cpus_per_run=cpus_per_run)
     cfg = load_config(config, base_model=base_model, labels=labels, budget_unit=budget_unit, seeds=seeds,
                       max_epochs=max_epochs, dev_share=dev_share, fill=fill)
     job = prepare(out_dir, arms=arms, test=test, config=cfg, db_dir=db, baseline=baseline)
-    job.time, job.gap_cap, job.progress = time_source, gap_cap, _bar
+    job.time, job.gap_cap, job.progress, job.backend = time_source, gap_cap, _bar, runs_on
     for warning in job.checks.warnings:
         say(f"⚠ {warning}")
     sizes = ", ".join(f"{a.name} {s.answers} answers ({s.sentences} sentences)"

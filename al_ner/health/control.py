@@ -20,8 +20,8 @@ from typing import Any
 from spacy.language import Language
 
 from ..constants import META, SPANS, TOKENS, VIEW_ID, VIEW_NER_MANUAL
-from ..scoring._docs import doc_tokens, span_dict, task_doc, task_text, token_offsets
-from ..sorters._util import check_int, check_number
+from ..scoring.docs import doc_tokens, span_dict, task_doc, task_text, token_offsets
+from ..sorters.util import check_int, check_number
 from ..stream.hashing import set_hash
 from ..training.base_model import Predict
 from ..types import Stream, Task

@@ -11,9 +11,9 @@ from spacy.util import minibatch
 from ..constants import TOKENS
 from ..registry import scorers
 from ..types import ScoredStream, Task
-from ._beam import LATTICE, MIN_PROB, BeamNER, EntProbs, check_batch_size
 from ._lattice import DEFAULT_MAX_LEN
-from ._docs import doc_tokens, scored_copy, span_dict, task_doc, task_text, token_offsets
+from .beam import LATTICE, MIN_PROB, BeamNER, EntProbs, check_batch_size
+from .docs import doc_tokens, scored_copy, span_dict, task_doc, task_text, token_offsets
 from .maths import clamp01
 
 

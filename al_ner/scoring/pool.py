@@ -12,7 +12,6 @@ a recipe ranks a pre-scored pool without scoring it again.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -24,9 +23,10 @@ from ..backends import LOCAL, check_backend, import_ray, ray_session
 from ..constants import META, SCORE
 from ..errors import InvalidTaskError
 from ..models import check_labels, load_model
+from ..storage import replacing
 from ..stream import add_tokens, get_stream, split_sentences
 from ..types import ScoredStream, Stream, Task
-from ._beam import check_batch_size
+from .beam import check_batch_size
 from .sentence import SentenceScorer
 
 SHARD = 500  # source tasks per staged block: the unit Ray Data hands an actor, so many per actor
@@ -66,14 +66,10 @@ def scored_lines(nlp: Language, stream: Iterable[Task], *, labels: list[str], un
 
 def write_scored(path: str | Path, lines: Iterable[str]) -> int:
     """Write `lines` to a temporary file beside `path`, then rename it: all of them or none."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
     count = 0
-    with tmp.open("w", encoding="utf8") as handle:
+    with replacing(path) as handle:
         for count, line in enumerate(lines, start=1):
             handle.write(line + "\n")
-    os.replace(tmp, path)
     return count
 
 

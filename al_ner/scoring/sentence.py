@@ -11,8 +11,8 @@ from spacy.util import minibatch
 from ..constants import TOKENS
 from ..registry import scorers
 from ..types import ScoredStream, Task
-from ._beam import BeamNER, EntKey, EntProbs, check_batch_size
-from ._docs import doc_tokens, scored_copy, span_dict, task_doc, task_text, token_offsets
+from .beam import BeamNER, EntKey, EntProbs, check_batch_size
+from .docs import doc_tokens, scored_copy, span_dict, task_doc, task_text, token_offsets
 from .maths import get_reducer, uncertainty
 
 

@@ -26,7 +26,7 @@ from functools import partial
 from ..registry import sorters
 from ..scoring.maths import clamp01, ema, ew_moments, uncertainty
 from ..types import Sorter, Stream, Task
-from ._util import check_choice, check_int, check_number, check_share, with_score
+from .util import check_choice, check_int, check_number, check_share, with_score
 
 ALGORITHMS = ("ema", "probability", "mean")
 FLOOR = 0.05  # "probability": even an all-0/all-1 stream asks one task in twenty

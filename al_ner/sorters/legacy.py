@@ -12,7 +12,7 @@ from functools import partial
 
 from ..registry import sorters
 from ..types import Sorter, Stream
-from ._util import check_choice
+from .util import check_choice
 from .ema import check_settings, prefer_high_scores, prefer_low_scores, prefer_uncertain
 
 V1_ALGORITHMS = {"ema": "mean", "probability": "probability"}  # v1 name -> today's algorithm

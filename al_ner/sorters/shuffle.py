@@ -9,7 +9,7 @@ from typing import Any
 
 from ..registry import sorters
 from ..types import Sorter, Stream, Task
-from ._util import check_int, with_score
+from .util import check_int, with_score
 
 
 def shuffle(stream: Iterable[Any], *, seed: int = 0, buffer: int | None = None) -> Stream:

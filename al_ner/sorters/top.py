@@ -8,7 +8,7 @@ from itertools import islice
 
 from ..registry import sorters
 from ..types import Sorter, Stream, Task
-from ._util import check_int, check_share, with_score
+from .util import check_int, check_share, with_score
 
 
 def prefer_top(scored: Iterable[tuple[float, Task]], *, window: int | None = 64,

@@ -8,7 +8,7 @@ from functools import partial
 import numpy as np
 
 from ..registry import strategies
-from ..sorters._util import check_number
+from ..sorters.util import check_number
 from .base import DEFAULT_STRATEGY, ScoreFn, ScoreStrategy, score_function, strategy_name
 from .maths import cosine_similarities, density, kcenter_greedy, mmr
 from .window import Window

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..registry import strategies
-from ..sorters._util import check_int, check_number
+from ..sorters.util import check_int, check_number
 from .base import DEFAULT_STRATEGY, QueryStrategy, ScoreFn, ScoreStrategy, make_strategy, score_function
 from .maths import epsilon_mix, weighted_ranks
 from .window import Window

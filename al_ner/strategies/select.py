@@ -16,8 +16,8 @@ from itertools import islice
 from typing import Any
 
 from ..constants import ASKED, META, SCORE, SPANS
-from ..scoring._docs import span_dict, task_text, token_offsets
-from ..sorters._util import check_int, check_number, check_share
+from ..scoring.docs import span_dict, task_text, token_offsets
+from ..sorters.util import check_int, check_number, check_share
 from ..stream.hashing import set_hash
 from ..types import Stream, Task
 from .base import QueryStrategy, query

@@ -38,7 +38,7 @@ def configure_entity_uncertainty(*, reduce: str = "max", normalized: bool = Fals
     probability of the beam's parses that contain it, as Prodigy's ner.teach scores spans) and
     the uncertainty 1 - 2|p - 0.5|; a sentence's score is their max (or sum, mean). What
     `--order uncertain` always did; `normalized = true` takes p from the log-probability beam
-    instead (`al_ner.scoring._normalized`). Uncertainty sampling: Lewis & Gale 1994, "A
+    instead (`al_ner.scoring.normalized`). Uncertainty sampling: Lewis & Gale 1994, "A
     sequential algorithm for training text classifiers" (SIGIR); for sequence models Settles &
     Craven 2008.
     """
@@ -50,7 +50,7 @@ def configure_entity_uncertainty(*, reduce: str = "max", normalized: bool = Fals
 def configure_beam_entropy() -> ScoreStrategy:
     """Beam entropy: ask the sentences whose beam spreads its probability over many analyses.
 
-    The finished parses of a log-probability beam (`al_ner.scoring._normalized`) are grouped
+    The finished parses of a log-probability beam (`al_ner.scoring.normalized`) are grouped
     by their entities of the wanted labels (parses that differ only in other labels are one
     analysis) and the score is the entropy of that distribution, renormalized over the beam: 0 when every parse agrees, log k for k equally likely analyses. Unlike entity
     uncertainty it counts every disagreement, not only the most doubtful span. Sequence
@@ -68,7 +68,7 @@ def configure_mnlp() -> ScoreStrategy:
     entity recognition", ICLR): log P(best analysis) / length, lowest first, so long sentences
     aren't preferred just for being long (plain least-confidence prefers them). P is the
     probability of the best analysis of the wanted labels (its parses summed) in a beam whose
-    scores are the NER's log-probabilities (`al_ner.scoring._normalized`): the product of the
+    scores are the NER's log-probabilities (`al_ner.scoring.normalized`): the product of the
     transition-based NER's local move probabilities, found by beam search rather than exactly.
     """
     return ScoreStrategy(mnlp_scores)

@@ -17,9 +17,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..constants import TOKENS
-from ..scoring._beam import (BeamNER, EntKey, EntProbs, Parse, check_batch_size, entity_probs,
+from ..scoring.beam import (BeamNER, EntKey, EntProbs, Parse, check_batch_size, entity_probs,
                              renormalized)
-from ..scoring._docs import doc_tokens, task_doc
+from ..scoring.docs import doc_tokens, task_doc
 from ..types import Task
 
 
@@ -31,7 +31,7 @@ class WindowModel:
     labels: list[str]
     beam_width: int = 16
     beam_density: float = 0.0001  # spaCy's beam, kept for decoding="spacy-beam"
-    decoding: str = "lattice"  # where entity probabilities come from (see scoring._beam)
+    decoding: str = "lattice"  # where entity probabilities come from (see scoring.beam)
     # the log-probability beam (entropy, MNLP): prune parses under 1 % of the best one's
     # probability; bench/strategies.py measures it asks 98 % of the same questions, 1.7x faster
     normalized_density: float = 0.01
@@ -91,7 +91,7 @@ class Window:
     def parses(self) -> list[list[Parse]]:
         """Per sentence, the parses of a log-probability beam: (P(parse), entities of the wanted labels).
 
-        Probabilities are the NER's own (see `al_ner.scoring._normalized`) and sum to at most 1.
+        Probabilities are the NER's own (see `al_ner.scoring.normalized`) and sum to at most 1.
         """
         return self.model.parses(self.docs, normalized=True)
 

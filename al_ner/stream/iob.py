@@ -1,4 +1,5 @@
-"""IOB tags <-> spans, and token lists -> tasks (shared by the CoNLL and datasets loaders)."""
+"""IOB tags <-> spans, and token lists -> tasks: the one home of IOB (the CoNLL and datasets loaders,
+the experiment's gold corpora). Token spans here end inclusive, as a task's token_end does."""
 
 from __future__ import annotations
 
@@ -72,12 +73,28 @@ def spans_to_iob(n_tokens: int, spans: Sequence[TokenSpan]) -> list[str]:
     return tags
 
 
-def words_to_task(words: Sequence[str], spans: Sequence[TokenSpan], meta: dict[str, Any]) -> Task:
-    """A task whose text is `words` joined by single spaces, with tokens and char-offset spans."""
+def to_iob2(tags: Sequence[str]) -> list[str]:
+    """IOB1 or IOB2 tags as IOB2 (every entity starts with B-); tags of another shape become O."""
+    return spans_to_iob(len(tags), iob_to_spans(tags))
+
+
+def task_token_spans(task: Task) -> list[TokenSpan]:
+    """A task's spans as (token_start, token_end inclusive, label), in order."""
+    return [(span[TOKEN_START], span[TOKEN_END], span[LABEL]) for span in task.get(SPANS) or []]
+
+
+def word_tokens(words: Sequence[str]) -> list[dict[str, Any]]:
+    """Tokens of `words` joined by single spaces: text, character offsets, id, trailing space."""
     tokens, offset = [], 0
     for i, word in enumerate(words):
         tokens.append({TEXT: word, START: offset, END: offset + len(word), ID: i, WS: i < len(words) - 1})
         offset += len(word) + 1
+    return tokens
+
+
+def words_to_task(words: Sequence[str], spans: Sequence[TokenSpan], meta: dict[str, Any]) -> Task:
+    """A task whose text is `words` joined by single spaces, with tokens and char-offset spans."""
+    tokens = word_tokens(words)
     task_spans = [{START: tokens[s][START], END: tokens[e][END], TOKEN_START: s, TOKEN_END: e,
                    LABEL: label} for s, e, label in spans]
     return {TEXT: " ".join(words), TOKENS: tokens, SPANS: task_spans, META: meta}

@@ -2,7 +2,7 @@
 
 What Prodigy's ner.silver-to-gold does with binary answers: accepted spans are preset on the
 Doc (spaCy's NER never overwrites preset entities, so every parse in the beam keeps them),
-the NER beam-parses the rest (scores as log-probabilities, `scoring._normalized`: spaCy's raw
+the NER beam-parses the rest (scores as log-probabilities, `scoring.normalized`: spaCy's raw
 beam scores favour odd parses for a greedily trained NER), and the most probable parse with none of the rejected spans (and,
 for a label a full-span answer made complete, no entity of that label the answer didn't mark)
 is the training analysis: its entities of every label, and O on every other token. Where no
@@ -19,7 +19,7 @@ from spacy.pipeline import EntityRecognizer
 from spacy.tokens import Doc, Span
 
 from ..models import get_ner
-from ..scoring._normalized import normalized_beams
+from ..scoring.normalized import normalized_beams
 from .base_model import TokenSpan, _copy_ner, same_tokens
 
 CONSTRAINED = "constrained"

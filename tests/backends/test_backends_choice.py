@@ -39,6 +39,7 @@ def test_without_ray_the_error_says_how_to_install_it(no_ray: Path) -> None:
         RayBackend(lambda: None)  # type: ignore[arg-type, return-value]
 
 
+@pytest.mark.slow
 def test_simulate_with_backend_ray_and_no_ray_prints_one_line(no_ray: Path, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(no_ray), os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run([sys.executable, "-m", "al_ner", "experiment", "simulate", str(REPO / "corpora" / "news"),

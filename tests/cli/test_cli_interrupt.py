@@ -7,7 +7,10 @@ import subprocess
 import sys
 import time
 
+import pytest
 
+
+@pytest.mark.slow
 def test_ctrl_c_keeps_answers(tmp_path):
     source = tmp_path / "src.jsonl"
     source.write_text("".join(json.dumps({"text": f"Acme number {i} rose ."}) + "\n" for i in range(5)))

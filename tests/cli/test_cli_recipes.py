@@ -43,6 +43,7 @@ def test_help_lists_every_recipe(capsys):
         assert name in out
 
 
+@pytest.mark.slow
 def test_python_dash_m_works():
     proc = subprocess.run([sys.executable, "-m", "al_ner", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "ner.teach" in proc.stdout

@@ -170,7 +170,7 @@ def test_bad_settings(MemDB):
 
 
 def test_a_cost_budget_hands_out_questions_until_the_answers_reach_it(MemDB):
-    from al_ner.experiment.data.cost import CostBudget, CostMeter, CostModel
+    from al_ner.cost import CostBudget, CostMeter, CostModel
 
     db = MemDB()
     # every task has 6 tokens; 20 tokens need 4 new sentences (the 4th passes the budget)
@@ -187,7 +187,7 @@ def test_a_cost_budget_hands_out_questions_until_the_answers_reach_it(MemDB):
 
 
 def test_a_cost_budget_counts_the_answers_of_earlier_sessions(MemDB):
-    from al_ner.experiment.data.cost import CostBudget, CostMeter, CostModel
+    from al_ner.cost import CostBudget, CostMeter, CostModel
 
     earlier = [set_hash(answer(t)) for t in tasks(3)]
     budget = CostBudget(CostMeter(CostModel(), earlier), unit="sentences", target=5)

@@ -3,10 +3,12 @@ timestamps, and a whole run (training faked) read by the experiment's analysis a
 
 from __future__ import annotations
 
+import pickle
 import random
 import shutil
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 import srsly
@@ -18,7 +20,7 @@ from al_ner.experiment.run.arms import check_inputs, drawn_order, load_arms, loa
 from al_ner.experiment.run.compare import cost_checkpoints, prefix_length, prepare
 from al_ner.experiment.render.compare import render_compare
 from al_ner.experiment.data.config import ExperimentConfig
-from al_ner.experiment.data.cost import CostModel, answer_costs, timestamp_seconds
+from al_ner.cost import CostModel, answer_costs, timestamp_seconds
 from al_ner.experiment.data.layout import read_rows
 from al_ner.storage import Database
 from al_ner.stream.hashing import set_hash
@@ -133,6 +135,7 @@ def fake_training(tiny_model: Path):
     return train_model
 
 
+@pytest.mark.slow
 def test_a_whole_compare_run_reads_as_an_experiment(db: Database, tiny_model: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     db.add_examples("org_manual", [manual(i, org=i % 3 != 0) for i in range(40)])
@@ -158,3 +161,41 @@ def test_a_whole_compare_run_reads_as_an_experiment(db: Database, tiny_model: Pa
     again = replace(job, progress=job.progress)
     again.run()  # identical settings: every arm x seed is reused
     assert srsly.read_json(tmp_path / "out" / "meta.json")["runs_reused"] == 4
+
+
+@dataclass
+class PickledBackend:
+    """Runs each job as Ray would: steps built from the pickled factory, the job pickled too."""
+
+    make_steps: Any
+    built: list = field(default_factory=list)
+
+    def map_runs(self, fn, jobs, bar):
+        steps = pickle.loads(pickle.dumps(self.make_steps))()
+        self.built.append(steps)
+        return [fn(steps, pickle.loads(pickle.dumps(job)), bar) for job in jobs]
+
+
+@pytest.mark.slow
+def test_compare_runs_its_arms_on_the_runners_backend(db: Database, tiny_model: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    db.add_examples("org_manual", [manual(i, org=i % 3 != 0) for i in range(12)])
+    db.add_examples("org_teach", [binary(i, "accept" if i % 4 == 0 else "reject") for i in range(10)])
+    db.add_examples("org_test", [manual(i) for i in range(100, 110)])
+    monkeypatch.setattr(compare_module, "train_model", fake_training(tiny_model))
+    config = ExperimentConfig(base_model=str(tiny_model), labels=("ORG",), seeds=(0, 1))
+    backends: list[PickledBackend] = []
+
+    def make_backend(make_steps: Any) -> PickledBackend:
+        backends.append(PickledBackend(make_steps))
+        return backends[-1]
+
+    rows = {}
+    for name in ("local", "backend"):
+        job = prepare(tmp_path / name, arms="manual:org_manual,active:org_teach", test="org_test", config=config,
+                      db_dir=str(db.path))
+        job.backend = make_backend if name == "backend" else None
+        rows[name] = [r.to_dict() for r in job.run()]
+    assert rows["backend"] == rows["local"] and len(backends[0].built) == 1
+    meta = srsly.read_json(tmp_path / "backend" / "meta.json")
+    assert meta["runs"] == 4 and meta["runs_reused"] == 0

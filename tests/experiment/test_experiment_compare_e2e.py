@@ -16,7 +16,7 @@ from al_ner.experiment.render.compare import render_compare
 from al_ner.experiment.data.config import load_config
 from al_ner.experiment.data.corpus import read_iob, write_iob
 from al_ner.experiment.run.demo import build_demo
-from al_ner.experiment.diagnose.spec import DiagnoseSpec, compare_analysis, run_diagnosis
+from al_ner.experiment.diagnose.run import DiagnoseSpec, compare_analysis, run_diagnosis
 
 REPO = Path(__file__).resolve().parents[2]
 

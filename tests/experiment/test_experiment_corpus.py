@@ -47,6 +47,7 @@ def test_no_sentence_in_two_splits_or_twice() -> None:
     assert len(texts) == len(set(texts))
 
 
+@pytest.mark.slow
 def test_build_reproduces_the_committed_files(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(CORPORA / "build_news.py"), str(tmp_path)], check=True,
                    capture_output=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from al_ner.errors import ConfigError
-from al_ner.experiment.data.cost import CostModel, Rates, annotation_cost
+from al_ner.cost import CostModel, Rates, annotation_cost
 from al_ner.stream.hashing import input_hash
 
 

@@ -15,10 +15,12 @@ import al_ner.cli.db  # noqa: F401  (with more than one command, Typer keeps the
 import al_ner.cli.diagnose  # noqa: F401  (registers the command)
 from al_ner.cli._app import app
 from al_ner.errors import AlNerError
-from al_ner.experiment.diagnose.diagnosis import (ArmDiagnosis, Cause, Diagnosis, Errors, Evidence, Measure,
-                                                  SentenceSet, answer_evidence, auc, failure_mode, fit_logistic,
-                                                  held_out_errors, likely_causes, mean_difference, shift_test)
 from al_ner.experiment.data.layout import Row
+from al_ner.experiment.diagnose.causes import failure_mode, likely_causes
+from al_ner.experiment.diagnose.diagnosis import ArmDiagnosis, Cause, Diagnosis, Errors, held_out_errors
+from al_ner.experiment.diagnose.evidence import Evidence, answer_evidence
+from al_ner.experiment.diagnose.profile import Measure, SentenceSet, mean_difference
+from al_ner.experiment.diagnose.shift import auc, fit_logistic, shift_test
 from al_ner.stream.hashing import set_hash
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "prodigy"
@@ -33,6 +35,7 @@ def test_auc_and_logistic_regression_are_right_on_easy_cases() -> None:
     assert w[0] > 0.5 and w[1] > 0.5
 
 
+@pytest.mark.slow
 def test_the_two_sample_test_finds_a_shift_and_not_a_non_shift() -> None:
     rng = np.random.default_rng(1)
     same = shift_test(rng.normal(size=(120, 8)), rng.normal(size=(200, 8)), seed=0, space="x",

@@ -150,6 +150,7 @@ def test_rows_round_trip(tmp_path: Path) -> None:
     assert [r.to_dict() for r in read_rows(tmp_path / "r.jsonl")] == [r.to_dict() for r in rows]
 
 
+@pytest.mark.slow
 def test_plots_per_eval_set_and_label(tmp_path: Path) -> None:
     paths = plot_all(analysis_of(), tmp_path)
     assert sorted(p.name for p in paths) == ["f1_annotation_dev_ORG.png", "f1_test_ORG.png", "f1_test_PER.png"]

@@ -11,7 +11,7 @@ import srsly
 from al_ner.errors import BackendError
 from al_ner.experiment.data import provenance
 from al_ner.experiment.data.config import ExperimentConfig, Strategy, load_config
-from al_ner.experiment.data.cost import CostMeter, CostModel
+from al_ner.cost import CostMeter, CostModel
 from al_ner.experiment.analysis.evaluation import Score
 from al_ner.experiment.data.layout import ANNOTATION_DEV, TEST, UNBIASED_DEV, read_rows
 from al_ner.experiment.data.layout import load_counts

@@ -89,3 +89,15 @@ def test_false_positives_stay_near_alpha_when_there_is_no_difference() -> None:
         verdicts.append(estimate(seeds.mean(diffs), n_seeds=n_seeds, n_docs=n_docs).verdict)
     wrong = sum(v in (HELPS, HURTS) for v in verdicts) / len(verdicts)
     assert wrong <= 0.12
+
+
+def test_holm_agrees_with_statsmodels() -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(3)
+    for m in (1, 2, 5, 13):
+        p = rng.uniform(0, 0.2, m).tolist()
+        adjusted, _levels = holm(p)
+        reject, expected, *_ = multipletests(p, alpha=0.05, method="holm")
+        assert np.allclose(adjusted, expected)
+        assert [a <= 0.05 for a in adjusted] == list(reject)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import spacy
 
 from al_ner.cli import main
@@ -63,6 +64,7 @@ def test_silver_to_gold_end_to_end_with_the_gold_annotator(tmp_path, capsys):
     assert "Saved 1 answers" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_eval_ab_asks_blind_where_the_pipelines_differ_and_says_which_won(tmp_path, capsys):
     before = ruler(tmp_path / "before", [("Acme", "ORG")])
     after = ruler(tmp_path / "after", [("Acme", "ORG"), ("Globex", "ORG"), ("Initech", "ORG")])

@@ -25,6 +25,7 @@ def test_defaults_to_the_faithful_ema_and_records_it(tiny_model, source):
     assert tasks and all("score" in task["meta"] for task in tasks)
 
 
+@pytest.mark.slow
 def test_sorter_and_bias_choose_the_questions(tiny_model, source):
     asked = {}
     for sorter, bias in [("ema", 0.0), ("mean", 0.0), ("probability", 0.0), ("ema", 0.3)]:

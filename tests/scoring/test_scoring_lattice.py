@@ -17,9 +17,9 @@ from spacy.tokens import Doc
 
 from al_ner.errors import ConfigError
 from al_ner.scoring import EntityScorer
-from al_ner.scoring._beam import BeamNER, entity_probs
+from al_ner.scoring.beam import BeamNER, entity_probs
 from al_ner.scoring._lattice import Lattice, Moves, lattices
-from al_ner.scoring._normalized import normalized_beams
+from al_ner.scoring.normalized import normalized_beams
 
 pytestmark = pytest.mark.model
 HEADLINE = "SOCCER - JAPAN GET LUCKY WIN , CHINA IN SURPRISE DEFEAT ."

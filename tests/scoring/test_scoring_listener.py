@@ -7,7 +7,7 @@ import spacy
 from spacy.training import Example
 
 from al_ner.scoring import EntityScorer
-from al_ner.scoring._beam import upstream_components
+from al_ner.scoring.beam import upstream_components
 
 LISTENING_NER = {"model": {
     "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner",

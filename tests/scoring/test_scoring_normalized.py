@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from al_ner.scoring._beam import BeamNER
-from al_ner.scoring._normalized import MoveTable, log_probs, normalized_beams
+from al_ner.scoring.beam import BeamNER
+from al_ner.scoring.normalized import MoveTable, log_probs, normalized_beams
 
 pytestmark = pytest.mark.model
 TEXT = "Apple hired Tim Cook of Acme Corp in London on Monday ."

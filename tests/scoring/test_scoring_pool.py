@@ -67,6 +67,7 @@ def test_a_failed_scoring_leaves_no_output_and_keeps_an_old_one(tmp_path: Path) 
     assert out.read_text() == '{"text": "old"}\n'
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("recipe", ["ner.correct", "ner.manual"])
 def test_a_pre_scored_pool_asks_what_scoring_in_the_recipe_asks(recipe: str, source: Path, tmp_path: Path,
                                                                  nlp_sm) -> None:

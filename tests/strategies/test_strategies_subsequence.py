@@ -5,7 +5,7 @@ from __future__ import annotations
 import spacy
 
 from al_ner.annotators.gold import GoldAnnotator, GoldIndex
-from al_ner.experiment.data.cost import CostModel, annotation_cost
+from al_ner.cost import CostModel, annotation_cost
 from al_ner.stream.hashing import set_hash
 from al_ner.training.convert import eval_doc, groups_to_docs, input_doc
 from al_ner.training.merge import ConversionStats

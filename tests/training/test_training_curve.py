@@ -35,6 +35,7 @@ def corpus(tmp_path) -> Path:
     return tmp_path / "train.spacy"
 
 
+@pytest.mark.slow
 def test_shares_are_nested_and_the_verdict_reads_the_last_gain(tmp_path, corpus):
     steps = FakeSteps([0.40, 0.50, 0.55, 0.58])
     curve = train_curve(corpus, tmp_path / "dev.spacy", tmp_path, steps, seed=3)

@@ -24,7 +24,7 @@ from ...training.convert import eval_doc, input_doc
 from ...training.evaluate import doc_scores
 from ...training.merge import merge_answers
 from ...types import Task
-from ..data.corpus import Sentence, iob_spans
+from ..data.corpus import Sentence
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,7 +59,9 @@ def eval_set(sentences: Sequence[Sentence]) -> EvalSet:
     return EvalSet(words=tuple(s.tokens for s in sentences),
                    spaces=tuple(tuple(i < len(s.tokens) - 1 for i in range(len(s.tokens)))
                                 for s in sentences),
-                   spans=tuple(tuple(iob_spans(s.tags)) for s in sentences))
+                   # an EvalSet's spans end exclusive, as spaCy's do; a task's token_end is inclusive
+                   spans=tuple(tuple((start, end + 1, label) for start, end, label in s.spans)
+                               for s in sentences))
 
 
 def score_gold(nlp: Language, gold: EvalSet, *, label_map: Mapping[str, str]) -> dict[str, Score]:

@@ -9,9 +9,9 @@ from typing import Any
 from confection import Config
 
 from ...errors import ConfigError
-from .cost import BINARY, MANUAL, CostModel, check_unit
+from ...training.evaluate import ONTONOTES_TO_CONLL
+from ...cost import BINARY, MANUAL, CostModel, check_unit
 
-ONTONOTES_TO_CONLL = {"PERSON": "PER", "GPE": "LOC", "LOC": "LOC", "ORG": "ORG"}
 RANDOM = "random"
 BINARY_RECIPES = ("ner.teach",)
 

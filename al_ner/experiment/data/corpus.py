@@ -9,13 +9,14 @@ from typing import Any
 
 import srsly
 
-from ...constants import END, ID, META, START, TEXT, TOKENS, WS
+from ...constants import META, TEXT, TOKENS
 from ...errors import ConfigError, InputError
 from ...stream.hashing import input_hash
+from ...stream.iob import TokenSpan, iob_to_spans, spans_to_iob, task_token_spans, to_iob2, word_tokens
+from ...stream.loaders import read_conll
 from ...types import Task
 
 SPLIT_NAMES = ("pool", "dev", "test")
-DOCSTART = "-DOCSTART-"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,17 @@ class Sentence:
     def hash(self) -> int:
         """The Prodigy input hash of the sentence's text (what the recipes dedupe by)."""
         return input_hash({TEXT: self.text})
+
+    @property
+    def spans(self) -> list[TokenSpan]:
+        """Its entities as (token_start, token_end inclusive, label)."""
+        return iob_to_spans(self.tags)
+
+    @classmethod
+    def of_task(cls, task: Task) -> Sentence:
+        """The gold sentence of a task with tokens and spans (what the CoNLL loader reads)."""
+        words = tuple(token[TEXT] for token in task[TOKENS])
+        return cls(words, tuple(spans_to_iob(len(words), task_token_spans(task))))
 
 
 @dataclass(frozen=True)
@@ -66,57 +78,13 @@ def load_spec(path: str | Path) -> CorpusSpec:
 def read_iob(path: str | Path) -> list[Sentence]:
     """Sentences of a CoNLL column file: first column the token, last the NER tag.
 
-    Blank lines end sentences, -DOCSTART- lines are skipped, IOB1 tags become IOB2.
+    Blank lines end sentences, -DOCSTART- lines are skipped, IOB1 tags become IOB2; read by the
+    stream's CoNLL loader (one reader of IOB: a bad line or tag names file and line).
     """
     path = Path(path)
     if not path.is_file():
         raise InputError("file not found; check the corpus path or pass --path", path=str(path))
-    sentences: list[Sentence] = []
-    rows: list[tuple[str, str]] = []
-    with path.open(encoding="utf8") as handle:
-        for n, line in enumerate(handle, start=1):
-            cols = line.split()
-            if cols and cols[0] == DOCSTART:
-                continue
-            if not cols:
-                sentences.extend(_finish(rows))
-                rows = []
-                continue
-            if len(cols) < 2:
-                raise InputError(f"expected 'token ... TAG', got {line.strip()!r}", path=str(path), line=n)
-            rows.append((cols[0], cols[-1]))
-    sentences.extend(_finish(rows))
-    return sentences
-
-
-def _finish(rows: list[tuple[str, str]]) -> list[Sentence]:
-    if not rows:
-        return []
-    tokens, tags = zip(*rows)
-    return [Sentence(tuple(tokens), tuple(to_iob2(tags)))]
-
-
-def to_iob2(tags: Sequence[str]) -> list[str]:
-    """Turn IOB1 (an I- may start an entity) into IOB2 (every entity starts with B-)."""
-    out, previous = [], "O"
-    for tag in tags:
-        if tag.startswith("I-") and previous[2:] != tag[2:]:
-            tag = "B-" + tag[2:]
-        out.append(tag)
-        previous = tag
-    return out
-
-
-def iob_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Entity spans (token start, token end exclusive, label) of IOB2 tags."""
-    spans: list[tuple[int, int, str]] = []
-    for i, tag in enumerate(tags):
-        if tag.startswith("B-") or (tag.startswith("I-") and (not spans or spans[-1][1] != i
-                                                               or spans[-1][2] != tag[2:])):
-            spans.append((i, i + 1, tag[2:]))
-        elif tag.startswith("I-"):
-            spans[-1] = (spans[-1][0], i + 1, spans[-1][2])
-    return spans
+    return [Sentence.of_task(task) for task in read_conll(path)]
 
 
 def write_iob(path: str | Path, sentences: Iterable[Sentence]) -> None:
@@ -127,12 +95,7 @@ def write_iob(path: str | Path, sentences: Iterable[Sentence]) -> None:
 
 def to_task(sentence: Sentence, meta: dict[str, Any] | None = None) -> Task:
     """An unlabeled task (text, tokens, meta) for the recipes: the annotator never sees gold here."""
-    tokens, offset = [], 0
-    for i, word in enumerate(sentence.tokens):
-        tokens.append({TEXT: word, START: offset, END: offset + len(word), ID: i,
-                       WS: i < len(sentence.tokens) - 1})
-        offset += len(word) + 1
-    return {TEXT: sentence.text, TOKENS: tokens, META: dict(meta or {})}
+    return {TEXT: sentence.text, TOKENS: word_tokens(sentence.tokens), META: dict(meta or {})}
 
 
 def write_tasks(path: str | Path, sentences: Iterable[Sentence]) -> None:

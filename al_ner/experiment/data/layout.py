@@ -9,7 +9,7 @@ holds pool.iob, dev.iob and test.iob.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -88,8 +88,14 @@ class Row:
         return cls(**{k: data[k] for k in names if k in data})
 
 
+def row_lines(rows: Iterable[Row]) -> Iterator[str]:
+    """The rows as lines of results JSONL."""
+    return (srsly.json_dumps(row.to_dict()) + "\n" for row in rows)
+
+
 def write_rows(path: str | Path, rows: Iterable[Row], *, append: bool = False) -> None:
-    srsly.write_jsonl(path, (row.to_dict() for row in rows), append=append, append_new_line=False)
+    with Path(path).open("a" if append else "w", encoding="utf-8") as file:
+        file.writelines(row_lines(rows))
 
 
 def read_rows(path: str | Path) -> list[Row]:

@@ -16,7 +16,7 @@ from ..analysis.analyse import Analysis, budget_text
 from ..analysis.stats import METHOD
 from ..data.layout import ANNOTATION_DEV, TEST
 from ..diagnose.diagnosis import Diagnosis
-from ..diagnose.spec import DiagnoseSpec, compare_analysis, run_diagnosis
+from ..diagnose.run import DiagnoseSpec, compare_analysis, run_diagnosis
 from .diagnosis import causes_list, render_diagnosis
 from .markdown import (UNIT_WORDS, base_table, cost_table, diff_table, dev_table, f1_table, forgetting_table,
                        headline, snippets, table, unit_of)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..diagnose.diagnosis import Cause, Diagnosis, Evidence
+from ..diagnose.diagnosis import Cause, Diagnosis
+from ..diagnose.evidence import Evidence
 from .markdown import table
 
 TOP_LABELS = 8
@@ -127,9 +128,11 @@ def _method(d: Diagnosis) -> str:
             "rejected span, or anywhere in a complete answer); pseudo-labelled tokens get their training gold "
             "from the fill (the base model's entities, or 'no entity' where it predicts none).\n"
             "- Ranking: causes with evidence (an interval that excludes no difference, or a share past its "
-            "threshold: pseudo-labels on half the tokens, 60 % rejects, half the reference's evidence) come "
+            "threshold: pseudo-labels on half the tokens, 60 % rejects, half the reference's evidence, 5 % of the "
+            "binary questions (at least 5) longer than any span the model predicts or an annotator accepted) come "
             "first; among them those the held-out errors fit (a cause that costs recall when recall is what "
             "fell against the reference arm, one that costs precision when precision fell), then the others, "
             "then those the errors argue against; within each, by strength: the relative size of a difference, 2 × (AUC − 0.5), the share of "
-            "unchecked 'no entity' tokens times the base model's miss rate, or the gap / forgetting over 0.1 F1. "
+            "unchecked 'no entity' tokens times the base model's miss rate, twice the share of malformed questions, "
+            "or the gap / forgetting over 0.1 F1. "
             "The strengths are a heuristic order, not probabilities.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..analysis.analyse import (AREA, DEV_CANT_TELL, NEITHER, OVERSTATES, REVERSES, SAME, UNCONFIRMED,
+from ..analysis.analyse import (DEV_CANT_TELL, NEITHER, OVERSTATES, REVERSES, SAME, UNCONFIRMED,
                                 UNDERSTATES, Analysis, Comparison, budget_text)
 from ..analysis.stats import ALPHA, CANT_TELL, HELPS, HURTS, IDENTICAL, METHOD, MIN_DOCS, POWER, TOO_FEW, Estimate
 from ..data.layout import ANNOTATION_DEV, EVAL_SET_TITLES, TEST, UNBIASED_DEV

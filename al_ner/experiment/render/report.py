@@ -46,7 +46,7 @@ def write_report(results_dir: Path, out_dir: Path, *, splits: Path | None = None
     analysis.setup["plots"] = [str(p.relative_to(out_dir)) for p in plots]
     text = render_report(analysis)
     if diagnose_corpus is not None:
-        from ..diagnose.spec import DiagnoseSpec, run_diagnosis
+        from ..diagnose.run import DiagnoseSpec, run_diagnosis
         from .diagnosis import render_diagnosis
 
         diagnosis = run_diagnosis(DiagnoseSpec.from_experiment(results_dir, diagnose_corpus), analysis=analysis,

@@ -27,7 +27,7 @@ from ...training import EvalSet
 from ...types import Task
 from ..analysis.evaluation import AnswerSet, Score, eval_set, score_answers, score_gold
 from ..data.corpus import Sentence, read_iob
-from ..data.cost import answer_mode
+from ...cost import answer_mode
 
 GOLD_SUFFIXES = (".iob", ".conll", ".txt")
 ORDER_KEYS = ("i", "row", "index", "line", "position")  # meta keys that record a source position

@@ -10,15 +10,19 @@ experiment's layout (results.jsonl, meta.json, counts.npz, runs/ARM/seedN/), so
 `analysis.analyse` reads it with the same statistics: one annotation run per arm, so the
 uncertainty comes from the paired bootstrap over test sentences and the spread over training
 seeds, and the primary endpoint is the area under F1 against cost up to the cost every arm reached.
+
+It runs on the experiment's runner: `ReplaySteps` is its `Steps`, whose annotate replays a cost
+prefix of the arm's recorded answers, so the runner keeps the checkpoints, reuse, rows, counts
+and meta, and any backend (local, Ray) runs the arm x seed jobs.
 """
 
 from __future__ import annotations
 
 import math
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,21 +34,20 @@ from ...errors import ConfigError
 from ...models import load_model
 from ...storage import get_db
 from ...types import Task
-from ..analysis.evaluation import AnswerSet, score_answers
-from ..data.config import ExperimentConfig, load_config, parse_pairs
-from ..data.cost import GAP_CAP, Cost, answer_costs
-from ..data.layout import (ANNOTATION_DEV, COUNTS, META, RESULTS, RUN_RECORD, TEST, Row, budget_key, counts_key,
-                           read_rows, save_counts, write_rows)
-from ..data.provenance import environment, file_digest, git_revision
-from ..data.splits import split_answers
+from ..analysis.evaluation import AnswerSet, Score, score_answers
+from ..data.config import ExperimentConfig, Strategy, parse_pairs
+from ...cost import GAP_CAP, Cost, answer_costs
+from ..data.layout import ANNOTATION_DEV, META, TEST, Row
+from ..data.provenance import environment, file_digest
 from .arms import Arm, Checks, HeldOut, check_inputs, load_arms, load_test
-from .runner import (Progress, Scores, Timer, _finished, Silent, base_rows, checkpoint_counts,
-                     checkpoint_rows)
+from .runner import (Annotation, BackendFactory, Checkpoint, Progress, RunJob, Scores, Silent, Timer, run_jobs,
+                     run_meta, write_json_atomic)
 from .spacy_steps import train_model
 
 SHARES = (0.25, 0.5, 0.75, 1.0)
 CHECKS = "checks.json"
 SPLIT_SEED = 0  # one dev split per arm, as a user holds out once; seeds vary the training only
+REPLAY = "replay"  # the recipe of an arm whose recorded answers are replayed
 
 
 def cost_checkpoints(totals: dict[str, float], *, unit: str,
@@ -72,8 +75,11 @@ def prefix_length(costs: Sequence[Cost], unit: str, target: float) -> int:
     return len(costs)
 
 
-@dataclass
-class ArmCosts:
+@dataclass(frozen=True)
+class Recorded:
+    """An arm's answers in the order they were given, with the cumulative cost after each."""
+
+    answers: tuple[Task, ...]
     costs: list[Cost]
     time_source: str
 
@@ -81,10 +87,73 @@ class ArmCosts:
     def total(self) -> Cost:
         return self.costs[-1]
 
+    def checkpoints(self, budgets: Sequence[float], unit: str) -> tuple[float, ...]:
+        """The checkpoints at which this arm has new answers (where it ran out, the last stands)."""
+        kept, last = [], 0
+        for budget in budgets:
+            n = prefix_length(self.costs, unit, budget)
+            if n != last:
+                kept.append(budget)
+            last = n
+        return tuple(kept)
+
+
+class ReplaySteps:
+    """The `Steps` of a compare run: annotating replays a cost prefix of an arm's recorded answers.
+
+    annotate returns the arm's answers, in the order they were given, up to the first whose
+    cumulative cost reaches the checkpoint (and that cost); train is the experiment's
+    (`spacy_steps.train_model`); evaluate scores on the held-out test and on the dev split's answers.
+    """
+
+    def __init__(self, config: ExperimentConfig, base: Language, test: HeldOut,
+                 arms: dict[str, Recorded]) -> None:
+        self.config, self.base, self.test, self.arms = config, base, test, arms
+        self._base_test: dict[str, Score] | None = None
+        self._dev: tuple[list[Task], AnswerSet] | None = None
+
+    @classmethod
+    def load(cls, config: ExperimentConfig, test: HeldOut, arms: dict[str, Recorded]) -> ReplaySteps:
+        """Steps that load the base model themselves (on a backend's worker)."""
+        return cls(config, load_model(config.base_model), test, arms)
+
+    def annotate(self, strategy: Strategy, *, db_dir: Path, model: str, source: Path, checkpoint: Checkpoint,
+                 seed: int, round_no: int) -> Annotation:
+        arm = self.arms[strategy.name]
+        n = prefix_length(arm.costs, checkpoint.unit, checkpoint.target)
+        return Annotation(list(arm.answers[:n]), exhausted=n == len(arm.answers), cost=arm.costs[n - 1])
+
+    def train(self, train: list[Task], dev: list[Task], out_dir: Path, *, seed: int) -> Path:
+        return train_model(self.config, self.base, train, dev, out_dir, seed=seed)
+
+    def evaluate(self, model: Path | None, dev: list[Task]) -> Scores:
+        cfg = self.config
+        nlp = self.base if model is None else spacy.load(model)
+        if model is not None:
+            test = self.test.score(nlp, label_map=cfg.label_map)
+        else:
+            if self._base_test is None:
+                self._base_test = self.test.score(nlp, label_map=cfg.label_map)
+            test = self._base_test
+        scores: Scores = {TEST: test}
+        if dev:
+            scores[ANNOTATION_DEV] = score_answers(nlp, self._answer_set(dev), labels=cfg.labels,
+                                                   label_map=cfg.label_map)
+        return scores
+
+    def describe(self) -> dict[str, str]:
+        return {"base_model": self.config.base_model}
+
+    def _answer_set(self, dev: list[Task]) -> AnswerSet:
+        """The dev answers tokenized once for the trained and the base model (the runner passes the same list)."""
+        if self._dev is None or self._dev[0] is not dev:
+            self._dev = (dev, AnswerSet.of(self.base, dev))
+        return self._dev[1]
+
 
 @dataclass
 class Compare:
-    """Train and score every arm x training seed x checkpoint; write the experiment's layout."""
+    """Train and score every arm x training seed x checkpoint on the runner; write the experiment's layout."""
 
     config: ExperimentConfig
     arms: list[Arm]
@@ -98,88 +167,38 @@ class Compare:
     db: str | None = None  # where the arms' datasets live (recorded for diagnose and the report)
     progress: Callable[[int], Progress] = lambda total: Silent()
     timer: Timer = field(default_factory=Timer)
+    # None: one run after the other here; else called with a steps factory (partial(RayBackend, address=...))
+    backend: BackendFactory | None = None
 
     def run(self) -> list[Row]:
         start = time.perf_counter()
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        costs = {arm.name: self.arm_costs(arm) for arm in self.arms}
+        recorded = {arm.name: self.recorded(arm) for arm in self.arms}
         unit = self.config.budget_unit
-        budgets, common = cost_checkpoints({k: c.total.in_unit(unit) for k, c in costs.items()}, unit=unit)
-        with self.timer.stage("evaluate"):
-            base_test = self.test.score(self.base, label_map=self.config.label_map)
-        rows = base_rows({TEST: base_test})
-        save_counts(self.out_dir / COUNTS, {counts_key(0, TEST, label, "base"): s.counts
-                                            for label, s in base_test.items() if s.counts is not None})
-        bar = self.progress(len(self.arms) * len(self.config.seeds) * len(budgets))
-        try:
-            reused = 0
-            for arm in self.arms:
-                for seed in self.config.seeds:
-                    arm_rows, was_reused = self.run_arm(arm, seed, budgets, costs[arm.name], base_test, bar)
-                    rows += arm_rows
-                    reused += was_reused
-        finally:
-            bar.close()
-        write_rows(self.out_dir / RESULTS, rows)
-        srsly.write_json(self.out_dir / META, self.meta(budgets, common, costs, reused, time.perf_counter() - start))
+        budgets, common = cost_checkpoints({k: r.total.in_unit(unit) for k, r in recorded.items()}, unit=unit)
+        steps = ReplaySteps(self.config, self.base, self.test, recorded)
+        jobs = [self.job(arm, seed, budgets, recorded[arm.name])
+                for arm in self.arms for seed in self.config.seeds]  # arm-major, as the rows come
+        backend = None
+        if self.backend is not None:  # its workers load the base model themselves
+            backend = self.backend(partial(ReplaySteps.load, self.config, self.test, recorded))
+        rows, results = run_jobs(steps, jobs, self.out_dir, backend=backend, progress=self.progress,
+                                 timer=self.timer)
+        meta = run_meta(results, self.timer, time.perf_counter() - start,
+                        {**environment(), **steps.describe()})
+        write_json_atomic(self.out_dir / META, {**self.meta(budgets, common, recorded), **meta})
         return rows
 
-    def arm_costs(self, arm: Arm) -> ArmCosts:
+    def recorded(self, arm: Arm) -> Recorded:
         costs, source = answer_costs(arm.answers, self.config.cost, time=self.time, cap=self.gap_cap)
-        return ArmCosts(costs, source)
+        return Recorded(arm.answers, costs, source)
 
-    def run_arm(self, arm: Arm, seed: int, budgets: list[float], costs: ArmCosts,
-                base_test: dict[str, Any], bar: Progress) -> tuple[list[Row], bool]:
-        """Every checkpoint of one arm and training seed, or the stored ones of an identical run."""
-        run_dir = self.out_dir / "runs" / arm.name / f"seed{seed}"
-        settings = self.run_settings(arm, seed, budgets)
-        if _finished(run_dir, settings) is not None:
-            bar.update(len(budgets))
-            return read_rows(run_dir / RESULTS), True
-        shutil.rmtree(run_dir, ignore_errors=True)
-        run_dir.mkdir(parents=True)
-        rows: list[Row] = []
-        counts: dict[str, Any] = {}
-        sides: dict[int, bool] = {}
-        last = 0
-        for budget in budgets:
-            n = prefix_length(costs.costs, self.config.budget_unit, budget)
-            if n == last:  # the arm ran out at an earlier checkpoint: that one stands for the rest
-                bar.update(1)
-                continue
-            last = n
-            bar.set_postfix_str(f"{arm.name} seed {seed} {self.config.budget_unit} {budget_key(budget)}")
-            scores, base = self.checkpoint(arm, seed, budget, list(arm.answers[:n]), sides, run_dir, base_test)
-            rows += checkpoint_rows(arm.name, seed, budget, self.config.budget_unit, scores, base,
-                                    costs.costs[n - 1])
-            counts.update(checkpoint_counts(budget, scores, base))
-            bar.update(1)
-        write_rows(run_dir / RESULTS, rows)
-        save_counts(run_dir / COUNTS, counts)
-        srsly.write_json(run_dir / RUN_RECORD, {"settings": settings, "git_revision": git_revision()})
-        return rows, False
-
-    def checkpoint(self, arm: Arm, seed: int, budget: float, answers: list[Task], sides: dict[int, bool],
-                   run_dir: Path, base_test: dict[str, Any]) -> tuple[Scores, Scores]:
-        """Fine-tune on the prefix's train part; scores of the model and of the base model."""
-        cfg = self.config
-        train, dev = split_answers(answers, share=cfg.dev_share, seed=SPLIT_SEED, at_least_one=True,
-                                   sides=sides)
-        work = run_dir / f"budget{budget_key(budget)}"
-        with self.timer.stage("train"):
-            model_dir = train_model(cfg, self.base, train, dev, work, seed=seed)
-        with self.timer.stage("evaluate"):
-            nlp = spacy.load(model_dir)
-            scores: Scores = {TEST: self.test.score(nlp, label_map=cfg.label_map)}
-            base: Scores = {TEST: base_test}
-            if dev:
-                dev_set = AnswerSet.of(self.base, dev)
-                scores[ANNOTATION_DEV] = score_answers(nlp, dev_set, labels=cfg.labels, label_map=cfg.label_map)
-                base[ANNOTATION_DEV] = score_answers(self.base, dev_set, labels=cfg.labels,
-                                                     label_map=cfg.label_map)
-        if not cfg.keep_models:
-            shutil.rmtree(work, ignore_errors=True)
-        return scores, base
+    def job(self, arm: Arm, seed: int, budgets: list[float], recorded: Recorded) -> RunJob:
+        """One arm x training seed: the checkpoints where the arm has new answers, one dev split per arm."""
+        config = replace(self.config, budgets=recorded.checkpoints(budgets, self.config.budget_unit))
+        return RunJob(config, Strategy(arm.name, REPLAY, rounds=False), seed, self.out_dir / CHECKS,
+                      self.out_dir / "runs" / arm.name / f"seed{seed}", self.run_settings(arm, seed, budgets),
+                      split_seed=SPLIT_SEED)
 
     def run_settings(self, arm: Arm, seed: int, budgets: list[float]) -> dict[str, Any]:
         """What decides one arm x seed's rows: its answers, the test set, the config and the code."""
@@ -190,21 +209,16 @@ class Compare:
                 "train_config": file_digest(self.config.train_config), "code": code,
                 "environment": {**environment(), "base_model": self.config.base_model}}
 
-    def meta(self, budgets: list[float], common: float, costs: dict[str, ArmCosts], reused: int,
-             wall: float) -> dict[str, Any]:
+    def meta(self, budgets: list[float], common: float, recorded: dict[str, Recorded]) -> dict[str, Any]:
         cfg = self.config
         return {**cfg.to_meta(), "kind": "compare", "baseline": self.baseline, "db": self.db,
                 "strategies": [arm.name for arm in self.arms], "budgets": budgets, "area_cost": common,
                 "arms": {arm.name: {"source": arm.source, "answers": len(arm.answers),
-                                    "time_source": costs[arm.name].time_source,
-                                    "total": vars(costs[arm.name].total)} for arm in self.arms},
+                                    "time_source": recorded[arm.name].time_source,
+                                    "total": vars(recorded[arm.name].total)} for arm in self.arms},
                 "test": {"source": self.test.source, "sentences": len(self.test),
                          "kind": "gold file" if self.test.gold is not None else "answers"},
-                "checks": self.checks.to_dict(), "gap_cap": self.gap_cap, "split_seed": SPLIT_SEED,
-                "wall_seconds": wall, "stage_seconds": dict(self.timer.seconds),
-                "compute_seconds": sum(self.timer.seconds.values()),
-                "runs": len(self.arms) * len(cfg.seeds), "runs_reused": reused,
-                "environment": {**environment(), "base_model": cfg.base_model}, "git_revision": git_revision()}
+                "checks": self.checks.to_dict(), "gap_cap": self.gap_cap, "split_seed": SPLIT_SEED}
 
 
 def _digest(answers: Sequence[Task]) -> str:

@@ -16,7 +16,6 @@ other here, `ray_backend.RayBackend` as Ray tasks; either calls `execute_run` fo
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import socket
@@ -33,14 +32,15 @@ import srsly
 
 from ...constants import META as TASK_META, SCORE, TEXT
 from ...errors import BackendError, ConfigError, InputError
+from ...storage import replacing
 from ...types import Task
 from ..analysis.evaluation import Score
 from ..data.config import ExperimentConfig, Strategy
 from ..data.corpus import read_iob, write_tasks
-from ..data.cost import Cost, annotation_cost
+from ...cost import Cost, annotation_cost
 from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, DEV_GOLD, META, POOL_GOLD, RESULTS, RUN_RECORD, TEST,
-                           TEST_GOLD, UNBIASED_DEV, Row, budget_key, counts_key, read_rows, save_counts,
-                           write_rows)
+                           TEST_GOLD, UNBIASED_DEV, Row, budget_key, counts_key, read_rows, row_lines,
+                           save_counts, write_rows)
 from ..data.provenance import environment, file_digest, git_revision
 from ..data.splits import split_answers
 
@@ -58,10 +58,15 @@ class Checkpoint:
 
 @dataclass(frozen=True)
 class Annotation:
-    """Every answer of the run so far, and whether the source ran out before the checkpoint."""
+    """Every answer of the run so far, and whether the source ran out before the checkpoint.
+
+    cost: what the answers cost, when the steps know it better than the config's cost model
+    (compare's replay: minutes from the answers' timestamps); None: the cost model's estimate.
+    """
 
     answers: list[Task]
     exhausted: bool
+    cost: Cost | None = None
 
 
 class Steps(Protocol):
@@ -103,6 +108,9 @@ class Backend(Protocol):
 
     def map_runs(self, fn: RunFn, jobs: Sequence[RunJob], bar: Progress) -> list[RunResult]:
         """`fn(steps, job, bar)` for every job, with steps of the backend's own; results in job order."""
+
+
+BackendFactory = Callable[[Callable[[], "Steps"]], Backend]  # a steps factory (called on each worker) -> backend
 
 
 @dataclass
@@ -160,47 +168,15 @@ class Experiment:
         """Run every seed x strategy (reusing identical finished runs); write results and meta."""
         start = time.perf_counter()
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        base = Timer()
-        with base.stage("evaluate"):
-            scores = self.steps.evaluate(None, [])
-        rows = base_rows(scores)
-        save_counts(self.out_dir / COUNTS, {key: s for key, s in _count_items(scores, "base")})
-        results = self._run_all()
-        for result in results:
-            rows += result.rows
-        _write_rows_atomic(self.out_dir / RESULTS, rows)
-        self.timer.add(base.seconds)
-        for result in results:
-            self.timer.add(result.seconds)
-        _write_json_atomic(self.out_dir / META, self._meta(results, time.perf_counter() - start))
-        return rows
-
-    def _run_all(self) -> list[RunResult]:
-        """Every seed x strategy in that order: finished runs reused here, the rest on the backend."""
         cfg = self.config
-        bar = self.progress(len(cfg.seeds) * len(cfg.strategies) * len(cfg.budgets))
-        try:
-            pools = {seed: self.pool_for_seed(seed) for seed in cfg.seeds}
-            jobs = [self.job(cfg.strategy(name), seed, pools[seed])
-                    for seed in cfg.seeds for name in cfg.strategies]
-            results: list[RunResult | None] = [reused(job) for job in jobs]
-            for result in results:
-                if result is not None:
-                    bar.update(len(cfg.budgets))
-            todo = [i for i, result in enumerate(results) if result is None]
-            backend = self.backend or LocalBackend(self.steps)
-            done = backend.map_runs(execute_run, [jobs[i] for i in todo], bar) if todo else []
-            for i, result in zip(todo, done, strict=True):  # a backend returns one result per job
-                results[i] = result
-            return [result for result in results if result is not None]
-        finally:
-            bar.close()
-
-    def _meta(self, results: list[RunResult], wall: float) -> dict[str, Any]:
-        return {**self.config.to_meta(), "wall_seconds": wall, "stage_seconds": dict(self.timer.seconds),
-                "compute_seconds": sum(self.timer.seconds.values()), "runs": len(results),
-                "runs_reused": sum(r.reused for r in results), "environment": self.environment(),
-                "git_revision": git_revision()}
+        pools = {seed: self.pool_for_seed(seed) for seed in cfg.seeds}
+        jobs = [self.job(cfg.strategy(name), seed, pools[seed])
+                for seed in cfg.seeds for name in cfg.strategies]
+        rows, results = run_jobs(self.steps, jobs, self.out_dir, backend=self.backend, progress=self.progress,
+                                 timer=self.timer)
+        meta = run_meta(results, self.timer, time.perf_counter() - start, self.environment())
+        write_json_atomic(self.out_dir / META, {**cfg.to_meta(), **meta})
+        return rows
 
     def environment(self) -> dict[str, str]:
         return {**environment(), **self.steps.describe()}
@@ -275,6 +251,8 @@ class RunJob:
 
     Everything a run needs besides its `Steps`, so that a backend can run it in another process
     or on another machine (which must see `source` and `run_dir` at the same paths).
+    split_seed: the seed of the train / dev split (None: the run's seed; compare holds out once
+    per arm and varies only the training seed).
     """
 
     config: ExperimentConfig
@@ -283,10 +261,61 @@ class RunJob:
     source: Path
     run_dir: Path
     settings: dict[str, Any]
+    split_seed: int | None = None
 
     @property
     def name(self) -> str:
         return f"{self.strategy.name} seed {self.seed}"
+
+
+def run_jobs(steps: Steps, jobs: Sequence[RunJob], out_dir: Path, *, backend: Backend | None = None,
+             progress: Callable[[int], Progress] = lambda total: Silent(),
+             timer: Timer | None = None) -> tuple[list[Row], list[RunResult]]:
+    """The base model's rows and counts, then every job's in order; writes results.jsonl and counts.npz.
+
+    Finished runs with identical settings are reused here; the rest run on `backend` (None: one
+    after the other here with `steps`). `timer` gathers the compute seconds of every stage.
+    """
+    timer = timer if timer is not None else Timer()
+    base = Timer()
+    with base.stage("evaluate"):
+        scores = steps.evaluate(None, [])
+    rows = base_rows(scores)
+    save_counts(out_dir / COUNTS, dict(_count_items(scores, "base")))
+    results = _run_all(jobs, backend or LocalBackend(steps), progress)
+    for result in results:
+        rows += result.rows
+    _write_rows_atomic(out_dir / RESULTS, rows)
+    timer.add(base.seconds)
+    for result in results:
+        timer.add(result.seconds)
+    return rows, results
+
+
+def _run_all(jobs: Sequence[RunJob], backend: Backend, progress: Callable[[int], Progress]) -> list[RunResult]:
+    """Every job in order: finished runs reused here, the rest on the backend."""
+    bar = progress(sum(len(job.config.budgets) for job in jobs))
+    try:
+        results: list[RunResult | None] = [reused(job) for job in jobs]
+        for job, result in zip(jobs, results):
+            if result is not None:
+                bar.update(len(job.config.budgets))
+        todo = [i for i, result in enumerate(results) if result is None]
+        done = backend.map_runs(execute_run, [jobs[i] for i in todo], bar) if todo else []
+        for i, result in zip(todo, done, strict=True):  # a backend returns one result per job
+            results[i] = result
+        return [result for result in results if result is not None]
+    finally:
+        bar.close()
+
+
+def run_meta(results: Sequence[RunResult], timer: Timer, wall: float,
+             environment: dict[str, str]) -> dict[str, Any]:
+    """What meta.json says about the runs: timings, how many ran and were reused, code and versions."""
+    return {"wall_seconds": wall, "stage_seconds": dict(timer.seconds),
+            "compute_seconds": sum(timer.seconds.values()), "runs": len(results),
+            "runs_reused": sum(r.reused for r in results), "environment": environment,
+            "git_revision": git_revision()}
 
 
 def reused(job: RunJob) -> RunResult | None:
@@ -294,7 +323,7 @@ def reused(job: RunJob) -> RunResult | None:
     record = _finished(job.run_dir, job.settings)
     if record is None:
         return None
-    return RunResult(read_rows(job.run_dir / RESULTS), dict(record["seconds"]), reused=True)
+    return RunResult(read_rows(job.run_dir / RESULTS), dict(record.get("seconds", {})), reused=True)
 
 
 def execute_run(steps: Steps, job: RunJob, bar: Progress) -> RunResult:
@@ -314,7 +343,7 @@ def execute_run(steps: Steps, job: RunJob, bar: Progress) -> RunResult:
     write_rows(job.run_dir / RESULTS, rows)
     save_counts(job.run_dir / COUNTS, counts)
     record = {"settings": job.settings, "seconds": dict(timer.seconds), "git_revision": git_revision()}
-    _write_json_atomic(job.run_dir / RUN_RECORD, record)
+    write_json_atomic(job.run_dir / RUN_RECORD, record)
     return RunResult(rows, dict(timer.seconds), reused=False)
 
 
@@ -346,8 +375,9 @@ def _checkpoints(steps: Steps, job: RunJob, bar: Progress,
             bar.update(len(cfg.budgets) - round_no)
             break  # nothing new since the last checkpoint: it stands for the rest of the curve
         last_count = len(annotation.answers)
-        train, dev = split_answers(annotation.answers, share=cfg.dev_share, seed=seed, at_least_one=True,
-                                   sides=sides)
+        split_seed = seed if job.split_seed is None else job.split_seed
+        train, dev = split_answers(annotation.answers, share=cfg.dev_share, seed=split_seed,
+                                   at_least_one=True, sides=sides)
         bar.set_postfix_str(f"{step}: train")
         with timer.stage("train"):
             trained = steps.train(train, dev, work, seed=seed)
@@ -355,7 +385,9 @@ def _checkpoints(steps: Steps, job: RunJob, bar: Progress,
         with timer.stage("evaluate"):
             scores = steps.evaluate(trained, dev)
             base = steps.evaluate(None, dev)
-        cost = annotation_cost(annotation.answers, cfg.cost)
+        cost = annotation.cost
+        if cost is None:
+            cost = annotation_cost(annotation.answers, cfg.cost)
         yield (checkpoint_rows(strategy.name, seed, budget, cfg.budget_unit, scores, base, cost),
                checkpoint_counts(budget, scores, base))
         if strategy.rounds:  # this model picks the next round's questions
@@ -374,17 +406,15 @@ def _discard(cfg: ExperimentConfig, work: Path | None) -> None:
 
 
 def _write_rows_atomic(path: Path, rows: list[Row]) -> None:
-    """write_rows through a temporary file: a reader sees the old results or all of the new ones."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    write_rows(tmp, rows)
-    os.replace(tmp, path)
+    """The rows as results JSONL: a reader sees the old results or all of the new ones."""
+    with replacing(path) as file:
+        file.writelines(row_lines(rows))
 
 
-def _write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON to a temporary file and rename it: a reader sees the old file or the whole new one."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    srsly.write_json(tmp, data)
-    os.replace(tmp, path)
+def write_json_atomic(path: Path, data: Any) -> None:
+    """JSON as srsly writes it: a reader sees the old file or the whole new one."""
+    with replacing(path) as file:
+        file.write(srsly.json_dumps(data, indent=2))
 
 
 def pool_scores(path: Path) -> dict[str, float]:

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from ...backends import RAY, check_backend
+from ...backends import RAY, check_backend, import_ray
 from ..data.config import ExperimentConfig
-from .runner import Backend, Experiment, Progress, Silent
+from .runner import BackendFactory, Experiment, Progress, Silent
 
 
 def simulation(config: ExperimentConfig, corpus_dir: Path, out_dir: Path, *, backend: str = "local",
@@ -19,17 +19,21 @@ def simulation(config: ExperimentConfig, corpus_dir: Path, out_dir: Path, *, bac
     and scores, ready to `run()`: the backend is checked (Ray installed?) before the base model loads."""
     from .spacy_steps import SpacySteps
 
-    check_backend(backend)
-    runs_on = ray_backend(config, corpus_dir, address, cpus_per_run, gpus_per_run) if backend == RAY else None
+    make_backend = backend_factory(backend, address=address, cpus_per_run=cpus_per_run,
+                                   gpus_per_run=gpus_per_run)
+    runs_on = make_backend(partial(SpacySteps, config, corpus_dir)) if make_backend else None
     return Experiment(config, corpus_dir, out_dir, SpacySteps(config, corpus_dir), backend=runs_on,
                       scored_pool=scored_pool, progress=progress)
 
 
-def ray_backend(cfg: ExperimentConfig, corpus_dir: Path, address: str | None, cpus_per_run: float,
-                gpus_per_run: float) -> Backend:
-    """Ray tasks whose workers build their own SpacySteps (checks that Ray is installed)."""
+def backend_factory(backend: str, *, address: str | None = None, cpus_per_run: float = 1.0,
+                    gpus_per_run: float = 0.0) -> BackendFactory | None:
+    """What builds the backend from a steps factory: None for local (the caller's own steps, here), a
+    RayBackend for ray. Checks the name, and that Ray is installed, before any model loads."""
+    check_backend(backend)
+    if backend != RAY:
+        return None
+    import_ray()
     from .ray_backend import RayBackend
-    from .spacy_steps import SpacySteps
 
-    return RayBackend(partial(SpacySteps, cfg, corpus_dir), address=address, cpus_per_run=cpus_per_run,
-                      gpus_per_run=gpus_per_run)
+    return partial(RayBackend, address=address, cpus_per_run=cpus_per_run, gpus_per_run=gpus_per_run)

@@ -24,7 +24,7 @@ from ...types import Task
 from ..analysis.evaluation import AnswerSet, eval_set, score_answers, score_gold
 from ..data.config import ExperimentConfig, Strategy
 from ..data.corpus import read_iob
-from ..data.cost import CostBudget, CostMeter
+from ...cost import CostBudget, CostMeter
 from ..data.layout import ANNOTATION_DEV, DATASET, DEV_GOLD, POOL_GOLD, TEST, TEST_GOLD, UNBIASED_DEV
 from ..data.provenance import file_digest
 from .runner import PRE_SCORED, Annotation, Checkpoint, Scores

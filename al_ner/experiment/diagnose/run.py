@@ -1,28 +1,40 @@
-"""Run a diagnosis from names and paths: arms, test set, reference, and (optionally) compare's results.
+"""Run a diagnosis: from names and paths (arms, test set, reference, and optionally compare's
+results) to a `Diagnosis` of every arm against a random sample of the same source.
 
 `al-ner diagnose` and the compare report call `run_diagnosis`; everything it needs can come from a
 compare output folder's meta.json, so `al-ner diagnose --results training/compare` is enough.
+`diagnose` puts together each arm's profile (selection bias), the two-sample test, the evidence
+of its answers, and the likely causes. Every random choice takes a seed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import srsly
+from spacy.language import Language
 
 from ...errors import ConfigError, InputError
 from ...models import load_model
 from ...storage import get_db
 from ...stream import get_stream
+from ...training.evaluate import ONTONOTES_TO_CONLL
+from ...types import Task
 from ..analysis.analyse import Analysis, analyse
-from ..data.config import ONTONOTES_TO_CONLL, parse_pairs
+from ..data.config import parse_pairs
 from ..data.corpus import read_iob
 from ..data.layout import META, RESULTS, Row, read_rows
 from ..run.arms import Arm, HeldOut, load_arms, load_test
-from .diagnosis import Diagnosis, SentenceSet, diagnose, held_out_errors
+from .causes import likely_causes
+from .diagnosis import ArmDiagnosis, Diagnosis, Errors, dev_rows, forgetting_rows, held_out_errors
+from .evidence import answer_evidence
+from .profile import Profile, SentenceSet, compare_profiles, label_mix, profile
+from .questions import question_shapes
+from .shift import shift_test
 
 TEST = "test"
 
@@ -123,3 +135,50 @@ def compare_analysis(results: Path, *, n_boot: int = 2000) -> tuple[Analysis, li
     meta = srsly.read_json(results / META)
     rows = read_rows(results / RESULTS)
     return analyse(rows, meta, results, n_boot=n_boot), rows
+
+
+def diagnose_arm(base: Language, name: str, answers: Sequence[Task], ref_name: str, ref: Profile,
+                 ref_size: int, *, labels: Sequence[str], fill: str, test_tokens: Sequence[str],
+                 seed: int) -> ArmDiagnosis:
+    """Everything about one arm against the reference's profile."""
+    sentences = SentenceSet.of_answers(name, answers)
+    arm = profile(base, sentences, labels=labels)
+    space = f"the NER's token representation of {base.meta.get('lang', '?')}_{base.meta.get('name', '?')}"
+    # a sentence in both sets would sit on both sides of the classifier: test against the others
+    others = np.array([text not in set(arm.texts) for text in ref.texts], dtype=bool)
+    return ArmDiagnosis(name, ref_name, len(sentences.tasks), ref_size,
+                        compare_profiles(arm, ref, test_tokens=test_tokens, seed=seed), label_mix(arm, ref),
+                        shift_test(arm.embeddings, ref.embeddings[others], seed=seed, space=space),
+                        answer_evidence(base, answers, labels=labels, fill=fill),
+                        question_shapes(base, answers, labels=labels))
+
+
+def diagnose(base: Language, arms: Sequence[tuple[str, Sequence[Task]]], reference: SentenceSet, *,
+             labels: Sequence[str], fill: str, test_texts: Sequence[str],
+             reference_answers: Sequence[Task] | None = None, analysis: Any = None,
+             base_recall: dict[str, float] | None = None, base_name: str = "",
+             errors: Sequence[Errors] = (), seed: int = 0) -> Diagnosis:
+    """Diagnose every arm against `reference` (a random sample of the same source).
+
+    arms: (name, effective answers) of the arms to diagnose; reference_answers: the reference's own
+    answers when it is an arm (its evidence is shown beside theirs); analysis: a compare Analysis
+    for the dev-split and forgetting sections; base_recall: the base model's recall per compared
+    (gold) label on the held-out test; errors: each strategy's held-out precision and recall
+    (`held_out_errors`), which decide which causes the outcome fits.
+    """
+    ref = profile(base, reference, labels=labels)
+    test_tokens = [t.lower_ for text in test_texts for t in base.make_doc(text) if t.is_alpha]
+    results = [diagnose_arm(base, name, answers, reference.name, ref, len(reference.tasks), labels=labels,
+                            fill=fill, test_tokens=test_tokens, seed=seed + 7 * i)
+               for i, (name, answers) in enumerate(arms)]
+    ref_evidence = (answer_evidence(base, reference_answers, labels=labels, fill=fill)
+                    if reference_answers else None)
+    out = Diagnosis({"reference": reference.name, "labels": list(labels), "fill": fill, "seed": seed,
+                     "test_sentences": len(test_texts),
+                     "base_model": base_name or f"{base.meta.get('lang', '?')}_{base.meta.get('name', '?')}"},
+                    results, ref_evidence, base_recall=dict(base_recall or {}), errors=list(errors))
+    if analysis is not None:
+        out.dev_vs_test, out.forgetting = dev_rows(analysis), forgetting_rows(analysis)
+        out.setup["headline"] = [asdict(c) for c in analysis.headline]
+    out.causes = likely_causes(out)
+    return out

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from ..errors import ConfigError
 from ..models import check_labels, get_ner
 from ._lattice import DEFAULT_MAX_LEN, check_max_len, lattices
-from ._normalized import normalized_beams
+from .normalized import normalized_beams
 
 EntKey = tuple[int, int, str]  # token start, token end (exclusive), label
 EntProbs = dict[EntKey, float]

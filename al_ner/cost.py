@@ -1,5 +1,7 @@
 """How much annotation an answer set cost: sentences, tokens, decisions and estimated seconds.
 
+The one definition of each (the gold annotator counts its own answers with it too).
+
 The estimate is a deliberately simple linear model, one per interface:
 
     seconds = per_sentence * sentences + per_token * tokens + per_decision * decisions
@@ -21,12 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
-from ...constants import (ACCEPT, ANSWER, ASKED, INPUT_HASH, META, SPANS, TEXT, TIMESTAMP, TOKENS,
-                          VIEW_ID, VIEW_NER_MANUAL)
-from ...errors import ConfigError
-from ...stream.validate import answer_view
-from ...types import Task
+from .constants import (ACCEPT, ANSWER, ASKED, END, INPUT_HASH, LABEL, META, SPANS, START, TEXT, TIMESTAMP,
+                        TOKENS, VIEW_NER_MANUAL)
+from .errors import ConfigError
+from .stream.validate import answer_view
+from .types import Task
 
 BINARY = "binary"
 MANUAL = "manual"
@@ -148,10 +151,10 @@ class CostMeter:
     def _cost_of(self, task: Task, *, answered: bool, seen: set[object] | None = None) -> Cost:
         mode = answer_mode(task)
         new = _sentence_key(task) not in (self._seen if seen is None else seen)
-        tokens = _n_tokens(task) if new else 0
-        decisions = _decisions(task, mode) if answered else 1
-        seconds = self.model.seconds(mode, sentences=int(new), tokens=tokens, decisions=decisions)
-        return Cost(int(new), tokens, decisions, seconds, 1)
+        tokens = tokens_read(task) if new else 0
+        taken = decisions(task) if answered else 1
+        seconds = self.model.seconds(mode, sentences=int(new), tokens=tokens, decisions=taken)
+        return Cost(int(new), tokens, taken, seconds, 1)
 
 
 def annotation_cost(answers: Iterable[Task], model: CostModel) -> Cost:
@@ -168,13 +171,27 @@ def _sentence_key(task: Task) -> object:
     return task.get(INPUT_HASH, task.get(TEXT))
 
 
-def _decisions(task: Task, mode: str) -> int:
-    if mode == MANUAL and task.get(ANSWER) == ACCEPT:
-        return 1 + len(task.get(SPANS) or [])
-    return 1
+def decisions(answer: Task, *, proposed: Iterable[dict[str, Any]] | None = None) -> int:
+    """The decisions an answer took: one (accept, reject, ignore, submit, a choice), plus, for an
+    accepted full-span answer, one per span the annotator acted on.
+
+    proposed: the spans the question came with (pre-highlighted), when known: then each span added
+    or removed counts and a kept one doesn't. Unknown (an answer read back from a dataset): each
+    span of the answer counts, marked or confirmed.
+    """
+    if answer_mode(answer) != MANUAL or answer.get(ANSWER) != ACCEPT:
+        return 1
+    spans = answer.get(SPANS) or []
+    if proposed is None:
+        return 1 + len(spans)
+    return 1 + len({_span_key(s) for s in spans} ^ {_span_key(s) for s in proposed})
 
 
-def _n_tokens(task: Task) -> int:
+def _span_key(span: dict[str, Any]) -> tuple[Any, Any, Any]:
+    return span.get(START), span.get(END), span.get(LABEL)
+
+
+def tokens_read(task: Task) -> int:
     """Tokens the annotator had to read: the asked range of a subsequence question, else all."""
     asked = task.get(META, {}).get(ASKED)
     if isinstance(asked, (list, tuple)) and len(asked) == 2:
