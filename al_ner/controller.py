@@ -17,12 +17,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .constants import (ACCEPT, ANNOTATOR_ID, ANSWER, ANSWERS, END, FLAGGED, INPUT_HASH, LABEL, OPTIONS,
-                        SELECTED, SESSION_ID, SPANS, START, TASK_HASH, TEXT, TIMESTAMP, TOKEN_END,
-                        TOKEN_START, TOKENS, VIEW_CHOICE, VIEW_ID, VIEW_NER_MANUAL)
+from .constants import (ACCEPT, ANNOTATOR_ID, ANSWER, ANSWERS, END, FLAGGED, INPUT_HASH, LABEL,
+                        OPTIONS, SELECTED, SESSION_ID, SPANS, START, TASK_HASH, TEXT, TIMESTAMP,
+                        TOKEN_END, TOKEN_START, TOKENS, VIEW_CHOICE, VIEW_ID, VIEW_NER_MANUAL)
 from .errors import AnswerError, ConfigError, InvalidTaskError, SessionError
 from .storage import annotator_of
 from .stream.hashing import set_hash, set_hashes
+from .stream.progress import QUESTIONS
 from .stream.validate import check_spans, is_int, json_problem, task_problem
 from .types import Budget, Components, Task
 
@@ -49,6 +50,9 @@ class SessionReport:
     interrupted: bool = False
     health: dict[str, Any] | None = None  # the recipe's health check, when it has one
     notes: list[str] = field(default_factory=list)  # what the recipe's on_exit had to say
+    empty: bool = False  # the stream ended without giving a single question
+    source: str | None = None  # the recipe's source, when it reports one (its progress)
+    source_records: int | None = None  # the records (texts) in it, counted when `empty`
 
 
 @dataclass
@@ -391,9 +395,9 @@ class Controller:
         multiple = (self.components.get("config") or {}).get("choice_style") == "multiple"
         if value == ACCEPT and not (len(chosen) == 1 or (multiple and chosen)):
             ids = ", ".join(map(repr, _option_ids(question)))
-            raise AnswerError(f"an accepted choice must select {'one or more' if multiple else 'exactly one'} "
-                              f"of the question's options ({ids}) in '{SELECTED}', got "
-                              f"{answer.get(SELECTED)!r}")
+            how_many = "one or more" if multiple else "exactly one"
+            raise AnswerError(f"an accepted choice must select {how_many} of the question's "
+                              f"options ({ids}) in '{SELECTED}', got {answer.get(SELECTED)!r}")
         return {SELECTED: chosen}
 
     # ------------------------------------------------------- whose questions, whose answers
@@ -540,43 +544,39 @@ class Controller:
 
     def progress(self, *, session: str | None = None) -> dict[str, Any]:
         """This session's counts, the dataset's total, and how far through the source it is:
-        `position` of `total` questions (an estimate when `estimated`; None when unknown)."""
+        `position` of `total` (None when unknown) in `unit`: questions when each record is one,
+        else the source's texts (records). Totals are counted, never estimated."""
         with self._lock:
             feed, sid = self._feed(session)
             counts = self.counts if sid == self.session_id and not self._named() else \
                 self._session_counts.get(sid, Counter())
-            source_total, estimated = self._source_total()
+            source_total, unit = self._source_total()
             limited = self.limit is not None and (source_total is None or self.limit < source_total)
+            position = self._position(feed) if unit == QUESTIONS else self.components["progress"].position
             return {"dataset": self.dataset, "session_id": sid, "view_id": self.view_id,
                     "answered": sum(counts[a] for a in ANSWERS),
                     "total": self.limit if limited else source_total,
-                    "estimated": estimated and not limited,
-                    "position": None if limited or source_total is None else self._position(feed),
+                    "unit": QUESTIONS if limited else unit, "estimated": False,
+                    "position": None if limited or source_total is None else position,
                     "counts": {a: counts[a] for a in ANSWERS},
                     "dataset_total": self._dataset_before + self.answered,
-                    "done": self._feed_done(feed), "version": self._version,
-                    **self._health()}
+                    "done": self._feed_done(feed), "empty": self._empty(),
+                    "version": self._version, **self._health()}
 
     def _health(self) -> dict[str, Any]:
         """{"health": ...} from the recipe's health check (control questions), if it has one."""
         health = self.components.get("health")
         return {"health": health()} if health is not None else {}
 
-    def _source_total(self) -> tuple[int | None, bool]:
-        """How many questions the source holds, and whether that is an estimate."""
+    def _source_total(self) -> tuple[int | None, str]:
+        """How many questions (or, unless each record is one question, texts) the source holds."""
         if self.total is not None:
-            return self.total, False
+            return self.total, QUESTIONS
         source = self.components.get("progress")
         records = source.total() if source is not None else None
         if source is None or records is None:
-            return None, False
-        if source.exact:
-            return records, False
-        if self.exhausted:
-            return self._pulled, False
-        if not (source.read and self._pulled):
-            return None, False
-        return max(self._pulled, round(records * self._pulled / source.read)), True
+            return None, QUESTIONS
+        return records, source.unit
 
     def _position(self, feed: Feed) -> int:
         """Questions of the source decided so far (answered, or skipped as answered before)."""
@@ -587,12 +587,21 @@ class Controller:
         """Whether anyone answered under a session name (counts then differ per session)."""
         return any(sid != self.session_id for sid in self._session_counts)
 
+    def _empty(self) -> bool:
+        """Whether the stream ended without giving a single task (questions answered in an
+        earlier session still count as given)."""
+        return self.exhausted and self._pulled == 0
+
     def report(self, annotator_stats: dict[str, Any] | None = None) -> SessionReport:
         invalid = self.components.get("invalid")
+        source = self.components.get("progress")
+        empty = self._empty()
         return SessionReport(self.dataset, self.session_id, self.answered,
                              {a: self.counts[a] for a in ANSWERS}, self.exhausted,
                              dict(annotator_stats or {}), int(getattr(invalid, "count", 0) or 0),
-                             health=self._health().get("health"))
+                             health=self._health().get("health"), empty=empty,
+                             source=getattr(source, "source", None),
+                             source_records=source.wait(5) if empty and source is not None else None)
 
     def close(self) -> list[str]:
         """Run the recipe's on_exit; returns the lines it has to say (an A/B result, say)."""
@@ -651,17 +660,9 @@ ANNOTATORS = {"gold": "al_ner.gold.v1", "terminal": "al_ner.terminal.v1", "web":
 
 def make_annotator(name: str, **options: Any) -> Any:
     """Build an annotator by short name (gold, terminal, web) or registered name."""
-    import importlib
+    from .registry import annotators, get, names
 
-    from .registry import annotators, get
-
-    for module in ("gold", "terminal", "web"):
-        try:
-            importlib.import_module(f"{__package__}.annotators.{module}")
-        except ModuleNotFoundError as err:
-            if err.name != f"{__package__}.annotators.{module}":
-                raise
-    if name not in ANNOTATORS and name not in annotators.get_all():
+    if name not in ANNOTATORS and name not in names(annotators):
         raise ConfigError(f"unknown annotator '{name}'; choose one of: {', '.join(ANNOTATORS)}")
     return get(annotators, ANNOTATORS.get(name, name))(**options)
 

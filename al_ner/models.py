@@ -112,11 +112,17 @@ def get_ner(nlp: Language, *, name: str = "") -> EntityRecognizer:
     return nlp.get_pipe("ner")
 
 
+def unknown_labels(nlp: Language, labels: Iterable[str]) -> list[str]:
+    """The labels the pipeline's NER doesn't know yet (all of them without an NER)."""
+    known = set(get_ner(nlp).labels) if "ner" in nlp.pipe_names else set()
+    return [label for label in labels if label not in known]
+
+
 def check_labels(nlp: Language, labels: Iterable[str], *, name: str = "") -> list[str]:
     """Return `labels` as a list if the NER knows them all, else raise UnknownLabelError."""
     known = set(get_ner(nlp, name=name).labels)
     labels = list(labels)
-    unknown = [label for label in labels if label not in known]
+    unknown = unknown_labels(nlp, labels)
     if unknown:
         raise UnknownLabelError(
             f"label(s) {', '.join(unknown)} unknown to the NER of '{name or nlp.meta.get('name', '?')}'; "

@@ -8,7 +8,7 @@ from spacy.language import Language
 from spacy.util import minibatch
 
 from .constants import LABEL, SPANS, TEXT, VIEW_ID, VIEW_NER_MANUAL
-from .scoring.docs import task_doc
+from .stream.docs import task_doc
 from .stream.hashing import set_hash
 from .types import Stream, Task
 

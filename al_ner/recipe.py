@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from .errors import RecipeError
-from .registry import recipes
+from .registry import filled, recipes
 from .types import Components
 
 RecipeFunc = Callable[..., Components]
@@ -49,7 +49,7 @@ def get_recipe(name: str) -> RecipeFunc:
 
 def load_builtin_recipes() -> None:
     """Register the recipes shipped in al_ner.recipes (imported by name: core doesn't depend on them)."""
-    importlib.import_module("al_ner.recipes")
+    filled(recipes)
 
 
 def recipe_parameters(func: RecipeFunc) -> list[inspect.Parameter]:

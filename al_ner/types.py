@@ -31,6 +31,7 @@ class Components(TypedDict, total=False):
     on_exit: Callable[[Any], Any] | None  # called with the controller; may return lines to say
     views: list[str]  # other views some questions carry in their _view_id (mixed sessions)
     health: Callable[[], dict[str, Any]] | None  # the health check's estimate, for progress
+    notices: list[str]  # what to tell the annotator as the session starts (a new label, say)
 
 
 class Annotator(Protocol):

@@ -10,7 +10,7 @@ from spacy.language import Language
 from al_ner.errors import ConfigError
 from al_ner.predict import add_model_spans
 from al_ner.scoring import stored_scores
-from al_ner.sorters import prefer_top, shuffle
+from al_ner.sorters import prefer_top
 from al_ner.strategies import (DEFAULT_STRATEGY, WindowModel, make_strategy, select,
                                sentence_question, subsequence_question)
 from al_ner.stream import set_hashes
@@ -48,6 +48,5 @@ def order_sentences(nlp: Language, stream: Iterable[Task], *, order: str, seed: 
         ask = subsequence_question() if subsequence else sentence_question(predict=predict)
         return select(stream, chosen, WindowModel(nlp, labels), window=window or None, keep=1.0,
                       ask=ask)
-    if order == "random":
-        stream = shuffle(stream, seed=seed)
+    # order "random": load_sentences(shuffle_seed=seed) shuffled the records before splitting them
     return add_model_spans(nlp, stream, labels=labels) if predict else iter(stream)

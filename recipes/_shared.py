@@ -11,7 +11,7 @@ from spacy.language import Language
 
 from al_ner import registry
 from al_ner.errors import ConfigError
-from al_ner.models import check_labels, get_ner
+from al_ner.models import check_labels, get_ner, unknown_labels
 from al_ner.sorters import ALGORITHMS
 from al_ner.stream import SkipCounter, add_tokens, get_stream, split_sentences
 from al_ner.stream.patterns import PatternMatcher, read_patterns
@@ -149,6 +149,15 @@ def pattern_matcher(nlp: Language, patterns: str | None,
     return matcher
 
 
+def new_label_notices(nlp: Language, labels: list[str]) -> list[str]:
+    """One line per label the model's NER doesn't know (none for a tokenizer-only pipeline):
+    annotating a new label by hand is legitimate, and training adds it."""
+    if "ner" not in nlp.pipe_names:
+        return []
+    return [f"New label {label}: the model's NER doesn't know it yet; your answers will teach "
+            "it (al-ner train adds the label)" for label in unknown_labels(nlp, labels)]
+
+
 def teach_labels(nlp: Language, labels: list[str], matcher: PatternMatcher | None, *,
                  name: str) -> list[str]:
     """`labels`, each known to the NER or (cold start) to the patterns; the NER in memory
@@ -183,15 +192,20 @@ def uncertainty_sorter(sorter: str, bias: float) -> Sorter:
 
 def load_sentences(nlp: Language, source: str, *, loader: str | None, unsegmented: bool,
                    invalid: SkipCounter | None, text_column: str | None = None,
-                   progress: SourceProgress | None = None) -> Stream:
+                   progress: SourceProgress | None = None, shuffle_seed: int | None = None) -> Stream:
     """Source -> validated tasks, split into sentences unless `unsegmented`, with tokens.
 
-    progress: counts the records read (for the web app's progress bar).
+    progress: counts the records handed on (for the web app's progress bar).
+    shuffle_seed: random order (--order random): the records (texts) are shuffled, which is
+        cheap (cut, not parsed: `get_stream`), then split lazily, each into its sentences in
+        order, so the first question comes after one record's parsing, not the whole source's.
+        Every sentence is equally likely to be among the first n questions.
     """
     options = {"text_column": text_column} if text_column else {}
-    stream: Iterable[Task] = get_stream(source, loader=loader, on_invalid=invalid, **options)
+    stream: Iterable[Task] = get_stream(source, loader=loader, on_invalid=invalid,
+                                        shuffle_seed=shuffle_seed, **options)
     if progress is not None:
         stream = progress.wrap(stream)
     if not unsegmented:
-        stream = split_sentences(nlp, stream)
+        stream = split_sentences(nlp, stream, on_split=progress.on_split() if progress else None)
     return add_tokens(nlp, stream, on_invalid=invalid)

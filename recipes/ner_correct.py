@@ -42,7 +42,8 @@ def ner_correct(dataset: Dataset, spacy_model: Model, source: Source, label: Lab
     # a pre-scored source holds the sentences its scores are about: don't split them again
     progress = source_progress(source, loader=loader, text_column=text_column, exact=unsegmented or pre_scored)
     stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented or pre_scored, invalid=invalid,
-                            text_column=text_column, progress=progress)
+                            text_column=text_column, progress=progress,
+                            shuffle_seed=seed if order == "random" else None)
     stream = health.set_aside(stream)
     stream = order_sentences(nlp, stream, order=order, seed=seed, labels=labels, window=window,
                              predict=True, strategy=strategy, settings=settings,

@@ -14,7 +14,8 @@ from ._order import order_sentences
 from ._shared import (Control, ControlBase, Dataset, Exclude, Labels, Loader, Model, Order, Patterns,
                       PreScored, Seed, SkipInvalid, Source, StrategyName, StrategySettings,
                       TextColumn, Unsegmented, Window, keep_labels, load_sentences, parse_settings,
-                      pattern_matcher, source_progress, split_labels, split_names)
+                      new_label_notices, pattern_matcher, source_progress, split_labels,
+                      split_names)
 
 INSTRUCTIONS = ("Mark every entity of the labels shown, and only those: drag over its words (or "
                 "move with the arrow keys, extend with Shift and press Enter), then accept. Reject "
@@ -43,7 +44,8 @@ def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labe
     # a pre-scored source holds the sentences its scores are about: don't split them again
     progress = source_progress(source, loader=loader, text_column=text_column, exact=unsegmented or pre_scored)
     stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented or pre_scored, invalid=invalid,
-                            text_column=text_column, progress=progress)
+                            text_column=text_column, progress=progress,
+                            shuffle_seed=seed if order == "random" else None)
     stream = health.set_aside(keep_labels(stream, labels))
     stream = order_sentences(nlp, stream, order=order, seed=seed, labels=labels, window=window,
                              predict=False, strategy=strategy, settings=settings, pre_scored=pre_scored)
@@ -54,6 +56,7 @@ def ner_manual(dataset: Dataset, spacy_model: Model, source: Source, label: Labe
             "exclude": split_names(exclude), "exclude_by": "input", "invalid": invalid,
             **health.components(None),
             "progress": progress, "instructions": INSTRUCTIONS,
+            "notices": new_label_notices(nlp, labels),
             "config": {"model": spacy_model, "order": order, "seed": seed, "pre_scored": pre_scored,
                        "strategy": strategy, "strategy_settings": settings, "control": control,
                        **({"patterns": patterns} if patterns else {})}}

@@ -10,6 +10,7 @@ import typer
 from ..models import load_model
 from ..storage import get_db
 from ..training import DEFAULT_FILL, FILLS, data_to_spacy
+from ..training.corpus import dev_warnings
 from ..training.merge import skip_messages
 from . import train as _train  # noqa: F401  (registers `train` and `evaluate` on the app)
 from ._app import DB_OPTION_HELP, app, split_names
@@ -48,6 +49,8 @@ def data_to_spacy_cli(
                    f"{stats['incorrect_spans']} incorrect spans -> {output_dir / f'{part}.spacy'}")
         for message in skip_messages(stats["skipped"], stats["skip_examples"]):
             typer.echo(f"  ⚠ {message}")
+    for warning in dev_warnings(summary):
+        typer.echo(f"⚠ {warning}")
     if summary["train"].get("constrained_docs") or summary["train"].get("constrained_fallback"):
         typer.echo(f"  constrained decoding: {summary['train']['constrained_docs']} docs "
                    f"({summary['train']['constrained_fallback']} with no agreeing parse took --fill)")

@@ -41,7 +41,8 @@ def db_in_cli(
                               skip_invalid=skip_invalid)
     typer.echo(f"✔ Imported {report.imported} examples to '{dataset}'")
     if report.existing:
-        typer.echo(f"  ℹ skipped {report.existing} already in '{dataset}' (same _task_hash) from the same session")
+        typer.echo(f"  ℹ skipped {report.existing} already in '{dataset}' (same _task_hash) "
+                   "from the same session")
     if report.invalid:
         blank = f", {report.blank} with a blank text" if report.blank else ""
         typer.echo(f"  ⚠ skipped {report.invalid} invalid line{'s' if report.invalid != 1 else ''}"
@@ -55,7 +56,8 @@ def db_out_cli(
         help="JSONL file to write (default or -: stdout)", show_default=False)] = None,
     db: DbOption = None,
     every: Annotated[bool, typer.Option(
-        "--all", help="Every saved line, including answers superseded by the same session's later one (undo)")] = False,
+        "--all", help="Every saved line, including answers superseded by the same session's "
+                      "later one (undo)")] = False,
 ) -> None:
     """Export a dataset as JSONL: the effective answers (last per _task_hash), or --all lines."""
     database = get_db(db)

@@ -50,9 +50,22 @@ def _summary(report: SessionReport) -> str:
         line += f"; skipped {report.skipped_invalid} invalid records"
     if report.exhausted:
         line += "; no more questions in the source"
+    if report.empty:
+        line += "\n" + _empty_line(report)
     if report.health is not None:
         line += "\n" + ("⚠ " if report.health.get("warning") else "ℹ ") + describe(report.health)
     return line
+
+
+def _empty_line(report: SessionReport) -> str:
+    """Why the session had no question at all: an empty source, or none of its texts asked."""
+    source = f"{report.source} " if report.source else "it "
+    if report.source_records == 0:
+        return f"⚠ The source is empty: {source}holds no texts; check the path (and --loader)"
+    n = report.source_records
+    texts = f" ({n} text{'' if n == 1 else 's'})" if n else ""
+    return (f"⚠ No question came from the source{texts}: check it, --loader, --label (and "
+            "--skip-invalid's count)")
 
 
 def _command(name: str, func: Any) -> None:
@@ -64,6 +77,8 @@ def _command(name: str, func: Any) -> None:
     def command(**kwargs: Any) -> None:
         options = {key: kwargs[key] if key in own else kwargs.pop(key) for key in _SESSION_PARAMS}
         components = func(**kwargs)
+        for notice in components.get("notices") or []:
+            typer.echo(f"ℹ {notice}")
         if options["feed_overlap"]:
             components["config"] = {**(components.get("config") or {}), "feed_overlap": True}
         report = run_components(components, annotator=options["annotator"],

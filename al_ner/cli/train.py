@@ -13,13 +13,13 @@ from spacy.cli._util import parse_config_overrides
 from ..errors import ConfigError, InputError
 from ..models import load_model
 from ..storage import get_db
-from ..training import (DEFAULT_CONFIG, DEFAULT_FILL, FILLS, LABEL_MAPS, EvalSet, data_to_spacy,
-                        eval_set_from_tasks)
+from ..training import (DEFAULT_CONFIG, DEFAULT_FILL, FILLS, LABEL_MAPS, EvalSet, TrainResult,
+                        data_to_spacy, eval_set_from_answers, eval_set_from_tasks)
 from ..training import evaluate as evaluate_model
 from ..training import train as train_model
-from ..training.corpus import gold_labels_path
+from ..training.corpus import dev_warnings, gold_labels_path
 from ..training.curve import Curve, SpacyCurveSteps, train_curve
-from ..stream.loaders import get_stream, infer_loader, looks_like_conll
+from ..stream.loaders import DATASET_PREFIX, get_stream, infer_loader, looks_like_conll
 from ..training.evaluate import NOT_SCORED_REASONS, label_hints, model_labels, read_eval_docbin
 from ._app import DB_OPTION_HELP, app, split_names
 
@@ -41,6 +41,20 @@ def train_cli(
     result = train_model(config, output_dir, overrides=overrides, base_model=base_model,
                          use_gpu=gpu_id, stdout=sys.stdout, labels=split_names(label) or None)
     typer.echo(f"✔ Saved {result.last}" + (f" and {result.best}" if result.best else ""))
+    line = best_line(result)
+    if line:
+        typer.echo(line)
+
+
+def best_line(result: TrainResult) -> str | None:
+    """Which evaluation model-best holds, beside the dev score before training."""
+    best, before = result.best_evaluation, result.before_training
+    if best is None:
+        return None
+    line = f"  model-best: epoch {best.epoch}, step {best.step}, dev score {best.score:.3f}"
+    if before is not None:
+        line += f" (before training: {before.score:.3f})"
+    return line
 
 
 @app.command("train-curve", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -64,6 +78,8 @@ def train_curve_cli(
                             nlp=load_model(base_model), labels=split_names(label) or None,
                             eval_split=eval_split, seed=seed, fill=fill,
                             eval_datasets=split_names(eval_ner) or None)
+    for warning in dev_warnings(summary):
+        typer.echo(f"⚠ {warning}")
     steps = SpacyCurveSteps(config, base_model=base_model, overrides=overrides, labels=summary["labels"])
     curve = train_curve(output_dir / "corpus" / "train.spacy", output_dir / "corpus" / "dev.spacy",
                         output_dir, steps, shares=_shares(shares), seed=seed)
@@ -99,8 +115,9 @@ def curve_lines(curve: Curve) -> list[str]:
 @app.command("evaluate")
 def evaluate_cli(
     model: Annotated[str, typer.Argument(help="Pipeline to score (package name or directory)")],
-    data: Annotated[Path, typer.Argument(help="Gold data: .spacy, or a file the loaders read "
-                                              "(.jsonl tasks with spans, .conll/.iob, --loader)")],
+    data: Annotated[str, typer.Argument(help="Gold data: .spacy, a file the loaders read (.jsonl "
+                                             "tasks with spans, .conll/.iob, --loader), or "
+                                             "dataset:NAME (answers, as data-to-spacy's dev set)")],
     label_map: Annotated[str, typer.Option(
         "--label-map", help=f"Model -> gold labels: {', '.join(LABEL_MAPS)} or a JSON file")] = "none",
     loader: Annotated[str | None, typer.Option(
@@ -110,19 +127,23 @@ def evaluate_cli(
         "--label", help="Score only these gold labels, comma-separated (default: every label "
                         "the gold set annotates)")] = "",
     output: Annotated[Path | None, typer.Option("--output", help="Write the scores as JSON")] = None,
+    db: Annotated[str | None, typer.Option("--db", help=DB_OPTION_HELP, show_default=False)] = None,
 ) -> None:
     """Per-label precision, recall and F1 of a pipeline's NER on gold data."""
     nlp = load_model(model)
-    chosen = gold_loader(data, loader)
-    if chosen == "conll" and loader is None:
-        typer.echo(f"ℹ reading {data} as CoNLL columns (it looks like them; --loader to choose)")
-    gold = read_gold(data, nlp, loader=chosen)
+    if data.startswith(DATASET_PREFIX):
+        gold, where = read_gold_answers(data, nlp, db=db), f"the answers in {data}"
+    else:
+        chosen = gold_loader(Path(data), loader)
+        if chosen == "conll" and loader is None:
+            typer.echo(f"ℹ reading {data} as CoNLL columns (it looks like them; --loader to choose)")
+        gold, where = read_gold(Path(data), nlp, loader=chosen), str(gold_labels_path(data))
     mapping = resolve_label_map(label_map)
     scores = evaluate_model(nlp, gold, label_map=mapping, labels=split_names(label) or None)
     for name, prf in [*scores["labels"].items(), ("micro", scores["micro"])]:
         typer.echo(f"{name:<10} P {prf['p']:.3f}  R {prf['r']:.3f}  F {prf['f']:.3f}  "
                    f"(support {prf['support']})")
-    for line in label_lines(scores, gold, data):
+    for line in label_lines(scores, gold, where):
         typer.echo(line)
     for hint in label_hints(scores, gold, model_labels(nlp), label_map=mapping,
                             requested=bool(split_names(label))):
@@ -131,16 +152,26 @@ def evaluate_cli(
         srsly.write_json(output, scores)
 
 
-def label_lines(scores: dict[str, Any], gold: EvalSet, data: Path) -> list[str]:
-    """Which labels were scored, and each group left out with the reason."""
+def label_lines(scores: dict[str, Any], gold: EvalSet, where: str) -> list[str]:
+    """Which labels were scored (and, for gold that annotates some labels, `where` says so),
+    and each group left out with the reason."""
     lines = [f"scored: {', '.join(scores['labels']) or 'no label'}"]
     if gold.annotated is not None:
-        lines[0] += f" (the gold set annotates {', '.join(gold.annotated)}, per {gold_labels_path(data)})"
+        lines[0] += f" (the gold set annotates {', '.join(gold.annotated)}, per {where})"
     for reason, text in NOT_SCORED_REASONS.items():
         left_out = [name for name, why in scores["not_scored"].items() if why == reason]
         if left_out:
             lines.append(f"not scored ({text}): {', '.join(left_out)}")
     return lines
+
+
+def read_gold_answers(source: str, nlp: Any, *, db: str | None) -> EvalSet:
+    """A stored dataset's answers ("dataset:NAME", the source the recipes read) as gold."""
+    gold = eval_set_from_answers(nlp, get_stream(source, db=get_db(db)))
+    if not gold.annotated:
+        raise InputError(f"{source} holds no accepted or rejected spans, so nothing can be "
+                         "scored; check the dataset name (al-ner stats NAME)")
+    return gold
 
 
 def resolve_label_map(value: str) -> dict[str, str] | None:

@@ -1,18 +1,16 @@
-"""Tasks to Docs and back: token offsets, span dicts and scored task copies."""
+"""Tasks to Docs and back for the scorers: token offsets, span dicts and scored task copies
+(the Doc itself comes from stream.docs.task_doc, the one builder)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..constants import (END, LABEL, META, SCORE, SPANS, START, TEXT, TOKEN_END, TOKEN_START,
-                         TOKENS, WS)
+from ..constants import END, LABEL, META, SCORE, SPANS, START, TEXT, TOKEN_END, TOKEN_START, TOKENS
 from ..errors import InvalidTaskError
+from ..stream.docs import doc_tokens, task_doc
 from ..stream.hashing import set_hash
-from ..stream.preprocess import doc_tokens
 from ..types import Task
 
 __all__ = ["doc_tokens", "scored_copy", "span_dict", "task_doc", "task_text", "token_offsets"]
@@ -27,29 +25,6 @@ def task_text(task: Task) -> str:
         raise InvalidTaskError(f"task has no '{TEXT}' string (keys: {', '.join(sorted(task))}); "
                                "every task needs a text to score")
     return text
-
-
-def task_doc(nlp: Language, task: Task) -> Doc:
-    """A Doc of the task: from its `tokens` when present (so offsets align), else tokenized."""
-    text = task_text(task)
-    tokens = task.get(TOKENS)
-    if not tokens:
-        return nlp.make_doc(text)
-    try:
-        words = [token[TEXT] for token in tokens]
-        spaces = [_has_space(tokens, i, len(text)) for i in range(len(tokens))]
-    except (KeyError, TypeError) as err:
-        raise InvalidTaskError(f"task tokens need '{TEXT}', '{START}' and '{END}' (missing {err}) "
-                               f"in task with text {text[:40]!r}; rebuild them with add_tokens"
-                               ) from None
-    return Doc(nlp.vocab, words=words, spaces=spaces)
-
-
-def _has_space(tokens: Sequence[dict[str, Any]], i: int, text_len: int) -> bool:
-    if WS in tokens[i]:
-        return bool(tokens[i][WS])
-    next_start = tokens[i + 1][START] if i + 1 < len(tokens) else text_len
-    return int(next_start) > int(tokens[i][END])
 
 
 def token_offsets(task: Task, doc: Doc) -> Offsets:

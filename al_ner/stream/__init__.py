@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .docs import doc_tokens, task_doc
 from .filters import filter_duplicates, filter_seen
 from .hashing import set_hash, set_hashes
 from .iob import check_iob, iob_to_spans, spans_to_iob, words_to_task
@@ -9,7 +10,7 @@ from .loaders import (LOADERS, SkipCounter, clean_ag_news, count_records, get_lo
                       infer_loader, read_conll, read_csv, read_datasets, read_json, read_jsonl,
                       read_stored, read_txt)
 from .patterns import PatternMatcher, add_pattern_spans, read_patterns
-from .preprocess import add_tokens, doc_tokens, split_sentences
+from .preprocess import add_tokens, split_sentences
 from .progress import SourceProgress
 from .validate import check_spans, check_tokens, task_problem, validate_task
 
@@ -19,5 +20,5 @@ __all__ = [
     "filter_duplicates", "filter_seen", "get_loader", "get_stream", "infer_loader", "iob_to_spans",
     "read_conll", "read_csv", "read_datasets", "read_json", "read_jsonl", "read_patterns",
     "read_stored", "read_txt", "set_hash", "set_hashes", "spans_to_iob", "split_sentences",
-    "task_problem", "validate_task", "words_to_task",
+    "task_doc", "task_problem", "validate_task", "words_to_task",
 ]

@@ -4,6 +4,11 @@ Every loader has the signature ``loader(source, *, on_invalid=None, **options) -
 checks eagerly what it can (the file exists, the options are valid) and then reads lazily.
 A bad record raises an InputError naming file, line and fix, unless `on_invalid` is given:
 then it is called with the error and the record is skipped.
+
+The built-in file formats first cut their source into records (lines, CSV rows, CoNLL
+sentences), each a small callable that parses it when called (`Record`). Reading parses them in
+order, `count_records` counts them without parsing, and `get_stream(shuffle_seed=...)` shuffles
+them before parsing: a random order costs one pass of cutting, not of parsing.
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ import html
 import inspect
 import itertools
 import json
+import random
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -30,6 +37,7 @@ from .iob import check_iob, check_scheme, iob_to_spans, words_to_task
 from .validate import task_problem
 
 OnInvalid = Callable[[InputError], None]
+Record = Callable[[], Task]  # one record of a source, parsed (or an InputError raised) when called
 T = TypeVar("T")
 
 STDIN = "-"
@@ -65,12 +73,16 @@ class SkipCounter:
 
 
 def get_stream(source: str | Path, *, loader: str | None = None, db: Any = None,
-               on_invalid: OnInvalid | None = None, **options: Any) -> Stream:
+               on_invalid: OnInvalid | None = None, shuffle_seed: int | None = None,
+               **options: Any) -> Stream:
     """Tasks from a file, stdin ("-"), a stored dataset ("dataset:NAME[:ANSWER]") or the HF hub.
 
     loader: a short name (jsonl, json, csv, txt, conll, datasets) or a registered name;
         inferred from the extension when None (stdin reads JSONL).
     db: an object with `get_examples(name)`, needed for "dataset:" sources.
+    shuffle_seed: the records in a random order drawn from this seed (still lazy: the first
+        task comes once the source is cut into records; the built-in formats parse a record only
+        when it is drawn, other sources are read whole first).
     options: passed to the loader (e.g. split="test" for datasets, scheme="iob1" for conll).
     """
     source = str(source)
@@ -78,37 +90,38 @@ def get_stream(source: str | Path, *, loader: str | None = None, db: Any = None,
         if options:
             raise ConfigError(f"loader options ({', '.join(options)}) don't apply to a stored "
                               f"dataset source '{source}'; drop them")
-        return read_stored(source[len(DATASET_PREFIX):], db=db, on_invalid=on_invalid)
+        stream = read_stored(source[len(DATASET_PREFIX):], db=db, on_invalid=on_invalid)
+        return stream if shuffle_seed is None else shuffled(stream, shuffle_seed)
     name = loader or infer_loader(source)
     read = get_loader(name)
     _check_options(read, name, options)
-    return read(source, on_invalid=on_invalid, **options)
+    records = _RECORDS.get(LOADERS.get(name, name))
+    if shuffle_seed is None:
+        return read(source, on_invalid=on_invalid, **options)
+    if records is None:
+        return shuffled(read(source, on_invalid=on_invalid, **options), shuffle_seed)
+    return _tasks(_parsed(shuffled(records(source, **options), shuffle_seed)), on_invalid)
+
+
+def shuffled(items: Iterable[T], seed: int) -> Iterator[T]:
+    """`items` in a random order drawn from `seed`, read whole when the first one is asked for."""
+    held = list(items)
+    random.Random(seed).shuffle(held)
+    yield from held
 
 
 def count_records(source: str | Path, *, loader: str | None = None, **options: Any) -> int | None:
-    """How many records `source` holds (tasks of jsonl/json/txt/csv, sentences of conll), read
-    cheaply without parsing them; None for stdin, stored datasets and Hugging Face datasets."""
+    """How many records `source` holds (tasks of jsonl/json/txt/csv, sentences of conll), cut
+    but not parsed; None for stdin, stored datasets, Hugging Face datasets and other loaders."""
     source = str(source)
     if source == STDIN or source.startswith(DATASET_PREFIX):
         return None
     name = loader or infer_loader(source)
-    if name in ("jsonl", "txt"):
-        return sum(1 for _, line in _lines(source) if line.strip())
-    if name == "json":
-        return len(_read_json_list(source, source))
-    if name == "csv":
-        rows = _csv_rows(source, source, options.get("delimiter", ","))
-        first = next(rows, None)
-        if first is None:
-            return 0
-        ag_news = options.get("ag_news")
-        if ag_news is None:
-            ag_news = _looks_like_ag_news(first[1], options.get("text_column", "text"))
-        header = not ag_news
-        return sum(1 for _ in rows) + (0 if header else 1)
-    if name == "conll":
-        return sum(1 for rows in _conll_blocks(_lines(source)) if rows)
-    return None
+    records = _RECORDS.get(LOADERS.get(name, name))
+    if records is None:
+        return None
+    known = inspect.signature(records).parameters
+    return sum(1 for _ in records(source, **{k: v for k, v in options.items() if k in known}))
 
 
 def get_loader(name: str) -> Callable[..., Stream]:
@@ -198,6 +211,12 @@ def _tasks(parsed: Iterable[Task | InputError], on_invalid: OnInvalid | None) ->
             yield item
 
 
+def _parsed(records: Iterable[Record]) -> Iterator[Task | InputError]:
+    """Each record parsed, or the InputError it raised."""
+    for record in records:
+        yield _catch(record)
+
+
 def _catch(make: Callable[..., T], *args: Any) -> T | InputError:
     try:
         return make(*args)
@@ -271,15 +290,20 @@ def _check_task(task: Any, path: str, line: int | None, prefix: str = "") -> Tas
 @registry.loaders("al_ner.jsonl.v1")
 def read_jsonl(source: str | Path, *, on_invalid: OnInvalid | None = None) -> Stream:
     """One task per line of a JSONL file (or stdin "-"); blank lines are skipped."""
+    return _tasks(_parsed(jsonl_records(source)), on_invalid)
+
+
+def jsonl_records(source: str | Path) -> Iterator[Record]:
+    """The non-blank lines of a JSONL file (checked to exist now, read lazily)."""
     _check_source(source)
-    return _tasks(_parse_jsonl(source), on_invalid)
+    return _line_records(source, _jsonl_task)
 
 
-def _parse_jsonl(source: str | Path) -> Iterator[Task | InputError]:
+def _line_records(source: str | Path, parse: Callable[[str, str, int], Task]) -> Iterator[Record]:
     path = _name(source)
     for n, line in _lines(source):
         if line.strip():
-            yield _catch(_jsonl_task, line, path, n)
+            yield partial(parse, line, path, n)
 
 
 def _jsonl_task(line: str, path: str, n: int) -> Task:
@@ -302,15 +326,19 @@ def _json_loads(text: str) -> Any:
 @registry.loaders("al_ner.json.v1")
 def read_json(source: str | Path, *, on_invalid: OnInvalid | None = None) -> Stream:
     """The tasks of a JSON file holding one list of task objects (read whole, then yielded)."""
+    return _tasks(_parsed(json_records(source)), on_invalid)
+
+
+def json_records(source: str | Path) -> Iterator[Record]:
+    """The objects of a JSON file's list (checked to exist now, read at the first record)."""
     _check_source(source)
-    return _tasks(_parse_json(source), on_invalid)
+    return _json_records(source)
 
 
-def _parse_json(source: str | Path) -> Iterator[Task | InputError]:
+def _json_records(source: str | Path) -> Iterator[Record]:
     path = _name(source)
-    data = _read_json_list(source, path)
-    for i, task in enumerate(data):
-        yield _catch(_check_task, task, path, None, f"task {i}: ")
+    for i, task in enumerate(_read_json_list(source, path)):
+        yield partial(_check_task, task, path, None, f"task {i}: ")
 
 
 def _read_json_list(source: str | Path, path: str) -> list[Any]:
@@ -334,15 +362,13 @@ def _read_json_list(source: str | Path, path: str) -> list[Any]:
 @registry.loaders("al_ner.txt.v1")
 def read_txt(source: str | Path, *, on_invalid: OnInvalid | None = None) -> Stream:
     """One task per non-empty line of a text file, the line stripped of outer whitespace."""
+    return _tasks(_parsed(txt_records(source)), on_invalid)
+
+
+def txt_records(source: str | Path) -> Iterator[Record]:
+    """The non-blank lines of a text file (checked to exist now, read lazily)."""
     _check_source(source)
-    return _tasks(_parse_txt(source), on_invalid)
-
-
-def _parse_txt(source: str | Path) -> Iterator[Task | InputError]:
-    path = _name(source)
-    for n, line in _lines(source):
-        if line.strip():
-            yield _catch(_txt_task, line, path, n)
+    return _line_records(source, _txt_task)
 
 
 def _txt_task(line: str, path: str, n: int) -> Task:
@@ -363,12 +389,19 @@ def read_csv(source: str | Path, *, text_column: str = "text", delimiter: str = 
     ag_news: None detects the shape from the first row (3 columns, the first 1-4).
     clean: undo the feed leftovers with clean_ag_news; None means on for ag_news only.
     """
+    return _tasks(_parsed(csv_records(source, text_column=text_column, delimiter=delimiter,
+                                      ag_news=ag_news, clean=clean)), on_invalid)
+
+
+def csv_records(source: str | Path, *, text_column: str = "text", delimiter: str = ",",
+                ag_news: bool | None = None, clean: bool | None = None) -> Iterator[Record]:
+    """The data rows of a CSV file (checked to exist now, read lazily; see read_csv)."""
     _check_source(source)
-    return _tasks(_parse_csv(source, text_column, delimiter, ag_news, clean), on_invalid)
+    return _csv_records(source, text_column, delimiter, ag_news, clean)
 
 
-def _parse_csv(source: str | Path, text_column: str, delimiter: str, ag_news: bool | None,
-               clean: bool | None) -> Iterator[Task | InputError]:
+def _csv_records(source: str | Path, text_column: str, delimiter: str, ag_news: bool | None,
+                 clean: bool | None) -> Iterator[Record]:
     path = _name(source)
     rows = _csv_rows(source, path, delimiter)
     first = next(rows, None)
@@ -376,12 +409,12 @@ def _parse_csv(source: str | Path, text_column: str, delimiter: str, ag_news: bo
         return
     if ag_news or (ag_news is None and _looks_like_ag_news(first[1], text_column)):
         for row_no, (n, row) in enumerate(itertools.chain([first], rows), 1):
-            yield _catch(_ag_news_task, row, row_no, path, n, clean is not False)
+            yield partial(_ag_news_task, row, row_no, path, n, clean is not False)
         return
     header = first[1]
     index = _text_index(header, text_column, path)
     for n, row in rows:
-        yield _catch(_csv_task, row, header, index, path, n, clean is True)
+        yield partial(_csv_task, row, header, index, path, n, clean is True)
 
 
 def _csv_rows(source: str | Path, path: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
@@ -477,12 +510,17 @@ def read_conll(source: str | Path, *, scheme: str | None = None,
     Each task has text (tokens joined by single spaces), tokens, gold spans and
     meta {"source": file name, "doc": i, "sent": j}.
     """
+    return _tasks(_parsed(conll_records(source, scheme=scheme)), on_invalid)
+
+
+def conll_records(source: str | Path, *, scheme: str | None = None) -> Iterator[Record]:
+    """The sentences of a CoNLL file (scheme and file checked now, read lazily)."""
     scheme = check_scheme(scheme)
     _check_source(source)
-    return _tasks(_parse_conll(source, scheme), on_invalid)
+    return _conll_records(source, scheme)
 
 
-def _parse_conll(source: str | Path, scheme: str | None) -> Iterator[Task | InputError]:
+def _conll_records(source: str | Path, scheme: str | None) -> Iterator[Record]:
     path = _name(source)
     doc, sent = 0, 0
     for rows in _conll_blocks(_lines(source)):
@@ -490,7 +528,7 @@ def _parse_conll(source: str | Path, scheme: str | None) -> Iterator[Task | Inpu
             doc, sent = (doc + 1, 0) if sent else (doc, sent)
             continue
         meta = {"source": Path(path).name, "doc": doc, "sent": sent}
-        yield _catch(_conll_task, rows, scheme, path, meta)
+        yield partial(_conll_task, rows, scheme, path, meta)
         sent += 1
 
 
@@ -525,6 +563,13 @@ def _conll_task(rows: list[tuple[int, str]], scheme: str | None, path: str,
     if problem is not None:
         raise InputError(problem[1], path=path, line=rows[problem[0]][0])
     return words_to_task(words, iob_to_spans(tags), meta)
+
+
+# How each built-in file loader cuts its source into records (reading, counting, shuffling)
+_RECORDS: dict[str, Callable[..., Iterator[Record]]] = {
+    "al_ner.jsonl.v1": jsonl_records, "al_ner.json.v1": json_records,
+    "al_ner.txt.v1": txt_records, "al_ner.csv.v1": csv_records, "al_ner.conll.v1": conll_records,
+}
 
 
 # --------------------------------------------------------------------- stored datasets

@@ -25,6 +25,7 @@ from spacy.util import filter_spans
 from ..constants import ACCEPT, ANSWER, END, LABEL, META, REJECT, SPANS, START, TEXT, TOKENS
 from ..errors import ConfigError, InputError
 from ..types import ScoredStream, Stream, Task
+from .docs import task_doc
 from .validate import check_spans
 
 PATTERN_KEY = "pattern"  # meta key of a proposal: the pattern that matched, as written
@@ -134,12 +135,9 @@ class PatternMatcher:
 
 
 def _doc(nlp: Language, task: Task) -> Doc:
-    tokens = task.get(TOKENS)
-    if not tokens:
+    if not task.get(TOKENS):
         raise ConfigError("patterns match on tokens: add_tokens before matching")
-    text = task[TEXT]
-    spaces = [t[END] < len(text) and text[t[END]:t[END] + 1].isspace() for t in tokens]
-    return Doc(nlp.vocab, words=[t[TEXT] for t in tokens], spaces=spaces)
+    return task_doc(nlp, task)
 
 
 def _span(task: Task, span: Span) -> dict[str, Any]:

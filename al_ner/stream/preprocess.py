@@ -9,10 +9,11 @@ from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
-from ..constants import (END, ID, INPUT_HASH, META, SPANS, START, TASK_HASH, TEXT, TOKEN_END,
-                         TOKEN_START, TOKENS, WS)
+from ..constants import (END, INPUT_HASH, META, SPANS, START, TASK_HASH, TEXT, TOKEN_END,
+                         TOKEN_START, TOKENS)
 from ..errors import ConfigError, InputError, InvalidTaskError
 from ..types import Stream, Task
+from .docs import doc_tokens
 from .validate import check_spans, check_tokens, span_with_offsets, validate_task
 
 _SENT_PIPES = ("parser", "senter", "sentencizer")
@@ -23,23 +24,27 @@ _SENT_DEPENDENCIES = ("tok2vec", "transformer")
 
 
 def split_sentences(nlp: Language, stream: Iterable[Task], *, batch_size: int = 32,
-                    min_length: int | None = None) -> Stream:
+                    min_length: int | None = None,
+                    on_split: Callable[[], None] | None = None) -> Stream:
     """One task per sentence, found by the pipeline's parser/senter (or a sentencizer).
 
     Spans are re-based into their sentence and dropped where they cross a boundary; meta
     and other keys are kept; tokens, token indices and hashes are dropped (the input changed).
     min_length: texts shorter than this many characters are passed through unsplit.
+    on_split: called once a task's sentences have all been yielded (the pipeline reads
+        `batch_size` tasks ahead, so counting the tasks read would run ahead of the sentences).
     """
     if batch_size < 1:
         raise ConfigError(f"batch_size must be at least 1, got {batch_size}")
-    return _split_sentences(nlp, stream, batch_size, min_length or 0)
+    return _split_sentences(nlp, stream, batch_size, min_length or 0, on_split or (lambda: None))
 
 
 def _split_sentences(nlp: Language, stream: Iterable[Task], batch_size: int,
-                     min_length: int) -> Stream:
+                     min_length: int, on_split: Callable[[], None]) -> Stream:
     for doc, (n, task) in _sentence_docs(nlp, stream, batch_size):
         if len(task[TEXT]) < min_length:
             yield task
+            on_split()
             continue
         spans = [_char_span(span, i, task, f"task {n}") for i, span in enumerate(task.get(SPANS, []))]
         for sent in doc.sents:
@@ -47,6 +52,7 @@ def _split_sentences(nlp: Language, stream: Iterable[Task], batch_size: int,
             if text:
                 start = sent.start_char + len(sent.text) - len(sent.text.lstrip())
                 yield _sentence_task(task, text, start, spans)
+        on_split()
 
 
 def _sentence_docs(nlp: Language, stream: Iterable[Task],
@@ -125,9 +131,3 @@ def _tokenized(nlp: Language, task: Task, where: str) -> Task:
     if SPANS in task:
         new[SPANS] = check_spans(task[SPANS], task[TEXT], tokens=new[TOKENS], where=where)
     return new
-
-
-def doc_tokens(doc: Doc) -> list[dict[str, Any]]:
-    """Prodigy token dicts (text, start, end, id, ws) of a Doc."""
-    return [{TEXT: t.text, START: t.idx, END: t.idx + len(t), ID: t.i, WS: bool(t.whitespace_)}
-            for t in doc]

@@ -44,7 +44,8 @@ from spacy.tokens import Doc, Span
 from ..constants import (ACCEPT, ANSWER, ASKED, END, IGNORE, INCORRECT_SPANS_KEY, LABEL, META,
                          SPANS, START, TEXT, TOKEN_END, TOKEN_START, TOKENS)
 from ..errors import ConfigError, InvalidTaskError
-from ..stream.validate import is_int, offsets_problem
+from ..stream.docs import task_doc
+from ..stream.validate import is_int, offsets_problem, token_bounds
 from ..types import Task
 from .base_model import Predict, TokenSpan, base_predictor
 from .constrained import CONSTRAINED, CONVERSION, CONVERSIONS, Constraints, Decode, constrained_decoder
@@ -227,32 +228,15 @@ def answered_labels(groups: Iterable[Sequence[Task]]) -> list[str]:
 
 
 def input_doc(nlp: Language, tasks: Sequence[Task]) -> Doc:
-    """A Doc over the input's own tokens when a task has them, else `nlp.make_doc(text)`."""
+    """A Doc over the input's own tokens when a task has them, else `nlp.make_doc(text)`
+    (`stream.docs.task_doc`, the builder every path uses)."""
     if not tasks:
         raise InvalidTaskError("no tasks to convert; pass the answers of one input")
     texts = {task.get(TEXT) for task in tasks}
     if len(texts) != 1 or not isinstance(next(iter(texts)), str):
         raise InvalidTaskError(f"tasks of one input must share one 'text', got {len(texts)} texts; "
                                "group them with merge_answers")
-    with_tokens = next((task for task in tasks if task.get(TOKENS)), None)
-    if with_tokens is None:
-        return nlp.make_doc(tasks[0][TEXT])
-    return tokens_doc(nlp, with_tokens)
-
-
-def tokens_doc(nlp: Language, task: Task) -> Doc:
-    """A Doc over `task["tokens"]`; a token without "ws" gets it from the character offsets."""
-    tokens, text = task[TOKENS], task[TEXT]
-    words = [str(token[TEXT]) for token in tokens]
-    spaces = [_has_space(token, text) for token in tokens]
-    return Doc(nlp.vocab, words=words, spaces=spaces)
-
-
-def _has_space(token: dict, text: str) -> bool:
-    if "ws" in token:
-        return bool(token["ws"])
-    end = token.get(END)
-    return isinstance(end, int) and end < len(text) and text[end] == " "
+    return task_doc(nlp, next((task for task in tasks if task.get(TOKENS)), tasks[0]))
 
 
 def _convert(doc: Doc, tasks: Sequence[Task], labels: list[str], fill: str,
@@ -295,7 +279,7 @@ def collect_answers(doc: Doc, tasks: Sequence[Task], labels: list[str],
             if span.get(LABEL) not in wanted:
                 stats.skip("label_not_requested", f"label {span.get(LABEL)!r}")
                 continue
-            located = span_tokens(doc, span, own_tokens=own_tokens)
+            located = span_tokens(doc, span, own_tokens=own_tokens, tokens=task.get(TOKENS))
             if isinstance(located, str):
                 stats.skip(located, f"{span.get(LABEL)} {span.get(START)}-{span.get(END)} "
                                     f"in {doc.text[:40]!r}")
@@ -319,22 +303,36 @@ def _same_tokens(doc: Doc, task: Task) -> bool:
     return len(tokens) == len(doc) > 0 and all(str(t.get(TEXT)) == w.text for t, w in zip(tokens, doc))
 
 
-def span_tokens(doc: Doc, span: dict, *, own_tokens: bool) -> tuple[int, int] | str:
+def span_tokens(doc: Doc, span: dict, *, own_tokens: bool,
+                tokens: Sequence[dict] | None = None) -> tuple[int, int] | str:
     """A span's token offsets (end exclusive), or the skip reason when it doesn't align.
 
     Token offsets (Prodigy's inclusive `token_end`) are trusted only when the task's own tokens
-    built `doc`; otherwise the character offsets are aligned to `doc`'s tokens.
+    built `doc`; then character offsets are placed on those `tokens` (their offsets are the
+    text's, whatever the spaces between them); otherwise they are aligned to `doc`'s tokens.
     """
     t_start, t_end = span.get(TOKEN_START), span.get(TOKEN_END)
     if own_tokens and is_int(t_start) and is_int(t_end):
         if not 0 <= t_start <= t_end < len(doc):
             return "span_out_of_range"
         return t_start, t_end + 1
+    if own_tokens and tokens:
+        return _on_tokens(span, tokens)
     problem = offsets_problem(span, len(doc.text))  # the stream validator's rules
     if problem is not None:
         return problem
     aligned = doc.char_span(span[START], span[END], alignment_mode="strict")
     return "misaligned_span" if aligned is None else (aligned.start, aligned.end)
+
+
+def _on_tokens(span: dict, tokens: Sequence[dict]) -> tuple[int, int] | str:
+    """The tokens a span's character offsets start and end on, or the skip reason."""
+    problem = offsets_problem(span, int(tokens[-1][END]))
+    if problem is not None:
+        return problem
+    starts, ends = token_bounds(tokens)
+    start, end = starts.get(span[START]), ends.get(span[END])
+    return "misaligned_span" if start is None or end is None or end < start else (start, end + 1)
 
 
 def token_annotation(length: int, answers: Answers, *, labels: Sequence[str], fill: str,

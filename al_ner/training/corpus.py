@@ -7,7 +7,7 @@ it in dev.labels.json so that `train` and `evaluate` score those labels alone.
 
 from __future__ import annotations
 
-import random
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
@@ -18,13 +18,14 @@ from spacy.language import Language
 from spacy.tokens import DocBin
 
 from ..constants import INPUT_HASH
-from ..errors import ConfigError, DatasetError, InputError
-from ..models import get_ner
+from ..errors import DatasetError, InputError
+from ..models import unknown_labels
 from ..types import Task
 from .base_model import base_predictor
 from .convert import (DEFAULT_FILL, answered_labels, check_conversion, check_fill, eval_docs,
                       groups_to_docs)
 from .merge import ConversionStats, merge_answers
+from .split import held_out
 
 TRAIN_FILE = "train.spacy"
 DEV_FILE = "dev.spacy"
@@ -40,18 +41,10 @@ class ExampleSource(Protocol):
 
 
 def split_by_input(hashes: Iterable[int], *, eval_split: float, seed: int) -> set[int]:
-    """The input hashes held out for evaluation: a seeded share of the distinct inputs.
-
-    Depends only on the set of hashes and the seed, not on their order.
-    """
-    if not 0.0 <= eval_split < 1.0:
-        raise ConfigError(f"eval_split must be in [0, 1), got {eval_split}")
-    unique = sorted(set(hashes))
-    random.Random(seed).shuffle(unique)
-    n_dev = round(len(unique) * eval_split)
-    if eval_split > 0 and n_dev == 0 and len(unique) > 1:
-        n_dev = 1
-    return set(unique[:n_dev])
+    """The input hashes held out for evaluation: each input's side depends on its hash and the
+    seed alone (`split.in_dev`), so adding data never moves an input; at least one input when
+    there are two or more and eval_split > 0."""
+    return held_out(hashes, share=eval_split, seed=seed, at_least_one=True)
 
 
 def read_datasets(db: ExampleSource, names: Sequence[str]) -> Iterator[Task]:
@@ -91,12 +84,15 @@ def data_to_spacy(output_dir: str | Path, datasets: Sequence[str], *, db: Exampl
     write_docbin(out / TRAIN_FILE, groups_to_docs(nlp, train_groups, labels=label_list, fill=fill,
                                                   predict=predict, stats=train_stats,
                                                   conversion=conversion))
-    write_docbin(out / DEV_FILE, eval_docs(nlp, dev_groups, labels=label_list, stats=dev_stats))
+    dev_docs = eval_docs(nlp, dev_groups, labels=label_list, stats=dev_stats)
+    write_docbin(out / DEV_FILE, dev_docs)
     write_gold_labels(out / DEV_FILE, label_list)
-    summary = {"labels": label_list, "new_labels": new_labels(nlp, label_list), "fill": fill,
+    found = Counter(ent.label_ for doc in dev_docs for ent in doc.ents)
+    summary = {"labels": label_list, "new_labels": unknown_labels(nlp, label_list), "fill": fill,
                "conversion": conversion or "as answered", "seed": seed, "eval_split": eval_split,
                "datasets": list(datasets), "eval_datasets": list(eval_datasets or []),
-               "train": train_stats.to_dict(), "dev": dev_stats.to_dict()}
+               "train": train_stats.to_dict(), "dev": dev_stats.to_dict(),
+               "dev_entities": {label: found[label] for label in label_list}}
     (out / LABELS_FILE).parent.mkdir(parents=True, exist_ok=True)
     srsly.write_json(out / LABELS_FILE, label_list)
     srsly.write_json(out / STATS_FILE, summary)
@@ -129,10 +125,18 @@ def _labels(nlp: Language, labels: Sequence[str] | None, groups: list[list[Task]
     return chosen
 
 
-def new_labels(nlp: Language, labels: Sequence[str]) -> list[str]:
-    """The labels the base pipeline's NER doesn't know yet (all of them without an NER)."""
-    known = set(get_ner(nlp).labels) if "ner" in nlp.pipe_names else set()
-    return [label for label in labels if label not in known]
+def dev_warnings(summary: dict[str, Any]) -> list[str]:
+    """What the dev set written (a data_to_spacy summary) can't measure, one line each."""
+    docs = summary["dev"]["docs"]
+    if not docs:
+        return ["dev is empty: nothing measures the trained model (train's model-best is then "
+                "arbitrary); annotate more inputs, raise --eval-split or pass --eval-ner"]
+    missing = [label for label, n in summary.get("dev_entities", {}).items() if not n]
+    if not missing:
+        return []
+    return [f"dev has no {' or '.join(missing)} entity in its {docs} docs: the recall and F of "
+            f"{'that label' if len(missing) == 1 else 'those labels'} can't be measured; annotate "
+            "more inputs, raise --eval-split or pass --eval-ner"]
 
 
 def write_docbin(path: Path, docs: Iterable[Any]) -> int:

@@ -26,8 +26,9 @@ from ..constants import ACCEPT, ANSWER, END, INCORRECT_SPANS_KEY, LABEL, SPANS, 
 from ..errors import ConfigError, InvalidTaskError
 from ..types import Task
 from .base_model import predict_entities
-from .convert import TokenSpan, input_doc, span_tokens
+from .convert import TokenSpan, answered_labels, eval_docs, input_doc, span_tokens
 from .corpus import read_gold_labels
+from .merge import merge_answers
 
 # OntoNotes (en_core_web_*) -> CoNLL-2003. Unmapped predictions (NORP, DATE, ...) are dropped.
 ONTONOTES_TO_CONLL: dict[str, str] = {"PERSON": "PER", "GPE": "LOC", "LOC": "LOC", "ORG": "ORG"}
@@ -108,8 +109,18 @@ def eval_set_from_tasks(nlp: Language, tasks: Iterable[Task]) -> EvalSet:
     return EvalSet(words=tuple(words), spaces=tuple(spaces), spans=tuple(spans))
 
 
+def eval_set_from_answers(nlp: Language, answers: Iterable[Task], *,
+                          labels: Sequence[str] | None = None) -> EvalSet:
+    """Answers (a dataset: binary, manual, several per input) as evaluation gold, as
+    data-to-spacy's dev set makes them (`convert.eval_docs`: only what the answers say), for
+    `labels` (default: every answered label) alone."""
+    groups = merge_answers(answers)
+    annotated = list(labels) if labels else answered_labels(groups)
+    return eval_set_from_docs(eval_docs(nlp, groups, labels=annotated), annotated=annotated)
+
+
 def _gold_span(doc: Doc, task: Task, span: dict) -> TokenSpan:
-    located = span_tokens(doc, span, own_tokens=bool(task.get(TOKENS)))
+    located = span_tokens(doc, span, own_tokens=bool(task.get(TOKENS)), tokens=task.get(TOKENS))
     if isinstance(located, str):
         raise InvalidTaskError(f"gold span {span.get(START)}-{span.get(END)} in "
                                f"{doc.text[:40]!r}: {located}; fix the span offsets")

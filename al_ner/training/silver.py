@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..constants import META, SPANS, TEXT, TOKENS
-from ..stream.preprocess import doc_tokens
+from ..stream.docs import doc_tokens
 from ..types import Task
 from .base_model import TokenSpan, base_predictor
 from .convert import Answers, collect_answers, input_doc

@@ -1,6 +1,8 @@
-"""Train with spaCy's training loop from a config in configs/, the base pipeline given by name.
+"""Train from a spaCy config in configs/, the base pipeline given by name.
 
-The dev scores spaCy logs and picks model-best by cover only the labels the dev set annotates:
+The updates are spaCy's; the loop (`loop.run_training`) evaluates before training, every
+`eval_frequency` steps and after every epoch, and model-best is the best trained checkpoint.
+The dev scores it logs and picks model-best by cover only the labels the dev set annotates:
 the NER's `scorer` is replaced on the initialized pipeline, so the config (and the saved
 pipeline) keep spaCy's own scorer.
 """
@@ -17,7 +19,6 @@ from typing import IO, Any
 from spacy import util
 from spacy.language import Language
 from spacy.training.initialize import init_nlp
-from spacy.training.loop import train as train_loop
 from thinc.api import ConfigValidationError
 
 from ..errors import ConfigError
@@ -25,6 +26,7 @@ from ..models import get_ner, model_path
 from . import callbacks  # noqa: F401  (registers al_ner.incorrect_spans_key.v1 for the config)
 from .corpus import read_gold_labels
 from .evaluate import annotated_ner_scorer
+from .loop import Evaluation, run_training
 
 REPO_CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 # A wheel installs configs/ as package data of al_ner.configs; an editable install or a
@@ -36,10 +38,21 @@ DEFAULT_CONFIG = CONFIGS / "ner_finetune.cfg"
 
 @dataclass(frozen=True)
 class TrainResult:
-    """Where spaCy saved the pipelines: after the last epoch, and with the best dev score."""
+    """Where the pipelines are: after the last step, and the trained one with the best dev score.
+
+    evaluations: every dev evaluation in order (the first, step 0, before training).
+    best_evaluation: the one model-best holds (the best after training started).
+    """
 
     last: Path
     best: Path | None
+    evaluations: tuple[Evaluation, ...] = ()
+    best_evaluation: Evaluation | None = None  # the one model-best holds
+
+    @property
+    def before_training(self) -> Evaluation | None:
+        """The dev score of the pipeline before any update."""
+        return next((e for e in self.evaluations if e.step == 0), None)
 
 
 def base_model_overrides(base_model: str) -> dict[str, Any]:
@@ -54,19 +67,21 @@ def base_model_overrides(base_model: str) -> dict[str, Any]:
 def train(config: str | Path, output_dir: str | Path, *, overrides: dict[str, Any] | None = None,
           base_model: str | None = None, use_gpu: int = -1, stdout: IO[str] | None = None,
           labels: Sequence[str] | None = None) -> TrainResult:
-    """Run spaCy's training loop; return where the trained pipelines are.
+    """Train with spaCy's updates (`loop.run_training`); return where the trained pipelines are.
 
     overrides: config overrides, e.g. {"paths.train": "corpus/train.spacy", "training.max_epochs": 5}.
-    base_model: sets ``paths.base_model`` (what the config sources its components from).
-    stdout: where spaCy's progress table goes (default: discarded).
+    base_model: sets ``paths.base_model`` (what the config sources its components from); a
+        config without that setting sources nothing and ignores it.
+    stdout: where the progress table goes (default: discarded).
     labels: the labels the dev scores cover (logged, and what model-best is chosen by). Default:
         those data-to-spacy recorded beside ``paths.dev`` (dev.labels.json); without a record
         (complete gold) spaCy scores every label.
     """
     settings = dict(overrides or {})
-    if Path(config).is_file():  # typos first: before a missing or blank base model
-        check_overrides(util.load_config(config, interpolate=False), settings, config)
-    if base_model is not None:
+    raw = util.load_config(config, interpolate=False) if Path(config).is_file() else None
+    if raw is not None:  # typos first: before a missing or blank base model
+        check_overrides(raw, settings, config)
+    if base_model is not None and (raw is None or "base_model" in raw.get("paths", {})):
         settings.update(base_model_overrides(base_model))
     cfg, nlp = _init(Path(config), settings, use_gpu)
     scored = list(labels) if labels else _dev_labels(cfg)
@@ -75,9 +90,10 @@ def train(config: str | Path, output_dir: str | Path, *, overrides: dict[str, An
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     sink = stdout if stdout is not None else io.StringIO()
-    _, last = train_loop(nlp, out, use_gpu=use_gpu, stdout=sink, stderr=sink)
+    result = run_training(nlp, out, use_gpu=use_gpu, stdout=sink, stderr=sink)
     best = out / "model-best"
-    return TrainResult(last=last or out / "model-last", best=best if best.is_dir() else None)
+    return TrainResult(last=out / "model-last", best=best if result.best is not None else None,
+                       evaluations=result.evaluations, best_evaluation=result.best)
 
 
 def _init(config_path: Path, settings: dict[str, Any], use_gpu: int) -> tuple[Any, Language]:

@@ -222,3 +222,29 @@ def test_feed_overlap_option_reaches_the_controller(tmp_path, gold, monkeypatch)
             "--gold", gold, "--db", tmp_path / "db"]
     assert run(*base, "--feed-overlap") == 0 and run(*base) == 0
     assert [c.get("feed_overlap") for c in seen] == [True, None]
+
+
+@pytest.mark.parametrize("content", ["", "\n\n"])
+def test_an_empty_source_is_said_in_one_line(tmp_path, gold, capsys, content):
+    """Issue 17: an empty source ended with 'Saved 0 answers' and nothing else."""
+    source = tmp_path / "empty.txt"
+    source.write_text(content)
+    assert run("ner.manual", "man", "blank:en", source, "--label", "ORG", "--annotator", "gold",
+               "--gold", gold, "--db", tmp_path / "db") == 0
+    out = capsys.readouterr().out
+    assert f"⚠ The source is empty: {source} holds no texts" in out
+
+
+def test_a_source_that_gives_no_question_says_so(tmp_path, gold, capsys):
+    source = write_jsonl(tmp_path / "bad.jsonl", [{"txt": "no text key"}])
+    assert run("ner.manual", "man", "blank:en", source, "--label", "ORG", "--annotator", "gold",
+               "--gold", gold, "--skip-invalid", "--db", tmp_path / "db") == 0
+    assert "⚠ No question came from the source (1 text)" in capsys.readouterr().out
+
+
+def test_answered_before_is_not_empty(tmp_path, gold, capsys):
+    source = write_jsonl(tmp_path / "src.jsonl", [{"text": p["text"]} for p in PEOPLE])
+    args = ("ner.manual", "man", "blank:en", source, "--label", "ORG", "-U", "--annotator", "gold",
+            "--gold", gold, "--db", tmp_path / "db")
+    assert run(*args) == 0 and run(*args) == 0
+    assert "empty" not in capsys.readouterr().out

@@ -153,7 +153,8 @@ def test_a_full_span_question_sent_back_keeps_its_own_view_and_spans(MemDB, how)
         assert ctrl.reclaim(older_than=60) == 2
     person = {"start": 11, "end": 17, "label": "ORG"}  # the annotator's own span, not the model's
     [saved] = ctrl.receive_answers([answer(q, question=q, spans=[person])])
-    assert saved["_view_id"] == "ner_manual" and [(s["start"], s["end"]) for s in saved["spans"]] == [(11, 17)]
+    assert saved["_view_id"] == "ner_manual"
+    assert [(s["start"], s["end"]) for s in saved["spans"]] == [(11, 17)]
     binary = Controller(components(tasks(1)), MemDB())  # a view the session doesn't mix in: refused
     with pytest.raises(AnswerError, match="no open question"):
         binary.receive_answers([answer(q, question=q, spans=[person])])

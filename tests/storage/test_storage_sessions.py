@@ -74,7 +74,8 @@ def test_db_out_and_stats_count_each_session_s_answers(tmp_path: Path) -> None:
     assert who(json.loads(line) for line in out.splitlines()) == EXPECTED
     stats = runner.invoke(app, ["stats", "ds", "--db", str(db.path)]).output
     # before: "7 (3 tasks, 4 answers superseded by a later answer)"
-    assert "examples  7 (3 tasks, 6 answers in force, 1 superseded by the same session's later answer)" in stats
+    assert ("examples  7 (3 tasks, 6 answers in force, 1 superseded by the same session's later "
+            "answer)") in stats
 
 
 def test_review_and_training_see_every_annotator(tmp_path: Path) -> None:
@@ -107,4 +108,5 @@ def test_db_in_keeps_each_annotator_s_answers_and_skips_what_it_holds(tmp_path: 
     assert "skipped 3 already in 'ds'" in db_in(export("bob", "bob", "reject"))  # twice: nothing
     assert "skipped 3 already in 'ds'" in db_in(export("anyone", None, "accept"))  # no session
     assert sorted(who(db.get_answers("ds"))) == sorted(
-        [("alice", t.split()[0], "accept") for t in TEXTS] + [("bob", t.split()[0], "reject") for t in TEXTS])
+        [("alice", t.split()[0], "accept") for t in TEXTS]
+        + [("bob", t.split()[0], "reject") for t in TEXTS])

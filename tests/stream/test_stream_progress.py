@@ -1,4 +1,4 @@
-"""How far a session is through its source: records counted lazily, questions estimated."""
+"""How far a session is through its source: records counted cheaply, never estimated."""
 
 from __future__ import annotations
 

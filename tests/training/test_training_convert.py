@@ -192,3 +192,30 @@ def test_eval_docs_hold_only_what_the_answers_say(nlp, make_task, biluo, negativ
     assert biluo(complete) == ["U-ORG", "O", "O", "O", "O", "O"] and negatives(complete) == set()
     assert biluo(partial) == ["U-ORG", "-", "-", "-", "-", "-"]
     assert negatives(partial) == {(2, 4, "ORG")}
+
+
+def test_a_span_given_by_characters_after_a_newline_is_kept(nlp, biluo):
+    """Issue 17: tokens without `ws` separated by a newline made "Acmehired" in training, so a
+    span given only by character offsets no longer aligned and was skipped."""
+    task = {"text": "Acme\nhired Bo .", "answer": "accept", "_view_id": "ner",
+            "tokens": [{"text": "Acme", "start": 0, "end": 4, "id": 0},
+                       {"text": "hired", "start": 5, "end": 10, "id": 1},
+                       {"text": "Bo", "start": 11, "end": 13, "id": 2},
+                       {"text": ".", "start": 14, "end": 15, "id": 3}],
+            "spans": [{"start": 11, "end": 13, "label": "PERSON"}]}
+    stats = ConversionStats()
+    doc = answers_to_doc(nlp, [task], labels=["PERSON"], fill="missing", stats=stats)
+    assert not stats.skipped and biluo(doc) == ["-", "-", "U-PERSON", "-"]
+
+
+def test_a_span_given_by_characters_aligns_on_the_tasks_own_tokens(nlp, biluo):
+    """Two characters between tokens ("Acme  hired") shift the Doc's offsets; the task's own
+    token offsets still place the span."""
+    task = {"text": "Acme  hired Bo", "answer": "accept", "_view_id": "ner",
+            "tokens": [{"text": "Acme", "start": 0, "end": 4, "id": 0},
+                       {"text": "hired", "start": 6, "end": 11, "id": 1},
+                       {"text": "Bo", "start": 12, "end": 14, "id": 2}],
+            "spans": [{"start": 12, "end": 14, "label": "PERSON"}]}
+    stats = ConversionStats()
+    doc = answers_to_doc(nlp, [task], labels=["PERSON"], fill="missing", stats=stats)
+    assert not stats.skipped and biluo(doc) == ["-", "-", "U-PERSON"]

@@ -82,3 +82,17 @@ def test_train_curve_command_end_to_end(tmp_path, nlp_sm, capsys):
     out = capsys.readouterr().out
     assert " 50%" in out and "100%" in out and ("✔ The last share" in out or "⚠ The last share" in out)
     assert (tmp_path / "curve" / "curve.json").is_file()
+
+
+def test_each_share_is_measured_with_its_trained_model(tmp_path, small_corpus):
+    """train-curve scored model-best, which with a hundred answers was spaCy's step-0
+    checkpoint (after one batch): every share then scored like the base model (issue 17).
+    A blank NER finds nothing before training; each share's trained model finds Acme."""
+    from al_ner.training.curve import SpacyCurveSteps
+
+    paths = small_corpus
+    steps = SpacyCurveSteps(tmp_path / "small.cfg", base_model="en_core_web_sm", labels=["ORG"])
+    curve = train_curve(Path(paths["paths.train"]), Path(paths["paths.dev"]), tmp_path,
+                        steps, shares=[0.5, 1.0])
+    assert [p.docs for p in curve.points] == [6, 12]
+    assert all(point.f > 0.5 for point in curve.points)

@@ -200,3 +200,27 @@ def test_evaluate_cli_refuses_plain_text_and_gold_without_entities(tmp_path, cap
     assert "reads as plain text, which holds no gold entities" in capsys.readouterr().err
     assert main(["evaluate", str(tmp_path / "model"), str(tmp_path / "news.txt"), "--loader", "txt"]) == 1
     assert "no gold entities in 2 documents read with loader 'txt'" in capsys.readouterr().err
+
+
+def test_evaluate_cli_takes_a_dataset_as_gold(tmp_path, make_task):
+    """Issue 17: `evaluate MODEL dataset:NAME` failed ("gold data file not found"). A dataset's
+    answers are gold as data-to-spacy's dev set makes them: for the labels they annotate."""
+    import srsly
+
+    from al_ner.stream.hashing import set_hash
+
+    nlp = ruler_pipeline([("Obama", "PERSON"), ("Apple", "ORG"), ("Paris", "ORG")])
+    nlp.to_disk(tmp_path / "model")
+    db = tmp_path / "db"
+    db.mkdir()
+    srsly.write_jsonl(db / "answers.jsonl", [
+        set_hash(make_task(WORDS, [(2, 3, "ORG")], view="ner_manual")),  # complete: Paris is wrong
+        set_hash(make_task(["Paris", "is", "big"], [(0, 1, "ORG")], answer="reject"))])
+    result = CliRunner().invoke(app, ["evaluate", str(tmp_path / "model"), "dataset:answers",
+                                      "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "ORG        P 0.333  R 1.000  F 0.500" in result.output  # 1 right, 2 wrong (one rejected)
+    assert "the gold set annotates ORG, per the answers in dataset:answers" in result.output
+    missing = CliRunner().invoke(app, ["evaluate", str(tmp_path / "model"), "dataset:nope",
+                                       "--db", str(db)])
+    assert missing.exit_code != 0 and "nope" in str(missing.exception or missing.output)

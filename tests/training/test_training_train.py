@@ -86,53 +86,8 @@ def test_train_cli_reports_a_missing_corpus_in_one_line(tmp_path, capsys):
     assert "can't find spaCy pipeline" in capsys.readouterr().err
 
 
-# A tiny config (spaCy fills in the rest) whose NER is scored after a component that fixes the
-# predicted entities, so what spaCy's loop scores on dev is known exactly.
-TINY_CONFIG = """
-[paths]
-train = null
-dev = null
-
-[system]
-seed = 0
-gpu_allocator = null
-
-[nlp]
-lang = "en"
-pipeline = ["ner","fixed_ents"]
-batch_size = 8
-
-[components]
-
-[components.ner]
-factory = "ner"
-
-[components.fixed_ents]
-factory = "al_ner_test_fixed_ents"
-
-[corpora]
-
-[corpora.train]
-@readers = "spacy.Corpus.v1"
-path = ${paths.train}
-
-[corpora.dev]
-@readers = "spacy.Corpus.v1"
-path = ${paths.dev}
-
-[training]
-max_epochs = 1
-eval_frequency = 1
-frozen_components = []
-
-[training.score_weights]
-ents_f = 1.0
-ents_p = 0.0
-ents_r = 0.0
-ents_per_type = null
-
-[initialize]
-"""
+# The NER is scored after a component that fixes the predicted entities, so what the loop
+# scores on dev is known exactly.
 FIXED = {"Acme": "ORG", "Bolt": "ORG", "Ann": "PERSON"}
 
 
@@ -142,7 +97,8 @@ def fixed_ents(doc):
     return doc
 
 
-def test_dev_scores_in_the_training_loop_cover_only_the_annotated_labels(tmp_path, make_task):
+def test_dev_scores_in_the_training_loop_cover_only_the_annotated_labels(tmp_path, make_task,
+                                                                         write_tiny_config):
     from al_ner.stream.hashing import set_hash
     from al_ner.training import data_to_spacy
 
@@ -152,8 +108,8 @@ def test_dev_scores_in_the_training_loop_cover_only_the_annotated_labels(tmp_pat
     data_to_spacy(tmp_path, ["train"], db=db, nlp=spacy.blank("en"), labels=["ORG", "PERSON"],
                   fill="O", eval_datasets=["dev"])
     write_gold_labels(tmp_path / "dev.spacy", ["ORG"])  # dev answers annotate ORG only
-    tiny = spacy.util.load_config_from_str(TINY_CONFIG, interpolate=False)
-    spacy.util.load_model_from_config(tiny, auto_fill=True).config.to_disk(tmp_path / "tiny.cfg")
+    write_tiny_config(tmp_path / "tiny.cfg", max_epochs=1, eval_frequency=1,
+                      extra={"fixed_ents": "al_ner_test_fixed_ents"})
     result = train(tmp_path / "tiny.cfg", tmp_path / "out", overrides={
         "paths.train": str(tmp_path / "train.spacy"), "paths.dev": str(tmp_path / "dev.spacy")})
     performance = json.loads((result.last / "meta.json").read_text())["performance"]
@@ -162,3 +118,52 @@ def test_dev_scores_in_the_training_loop_cover_only_the_annotated_labels(tmp_pat
     saved = spacy.util.load_config(result.last / "config.cfg")  # still spaCy's scorer on disk
     assert saved["components"]["ner"]["scorer"] == {"@scorers": "spacy.ner_scorer.v1"}
     assert spacy.load(result.last).get_pipe("ner").scorer is spacy.registry.scorers.get("spacy.ner_scorer.v1")()
+
+
+# Small data (issue 17): a hundred answers make fewer steps than eval_frequency (200), and
+# spaCy's loop then evaluated only at step 0 and saved that as model-best.
+
+
+def test_small_data_is_evaluated_after_every_epoch_and_model_best_is_trained(tmp_path, small_corpus):
+    import io
+
+    log = io.StringIO()
+    result = train(tmp_path / "small.cfg", tmp_path / "out", overrides=small_corpus, stdout=log)
+    steps = [e.step for e in result.evaluations]
+    assert steps[0] == 0 and len(steps) == 1 + 4  # before training, then once an epoch
+    assert steps == sorted(steps) and len(set(steps)) == len(steps)
+    rows = [line for line in log.getvalue().splitlines() if line.strip()[:1].isdigit()]
+    assert len(rows) == len(steps)  # a row per evaluation
+    best = result.best_evaluation
+    assert best is not None and best.step > 0
+    assert best.score == max(e.score for e in result.evaluations[1:])
+    performance = json.loads((result.best / "meta.json").read_text())["performance"]
+    assert performance["ents_f"] == pytest.approx(best.score)
+
+
+def test_model_best_is_never_the_untrained_pipeline(tmp_path, monkeypatch, small_corpus):
+    """Even when no trained checkpoint beats the pipeline before training, model-best is the best
+    trained one (spaCy's loop kept its step-0 evaluation, after one batch, as model-best)."""
+    import al_ner.training.loop as loop
+
+    scores = iter([0.9, 0.5, 0.7, 0.6, 0.4])  # before training, then after each epoch
+
+    def scripted(nlp, dev_corpus, weights):
+        return lambda: (score := next(scores), {"ents_f": score, "ents_p": score, "ents_r": score})
+
+    monkeypatch.setattr(loop, "create_evaluation_callback", scripted)
+    result = train(tmp_path / "small.cfg", tmp_path / "out", overrides=small_corpus)
+    assert [e.score for e in result.evaluations] == [0.9, 0.5, 0.7, 0.6, 0.4]
+    assert result.best_evaluation == result.evaluations[2]
+    performance = json.loads((result.best / "meta.json").read_text())["performance"]
+    assert performance["ents_f"] == 0.7
+
+
+def test_train_cli_says_which_checkpoint_model_best_is(tmp_path, capsys, small_corpus):
+    from al_ner.cli import main
+
+    args = [f"--{key}={value}" for key, value in small_corpus.items()]
+    assert main(["train", str(tmp_path / "out"), "--config", str(tmp_path / "small.cfg"),
+                 "--base-model", "blank:en", *args]) == 0
+    out = capsys.readouterr().out
+    assert "model-best: epoch" in out and "before training" in out

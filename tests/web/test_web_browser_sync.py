@@ -34,7 +34,8 @@ def answer_the_rest(page) -> list[str]:
     """Accept every question shown until there are no more; the texts in order."""
     given = []
     while True:
-        page.wait_for_function("() => /Sentence|No more questions/.test(document.getElementById('text').textContent)")
+        page.wait_for_function(
+            "() => /Sentence|No more questions/.test(document.getElementById('text').textContent)")
         if "No more questions" in page.text_content("#text"):
             return given
         given.append(answer_shown(page))
@@ -156,7 +157,8 @@ def test_after_a_restart_a_tab_undoes_only_its_own_session_s_answers(
     second = Controller(first.components | {"stream": iter(sentences(4))}, first.db, batch_size=2)
     serve(second, port=port, batch_size=1)
     named.keyboard.press("Backspace")  # a named session is the same session after a restart
-    named.wait_for_function("() => document.getElementById('message').textContent === 'Answer this question again.'")
+    named.wait_for_function(
+        "() => document.getElementById('message').textContent === 'Answer this question again.'")
     answer_shown(named, "x")
     page.keyboard.press("Backspace")  # the unnamed one is a new session: its answer isn't its own
     page.wait_for_function("() => document.getElementById('message').textContent.includes("

@@ -174,7 +174,9 @@ def test_the_help_overlay_lists_every_key_and_the_instructions(ui, serve, open_p
 
 def test_a_progress_bar_whenever_the_source_size_is_known(ui, serve, open_page, make_controller,
                                                           tmp_path):
-    for exact, shown in ((True, "1 / 4"), (False, "1 / ≈4")):
+    # counted, never estimated: questions when each record is one, else texts (the position is
+    # then the records read: the tab's batch holds all four)
+    for exact, shown in ((True, "1 / 4"), (False, "4 / 4 texts")):
         source = tmp_path / f"src-{exact}.jsonl"
         source.write_text("".join(json.dumps({"text": f"Sentence number {i} is here ({exact})."}) + "\n"
                                   for i in range(4)))

@@ -277,7 +277,7 @@
       const share = Math.min(100, Math.round((100 * done) / p.total));
       $("progress-fill").style.width = `${share}%`;
       track.setAttribute("aria-valuenow", String(share));
-      $("progress-text").textContent = `${done} / ${p.estimated ? "≈" : ""}${p.total}`;
+      $("progress-text").textContent = `${done} / ${p.total}${p.unit === "texts" ? " texts" : ""}`;
     } else {
       $("progress-text").textContent = `${p.answered} answered`;
     }
@@ -437,9 +437,11 @@
     }
     if (!state.exhausted) { text.textContent = "Loading…"; return; }
     const waiting = state.outbox.length;
+    const p = state.progress || {};
+    const empty = !p.empty ? "" : p.total === 0 ? " The source is empty." : " The source gave none.";
     text.append(el("p", "", waiting
       ? `No more questions. ${waiting} answer(s) wait to be saved; keep this tab open.`
-      : `No more questions. Every answer is saved in dataset "${state.session.dataset}".`));
+      : `No more questions.${empty} Every answer is saved in dataset "${state.session.dataset}".`));
   }
 
   function setButtons(enabled) {

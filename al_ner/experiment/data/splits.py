@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import srsly
-from murmurhash.mrmr import hash as murmur
 
 from ...constants import INPUT_HASH
 from ...errors import ConfigError, EmptyPoolError, LeakageError
 from ...stream.hashing import input_hash
+from ...training.split import check_share, dev_bucket, in_dev
 from ...types import Task
 from .corpus import CorpusSpec, Sentence, read_split, write_iob
 
@@ -104,36 +104,26 @@ def task_input_hash(task: Task) -> int:
     return int(value) if value is not None else input_hash(task)
 
 
-def in_annotation_dev(hash_value: int, *, share: float, seed: int) -> bool:
-    """Whether a sentence goes to a run's annotation dev split.
-
-    Decided by the hash alone, so a sentence keeps its side as the run grows from one budget to
-    the next, and every answer about one sentence lands on the same side.
-    """
-    if not 0.0 <= share < 1.0:
-        raise ConfigError(f"annotation dev share must be in [0, 1), got {share}")
-    bucket = murmur(f"{seed}:{hash_value}") % 10_000
-    return bucket < share * 10_000
-
-
 def split_answers(answers: Iterable[Task], *, share: float, seed: int, at_least_one: bool = False,
                   sides: dict[int, bool] | None = None) -> tuple[list[Task], list[Task]]:
     """Cut a run's answers into (train, annotation dev), as a user holding out a share would.
 
     sides: input hash -> "in dev", remembered across calls as a run grows; a sentence keeps the
-    side it was first given. New sentences get their side from their hash (`in_annotation_dev`).
+    side it was first given. New sentences get their side from their hash alone
+    (`training.split.in_dev`, the rule data-to-spacy's split follows too).
     at_least_one: if no sentence is in dev but two or more were answered, put the NEW sentence
     with the lowest dev bucket there (small budgets would otherwise have no dev set at all);
     sentences already on the train side never move.
     """
     answers = list(answers)
     sides = {} if sides is None else sides
+    check_share(share, name="annotation dev share")
     new = [h for h in dict.fromkeys(task_input_hash(task) for task in answers) if h not in sides]
     for hash_value in new:
-        sides[hash_value] = in_annotation_dev(hash_value, share=share, seed=seed)
+        sides[hash_value] = in_dev(hash_value, share=share, seed=seed)
     inputs = {task_input_hash(task) for task in answers}
     if at_least_one and share > 0 and new and len(inputs) > 1 and not any(sides[h] for h in inputs):
-        sides[min(new, key=lambda h: murmur(f"{seed}:{h}") % 10_000)] = True
+        sides[min(new, key=lambda h: dev_bucket(h, seed=seed))] = True
     train = [task for task in answers if not sides[task_input_hash(task)]]
     dev = [task for task in answers if sides[task_input_hash(task)]]
     return train, dev
