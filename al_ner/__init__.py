@@ -27,6 +27,7 @@ from .stream import (SkipCounter, add_tokens, filter_duplicates, filter_seen, ge
 from .training import (ONTONOTES_TO_CONLL, answers_to_docs, data_to_spacy, evaluate,
                        make_update, merge_answers, train)
 from .types import Annotator, Components, ScoredStream, Stream, Task
+from .util import combine_models, log
 
 __version__ = "0.1.0"
 
@@ -36,8 +37,9 @@ __all__ = [
     "GoldIndex", "InputError", "InvalidTaskError", "ModelError", "RecipeError", "ScoredStream",
     "SentenceScorer", "SessionReport", "SkipCounter", "Stream", "Task", "TerminalAnnotator",
     "UnknownLabelError", "add_model_spans", "add_tokens", "answers_to_docs", "check_labels",
-    "constants", "data_to_spacy", "evaluate", "filter_duplicates", "filter_seen", "get_db",
-    "get_ner", "get_recipe", "get_stream", "latest_answers", "load_model", "make_annotator",
+    "combine_models", "constants", "data_to_spacy", "evaluate", "filter_duplicates", "filter_seen",
+    "get_db",
+    "get_ner", "get_recipe", "get_stream", "latest_answers", "load_model", "log", "make_annotator",
     "make_gold_annotator", "make_update", "merge_answers", "model_path", "prefer_high_scores",
     "prefer_low_scores", "prefer_top", "prefer_uncertain", "read_conll", "read_csv",
     "read_datasets", "read_json", "read_jsonl", "read_txt", "recipe", "registry", "run_components",

@@ -8,6 +8,7 @@ recipe's ``config["feed_overlap"]`` decides whether every named session is asked
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 import time
@@ -20,7 +21,8 @@ from typing import Any
 from .constants import (ACCEPT, ANNOTATOR_ID, ANSWER, ANSWERS, END, FLAGGED, INPUT_HASH, LABEL,
                         OPTIONS, SELECTED, SESSION_ID, SPANS, START, TASK_HASH, TEXT, TIMESTAMP,
                         TOKEN_END, TOKEN_START, TOKENS, VIEW_CHOICE, VIEW_ID, VIEW_NER_MANUAL)
-from .errors import AnswerError, ConfigError, InvalidTaskError, SessionError
+from .errors import AnswerError, ConfigError, InvalidTaskError, RecipeError, SessionError
+from .recipe_components import check_components, served
 from .storage import annotator_of
 from .stream.hashing import set_hash, set_hashes
 from .stream.progress import QUESTIONS
@@ -76,8 +78,12 @@ class Controller:
     """
 
     def __init__(self, components: Components, db: Any, *, session_id: str | None = None,
-                 batch_size: int = 10, limit: int | None = None, budget: Budget | None = None,
+                 batch_size: int | None = None, limit: int | None = None,
+                 budget: Budget | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
+        components, self.notes = check_components(components)  # Prodigy's keys as al-ner's
+        config = components["config"]
+        batch_size = batch_size if batch_size is not None else int(config.get("batch_size") or 10)
         if batch_size < 1:
             raise ConfigError(f"batch size must be at least 1, got {batch_size}")
         if limit is not None and limit < 1:
@@ -88,7 +94,8 @@ class Controller:
         self.view_id = components.get("view_id", "ner")
         self.labels = list(components.get("labels", []))
         self.total = components.get("total")
-        self.session_id = session_id or f"{self.dataset}-{uuid.uuid4().hex[:8]}"
+        self.session_id = session_id or _recipe_session_id(components) or \
+            f"{self.dataset}-{uuid.uuid4().hex[:8]}"
         self.batch_size = batch_size
         self.limit = limit
         self.budget = budget
@@ -96,23 +103,41 @@ class Controller:
         # views a recipe mixes in: a question stamped with one of these keeps it (ner.teach's
         # full-span control questions); every other question gets the session's view
         self.views = set(components.get("views") or ())
-        self.feed_overlap = bool((components.get("config") or {}).get("feed_overlap", False))
+        self.feed_overlap = bool(config.get("feed_overlap", False))
+        # the names ?session=NAME may take ($PRODIGY_ALLOWED_SESSIONS); empty: any
+        self.allowed_sessions = set(config.get("allowed_sessions") or ())
         self.counts: Counter[str] = Counter()
         self.exhausted = False
         self.failed: BaseException | None = None
         self._update = components.get("update")
+        self._last_update: Any = None  # what `update` returned last (a Prodigy progress reads it)
         self._lock = threading.RLock()
         self._clock = clock
         self._excluded = self._excluded_hashes()
         # _given: task hash -> session -> what its answer in force said (see `said`)
         self._prior, self._dataset_before, self._by_session, self._given = self._prior_answers()
-        self._stream: Iterator[Task] = iter(set_hashes(components["stream"]))
+        self._stream: Iterator[Task] = iter(set_hashes(served(components)))
         self._history: list[Task] = []  # with feed_overlap: every task pulled, for every feed
         self._pulled = 0  # tasks taken from the stream
         self._version = 0  # grows with every change of the counts: a tab keeps the newest
         self._session_counts: dict[str, Counter[str]] = {}
-        self._shared = Feed(seen=self._prior | self._excluded)  # every session's, without overlap
+        # Prodigy's auto_exclude_current: False asks again what the dataset already answers
+        prior = self._prior if config.get("auto_exclude_current", True) else set()
+        self._shared = Feed(seen=prior | self._excluded)  # every session's, without overlap
         self._feeds: dict[str, Feed] = {} if self.feed_overlap else {self.session_id: self._shared}
+        if components.get("on_load") is not None:
+            components["on_load"](self)
+
+    @classmethod
+    def from_components(cls, name: str, components: Components,
+                        config_overrides: dict[str, Any] | None = None) -> Controller:
+        """A controller over a recipe's components and the default database (Prodigy's
+        Controller.from_components, for a recipe that returns a Controller)."""
+        from .storage import get_db
+
+        config = {**(components.get("config") or {}), **(config_overrides or {})}
+        checked, _ = check_components({**components, "config": config})
+        return cls(checked, _session_db(checked, get_db()))
 
     # ------------------------------------------------------------------ what was answered
 
@@ -149,6 +174,9 @@ class Controller:
             return self.session_id
         if not isinstance(name, str) or not SESSION_NAME.fullmatch(name):
             raise ConfigError(f"invalid session name {name!r}: use {SESSION_RULE}")
+        if self.allowed_sessions and name not in self.allowed_sessions:
+            raise ConfigError(f"session name {name!r} is not allowed here; use one of: "
+                              f"{', '.join(sorted(self.allowed_sessions))}")
         return f"{self.dataset}-{name}"
 
     def _feed(self, session: str | None) -> tuple[Feed, str]:
@@ -256,8 +284,6 @@ class Controller:
             raise self.failed
         try:
             task = next(self._stream, None)
-            if task is not None:
-                _check_storable(task, self._pulled + 1)
         except Exception as err:
             self.failed = err
             raise
@@ -293,14 +319,33 @@ class Controller:
             stored = [task for task, replay in merged if not replay]
             if not stored:
                 return []
-            self.db.add_examples(self.dataset, stored)
+            self.db.add_examples(self.dataset, self._for_db(stored))
             for task in stored:
                 self._record(feed, sid, task)
             if self.budget is not None:
                 self.budget.add(stored)
             if self._update is not None:
-                self._update(stored)
+                self._last_update = self._update(stored)
             return stored
+
+    def check_answer(self, answer: Task, *, session: str | None = None) -> None:
+        """Raise AnswerError if `answer` would be refused (the recipe's validate_answer, say),
+        saving nothing: the web app asks before it moves on, so the person can fix it."""
+        with self._lock:
+            feed, sid = self._feed(session)
+            self._merge_answer(feed, sid, answer)
+
+    def _for_db(self, stored: list[Task]) -> list[Task]:
+        """What the dataset gets: the answers, through the recipe's before_db (on copies, so
+        `update` sees the answers as given)."""
+        before_db = self.components.get("before_db")
+        if before_db is None:
+            return stored
+        changed = before_db(copy.deepcopy(stored))
+        if not isinstance(changed, list):
+            raise RecipeError(f"the recipe's before_db returned {type(changed).__name__}, not the "
+                              "list of examples to save; return the examples")
+        return changed
 
     def _record(self, feed: Feed, sid: str, task: Task) -> None:
         task_hash = task[TASK_HASH]
@@ -331,6 +376,7 @@ class Controller:
                   ANNOTATOR_ID: sid, **self._what_was_said(question, value, answer)}
         if (problem := json_problem(merged)) is not None:
             raise AnswerError(f"the answer to question {task_hash} can't be saved: {problem}")
+        _validate_answer(self.components.get("validate_answer"), merged)
         return merged, sent_back and self._replayed(merged, sid, self._handed_to(answer, sid))
 
     def _what_was_said(self, question: Task, value: str, answer: Task) -> dict[str, Any]:
@@ -561,7 +607,19 @@ class Controller:
                     "counts": {a: counts[a] for a in ANSWERS},
                     "dataset_total": self._dataset_before + self.answered,
                     "done": self._feed_done(feed), "empty": self._empty(),
-                    "version": self._version, **self._health()}
+                    "version": self._version, **self._health(), **self._recipe_progress()}
+
+    def _recipe_progress(self) -> dict[str, Any]:
+        """{"share": 0-1} from a Prodigy recipe's progress(ctrl, update_return), if it has one."""
+        progress = self.components.get("progress")
+        if not callable(progress):
+            return {}
+        try:
+            share = progress(self, self._last_update)
+        except Exception as err:
+            raise RecipeError(f"the recipe's progress function failed: {type(err).__name__}: "
+                              f"{err}") from err
+        return {"share": None if share is None else min(1.0, max(0.0, float(share)))}
 
     def _health(self) -> dict[str, Any]:
         """{"health": ...} from the recipe's health check (control questions), if it has one."""
@@ -573,6 +631,7 @@ class Controller:
         if self.total is not None:
             return self.total, QUESTIONS
         source = self.components.get("progress")
+        source = None if callable(source) else source  # a Prodigy progress function: see share
         records = source.total() if source is not None else None
         if source is None or records is None:
             return None, QUESTIONS
@@ -614,6 +673,28 @@ class Controller:
         return [said] if isinstance(said, str) else [str(line) for line in said]
 
 
+def _recipe_session_id(components: Components) -> str | None:
+    """The session id a Prodigy recipe's get_session_id gives, if it has one."""
+    make = components.get("get_session_id")
+    if make is None:
+        return None
+    session_id = make()
+    if not isinstance(session_id, str) or not session_id:
+        raise RecipeError(f"the recipe's get_session_id returned {session_id!r}, not a string")
+    return session_id
+
+
+def _validate_answer(validate: Callable[[Task], Any] | None, answer: Task) -> None:
+    """Run a recipe's validate_answer on a copy of `answer`: whatever it raises refuses the
+    answer, its message (what the person sees) becoming the AnswerError's."""
+    if validate is None:
+        return
+    try:
+        validate(copy.deepcopy(answer))
+    except Exception as err:
+        raise AnswerError(str(err) or type(err).__name__) from err
+
+
 def _plain_span(span: dict[str, Any], text: str) -> dict[str, Any]:
     """The keys a saved manual span has: offsets, label, its text and token offsets if known."""
     out = {START: span[START], END: span[END], LABEL: span[LABEL], TEXT: text[span[START]:span[END]]}
@@ -647,14 +728,6 @@ def said(answer: Task) -> tuple[Any, ...]:
             answer.get(FLAGGED) is True)
 
 
-def _check_storable(task: Any, number: int) -> None:
-    """InvalidTaskError unless a task from the stream can be sent and saved as JSON (a loader
-    refuses such a record with its file and line; a recipe's own stream gets this)."""
-    problem = json_problem(task)
-    if problem is not None:
-        raise InvalidTaskError(f"question {number} of the stream can't be sent or saved: {problem}")
-
-
 ANNOTATORS = {"gold": "al_ner.gold.v1", "terminal": "al_ner.terminal.v1", "web": "al_ner.web.v1"}
 
 
@@ -667,9 +740,9 @@ def make_annotator(name: str, **options: Any) -> Any:
     return get(annotators, ANNOTATORS.get(name, name))(**options)
 
 
-def run_components(components: Components, *, annotator: str = "gold",
+def run_components(components: Components | Controller, *, annotator: str = "gold",
                    annotator_options: dict[str, Any] | None = None, db: Any = None,
-                   limit: int | None = None, batch_size: int = 10,
+                   limit: int | None = None, batch_size: int | None = None,
                    session_id: str | None = None, catch_interrupt: bool = False,
                    budget: Budget | None = None) -> SessionReport:
     """Run a recipe's components with the chosen annotator until it stops; report the session.
@@ -677,15 +750,23 @@ def run_components(components: Components, *, annotator: str = "gold",
     With `catch_interrupt`, Ctrl-C ends the session like a normal stop and the report says
     `interrupted` (answers are saved batch by batch, so nothing answered is lost).
     `budget` stops handing out questions once it is spent (see `al_ner.types.Budget`).
+    batch_size None: the recipe's config batch_size, else 10. The recipe's "db" (False: save
+    nothing; a Database) wins over `db`; its config host and port are the web annotator's.
+    A Controller (a recipe may return one) is run as it is.
     """
-    from .storage import Database, get_db
-
-    database = db if isinstance(db, Database) else get_db(db)
-    controller = Controller(components, database, session_id=session_id, batch_size=batch_size,
-                            limit=limit, budget=budget)
+    if isinstance(components, Controller):
+        controller = components
+    else:
+        components, _ = check_components(components)
+        controller = Controller(components, _session_db(components, db), session_id=session_id,
+                                batch_size=batch_size, limit=limit, budget=budget)
+    config = controller.components["config"]
     options = dict(annotator_options or {})
     if annotator == "gold":
         options.setdefault("labels", controller.labels)
+    if annotator == "web":
+        options.update({key: config[key] for key in ("host", "port")
+                        if config.get(key) is not None and key not in options})
     driver = make_annotator(annotator, **options)
     interrupted = False
     try:
@@ -702,14 +783,27 @@ def run_components(components: Components, *, annotator: str = "gold",
     return report
 
 
+def _session_db(components: Components, db: Any) -> Any:
+    """The store a session saves to: the recipe's own, none ("db": False), or `db`."""
+    from .storage import Database, NoSaveDatabase, get_db
+
+    own = components.get("db")
+    base = db if isinstance(db, Database) else get_db(db)
+    if own is False:
+        return NoSaveDatabase(base.path)
+    return base if own is None or own is True else own
+
+
 def run_recipe(name: str, *, annotator: str = "gold", annotator_options: dict[str, Any] | None = None,
-               db: Any = None, limit: int | None = None, batch_size: int = 10,
+               db: Any = None, limit: int | None = None, batch_size: int | None = None,
                session_id: str | None = None, budget: Budget | None = None,
                **recipe_args: Any) -> SessionReport:
     """Run recipe `name` with `recipe_args`, answered by `annotator`: the API experiments use."""
     from .recipe import get_recipe
 
     components = get_recipe(name)(**recipe_args)
+    if components is None:
+        raise RecipeError(f"recipe '{name}' returned None: it has no session to run")
     return run_components(components, annotator=annotator, annotator_options=annotator_options,
                           db=db, limit=limit, batch_size=batch_size, session_id=session_id,
                           budget=budget)

@@ -36,16 +36,36 @@ from .types import Task
 DEFAULT_DB = Path("~/.al_ner/db")
 SUFFIX = ".jsonl"
 SESSIONS_DIR = ".sessions"  # DB/.sessions/NAME.jsonl: one record per session of dataset NAME
+META_DIR = ".meta"  # DB/.meta/NAME.json: the meta a dataset was created with (add_dataset)
 NAME_RULE = "1-200 letters, digits, '_', '-' and '.', not starting with '.'"
 _NAME_RE = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,199}")
 _HASH_KEYS = {"task": TASK_HASH, "input": INPUT_HASH}
 _CHUNK = 1 << 16
 
 
+_session_db: list[str | Path] = []  # the --db of the command running (innermost last)
+
+
 def get_db(path: str | Path | None = None) -> Database:
-    """The database at `path` (the --db flag), else $AL_NER_DB, else ~/.al_ner/db."""
-    chosen = path if path not in (None, "") else os.environ.get(DB_ENV_VAR) or DEFAULT_DB
+    """The database at `path`, else the running command's --db (`using_db`), else $AL_NER_DB,
+    else ~/.al_ner/db."""
+    chosen = path if path not in (None, "") else (
+        (_session_db[-1] if _session_db else None) or os.environ.get(DB_ENV_VAR) or DEFAULT_DB)
     return Database(Path(chosen).expanduser())
+
+
+@contextmanager
+def using_db(path: str | Path | None) -> Iterator[None]:
+    """Within the block, `get_db()` (and so a recipe's `connect()`) is the database at `path`
+    (the command's --db); None changes nothing."""
+    if path in (None, ""):
+        yield
+        return
+    _session_db.append(path)  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        _session_db.pop()
 
 
 def check_name(name: str) -> str:
@@ -101,8 +121,19 @@ def latest_answers(examples: Iterable[Task]) -> list[Task]:
     return list(latest.values())
 
 
+class DatasetNames(list[str]):
+    """Dataset names: a list, as Prodigy's `db.datasets` is, and callable, as al-ner's was."""
+
+    def __call__(self) -> DatasetNames:
+        return self
+
+
 class Database:
-    """A directory of JSONL datasets, created on first write."""
+    """A directory of JSONL datasets, created on first write.
+
+    Beside its own methods it has those of Prodigy's Database that recipes call (`name in db`,
+    `get_dataset`, `add_dataset`, `get_input_hashes`, ...; docs/prodigy.md lists them).
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -114,23 +145,44 @@ class Database:
         """The file of dataset `name` (validates the name; the file may not exist yet)."""
         return self.path / f"{check_name(name)}{SUFFIX}"
 
-    def datasets(self) -> list[str]:
-        """Names of the datasets in this database, sorted."""
+    @property
+    def datasets(self) -> DatasetNames:
+        """Names of the datasets in this database, sorted (`db.datasets` or `db.datasets()`)."""
         if not self.path.is_dir():
-            return []
+            return DatasetNames()
         names = (p.name[: -len(SUFFIX)] for p in self.path.glob(f"*{SUFFIX}") if p.is_file())
-        return sorted(name for name in names if _NAME_RE.fullmatch(name))
+        return DatasetNames(sorted(name for name in names if _NAME_RE.fullmatch(name)))
 
     def exists(self, name: str) -> bool:
         return self.path_for(name).is_file()
 
-    def add_examples(self, name: str, examples: Sequence[Task]) -> None:
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and bool(_NAME_RE.fullmatch(name)) and self.exists(name)
+
+    def __len__(self) -> int:
+        return len(self.datasets)
+
+    def add_examples(self, name: str | Sequence[Task], examples: Sequence[Any] | None = None, *,
+                     datasets: Iterable[str] = ()) -> None:
         """Append `examples` to dataset `name` (created if new), all or nothing.
 
-        Every example is checked before anything is written, so a bad one changes nothing.
+        Prodigy's order works too: ``add_examples(examples, datasets=[NAME, ...])`` (or the
+        names as second argument) appends them to each dataset. Every example is checked
+        before anything is written, so a bad one changes nothing.
         """
+        if isinstance(name, str):
+            self._append(name, _payload(name, examples or []))
+            return
+        names = [check_name(each) for each in (list(datasets) or list(examples or []))]
+        if not names:
+            raise DatasetError("add_examples(examples) got no dataset to add them to; pass "
+                               "datasets=[NAME]")
+        payload = _payload(names[0], name)
+        for each in names:
+            self._append(each, payload)
+
+    def _append(self, name: str, payload: bytes) -> None:
         path = self.path_for(name)
-        payload = b"".join(_encode_checked(name, i, eg) for i, eg in enumerate(examples))
         self._make_dir()
         created = not path.exists()
         fd = _lock(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
@@ -161,6 +213,54 @@ class Database:
             raise ConfigError(f"'by' must be one of {', '.join(_HASH_KEYS)}, got {by!r}")
         key = _HASH_KEYS[by]
         return {example[key] for example in self.get_examples(name)}
+
+    # ---------------------------------------------- the names Prodigy's recipes call
+
+    def get_dataset(self, name: str, default: Any = None) -> list[Task] | Any:
+        """The examples of dataset `name` as a list, or `default` when there is none (Prodigy)."""
+        return list(self.get_examples(name)) if self.exists(name) else default
+
+    def get_dataset_examples(self, name: str) -> list[Task]:
+        """The examples of dataset `name` as a list ([] when there is none; Prodigy 1.12)."""
+        return self.get_dataset(name, [])
+
+    def add_dataset(self, name: str, meta: dict[str, Any] | None = None, session: bool = False) -> None:
+        """Create dataset `name` if it doesn't exist, with `meta` (Prodigy's add_dataset)."""
+        if self.exists(name):
+            return
+        self._append(name, b"")
+        if meta:
+            path = self.path / META_DIR / f"{name}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    def get_meta(self, name: str) -> dict[str, Any] | None:
+        """The meta dataset `name` was created with (add_dataset), or None."""
+        path = self.path / META_DIR / f"{check_name(name)}.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    def get_input_hashes(self, *names: str) -> set[int]:
+        """The input hashes of the datasets `names`."""
+        return set().union(*(self.get_hashes(name, by="input") for name in names))
+
+    def get_task_hashes(self, *names: str) -> set[int]:
+        """The task hashes of the datasets `names`."""
+        return set().union(*(self.get_hashes(name, by="task") for name in names))
+
+    def count_dataset(self, name: str, session: bool = False) -> int:
+        """Number of examples in dataset `name` (Prodigy's name for `count`)."""
+        return self.count(name)
+
+    def drop_dataset(self, name: str, batch_size: int | None = None) -> bool:
+        """Delete dataset `name` (Prodigy's name for `drop`); True when done."""
+        self.drop(name)
+        return True
+
+    def close(self) -> None:
+        """Nothing to close: every write opens and closes its file (Prodigy's close)."""
+
+    def reconnect(self) -> None:
+        """Nothing to reconnect (Prodigy's reconnect)."""
 
     def add_session(self, name: str, record: dict[str, Any]) -> None:
         """Append one session's metadata (a JSON object) to dataset `name`'s session log.
@@ -201,11 +301,12 @@ class Database:
             os.close(fd)
         _fsync_dir(self.path)
         (self.path / SESSIONS_DIR / f"{name}{SUFFIX}").unlink(missing_ok=True)
+        (self.path / META_DIR / f"{name}.json").unlink(missing_ok=True)
 
     def _existing(self, name: str) -> Path:
         path = self.path_for(name)
         if not path.is_file():
-            names = ", ".join(self.datasets()) or "none"
+            names = ", ".join(self.datasets) or "none"
             raise DatasetError(f"no dataset {name!r} in {self.path}; existing datasets: {names}")
         return path
 
@@ -215,6 +316,24 @@ class Database:
         except OSError as err:
             raise DatasetError(f"can't create database directory {self.path}: "
                                f"{err.strerror or err}; pass --db DIR or set {DB_ENV_VAR}") from err
+
+
+class NoSaveDatabase(Database):
+    """The store of a session that saves nothing (a recipe's ``"db": False``): answers are
+    checked as for saving, then dropped. Other datasets (--exclude) are read as usual; no
+    dataset counts as existing, so the session asks everything."""
+
+    def exists(self, name: str) -> bool:
+        return False
+
+    def add_examples(self, name: str | Sequence[Task], examples: Sequence[Any] | None = None, *,
+                     datasets: Iterable[str] = ()) -> None:
+        target, batch = (name, examples or []) if isinstance(name, str) else ("unsaved", name)
+        _payload(target, batch)
+
+
+def _payload(name: str, examples: Sequence[Any]) -> bytes:
+    return b"".join(_encode_checked(name, i, eg) for i, eg in enumerate(examples))
 
 
 def _encode_checked(name: str, index: int, example: Any) -> bytes:

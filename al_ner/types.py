@@ -13,6 +13,12 @@ Sorter = Callable[[Iterable[tuple[float, Task]]], Stream]
 UpdateCallback = Callable[[list[Task]], Any]
 
 
+# Prodigy's names for the same types (prodigy.types), for recipes written for Prodigy
+TaskType = Task
+StreamType = Iterable[Task]
+ScoredStreamType = Iterable[tuple[float, Task]]
+
+
 class Components(TypedDict, total=False):
     """What a recipe returns: everything a controller needs to run a session."""
 
@@ -32,6 +38,15 @@ class Components(TypedDict, total=False):
     views: list[str]  # other views some questions carry in their _view_id (mixed sessions)
     health: Callable[[], dict[str, Any]] | None  # the health check's estimate, for progress
     notices: list[str]  # what to tell the annotator as the session starts (a new label, say)
+    # Prodigy's other components (docs/prodigy.md says what each does here)
+    db: Any  # False: save nothing; a Database: save there
+    before_db: Callable[[list[Task]], list[Task]] | None
+    validate_answer: Callable[[Task], Any] | None
+    get_session_id: Callable[[], str] | None
+    on_load: Callable[[Any], Any] | None
+
+
+RecipeSettingsType = Components
 
 
 class Annotator(Protocol):

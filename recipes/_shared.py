@@ -119,17 +119,6 @@ def parse_settings(settings: str | dict | None) -> dict[str, Any]:
     return value
 
 
-def keep_labels(stream: Iterable[Task], labels: list[str]) -> Stream:
-    """Drop the source's spans of other labels (a CoNLL file's PER when annotating ORG): the
-    manual view shows what may be saved, and the controller refuses the other labels."""
-    wanted = set(labels)
-    for task in stream:
-        spans = task.get("spans")
-        if spans and any(span.get("label") not in wanted for span in spans):
-            task = {**task, "spans": [span for span in spans if span.get("label") in wanted]}
-        yield task
-
-
 def source_progress(source: str, *, loader: str | None, text_column: str | None,
                     exact: bool) -> SourceProgress:
     """A SourceProgress for `source`; exact when each record is one question."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from al_ner.constants import VIEW_NER_MANUAL
 from al_ner.models import check_labels, load_model
 from al_ner.recipe import recipe
+from al_ner.recipe_components import keep_labels
 from al_ner.stream import SkipCounter
 from al_ner.stream.patterns import add_pattern_spans
 from al_ner.types import Components
@@ -13,7 +14,7 @@ from ._health import HealthCheck
 from ._order import order_sentences
 from ._shared import (Control, ControlBase, Dataset, Exclude, Labels, Loader, Model, Order, Patterns,
                       PreScored, Seed, SkipInvalid, Source, StrategyName, StrategySettings,
-                      TextColumn, Unsegmented, Window, keep_labels, load_sentences, parse_settings,
+                      TextColumn, Unsegmented, Window, load_sentences, parse_settings,
                       new_label_notices, pattern_matcher, source_progress, split_labels,
                       split_names)
 

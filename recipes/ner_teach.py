@@ -67,7 +67,7 @@ def ner_teach(dataset: Dataset, spacy_model: Model, source: Source, label: Label
                             text_column=text_column, progress=progress)
     stream = health.set_aside(stream)
     scorer = EntityScorer(nlp, labels, decoding=decoding)
-    stream = sort(combine(scorer, matcher, stream) if matcher else scorer(stream))
+    stream = sort(combine(scorer, matcher.propose, stream) if matcher else scorer(stream))
     stream = stamp(stream, **({CONVERSION: CONSTRAINED} if conversion == CONSTRAINED else {}))
     stream = with_view(stream, VIEW_NER)
     stream = ask_full_every(stream, every=full_every,

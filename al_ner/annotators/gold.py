@@ -11,7 +11,7 @@ from ..constants import (ACCEPT, ANSWER, ASKED, END, IGNORE, INPUT_HASH, LABEL, 
                          REJECT, SELECTED, SPANS, START, TEXT, TOKENS, VIEW_CHOICE, VIEW_ID,
                          VIEW_NER_MANUAL)
 from ..cost import decisions, tokens_read
-from ..errors import ConfigError
+from ..errors import AnswerError, ConfigError
 from ..registry import annotators
 from ..stream.validate import token_bounds
 from ..types import Task
@@ -74,8 +74,10 @@ class GoldAnnotator:
         self.noise = noise
         self._rng = random.Random(seed)
         self._inputs: set[int] = set()
+        self.refusals: list[str] = []  # why answers were refused, in order
         self.stats: dict[str, int] = {"questions": 0, "sentences": 0, "tokens": 0,
-                                      "decisions": 0, "spans": 0, "unknown": 0, "flipped": 0}
+                                      "decisions": 0, "spans": 0, "unknown": 0, "flipped": 0,
+                                      "refused": 0}
 
     def __call__(self, controller: Any) -> None:
         """Answer every question the controller hands out, one batch at a time."""
@@ -83,7 +85,20 @@ class GoldAnnotator:
             questions = controller.get_questions()
             if not questions:
                 return
-            controller.receive_answers([self.answer(task) for task in questions])
+            self._give(controller, [self.answer(task) for task in questions])
+
+    def _give(self, controller: Any, answers: list[Task]) -> None:
+        """Save the batch; if the recipe refuses an answer (validate_answer), save the others
+        one by one and count the refused ones (they stay unanswered)."""
+        try:
+            controller.receive_answers(answers)
+        except AnswerError:
+            for answer in answers:
+                try:
+                    controller.receive_answers([answer])
+                except AnswerError as err:
+                    self.stats["refused"] += 1
+                    self.refusals.append(str(err))
 
     def answer(self, task: Task) -> Task:
         """A copy of `task` with the gold answer."""

@@ -6,9 +6,9 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from ..constants import (ACCEPT, ANSWER, END, IGNORE, LABEL, REJECT, SPANS, START, TASK_HASH, TEXT,
-                         VIEW_NER, VIEW_NER_MANUAL)
-from ..errors import ConfigError
+from ..constants import ACCEPT, ANSWER, END, IGNORE, LABEL, REJECT, SPANS, START, TASK_HASH, TEXT
+from ..errors import AnswerError, ConfigError
+from ..recipe_components import VIEWS
 from ..registry import annotators
 from ..types import Task
 
@@ -33,6 +33,8 @@ def render(task: Task, mark: Mark = plain_mark, *, score: bool = True) -> str:
         out += [text[at:span[START]], mark(text[span[START]:span[END]], str(span[LABEL]))]
         at = span[END]
     out.append(text[at:])
+    if isinstance(task.get(LABEL), str):  # a classification question's label
+        out.insert(0, f"[{task[LABEL]}] ")
     value = (task.get("meta") or {}).get("score")
     suffix = f"   (score {value:.2f})" if score and isinstance(value, float) else ""
     return "".join(out) + suffix
@@ -70,8 +72,9 @@ class TerminalAnnotator:
         self.read = read
 
     def __call__(self, controller: Any) -> None:
-        if controller.view_id not in (VIEW_NER, VIEW_NER_MANUAL):
-            raise ConfigError(f"the terminal annotator answers ner and ner_manual questions, not "
+        if VIEWS.get(controller.view_id) not in ("binary", "manual"):
+            kinds = ", ".join(view for view, kind in VIEWS.items() if kind != "choice")
+            raise ConfigError(f"the terminal annotator answers {kinds} questions, not "
                               f"{controller.view_id!r} ones; use --annotator web")
         self._say(f"Dataset '{controller.dataset}'. {HELP}")
         while True:
@@ -92,11 +95,20 @@ class TerminalAnnotator:
             if key == "u":
                 self._undo(controller, task)
                 return True
-            if key in KEYS:
-                controller.receive_answers([{**task, ANSWER: KEYS[key]}])
-                self._say(f"  -> {KEYS[key]}   ({controller.answered} answered)")
+            if key not in KEYS:
+                self._say(f"  unknown key {key!r}: {HELP}")
+            elif self._answer(controller, task, KEYS[key]):
                 return True
-            self._say(f"  unknown key {key!r}: {HELP}")
+
+    def _answer(self, controller: Any, task: Task, value: str) -> bool:
+        """Give the answer; one the recipe refuses (validate_answer) is said, and asked again."""
+        try:
+            controller.receive_answers([{**task, ANSWER: value}])
+        except AnswerError as err:
+            self._say(f"  ✘ {err}\n  {HELP}")
+            return False
+        self._say(f"  -> {value}   ({controller.answered} answered)")
+        return True
 
     def _undo(self, controller: Any, task: Task) -> None:
         last = controller.last_answered()

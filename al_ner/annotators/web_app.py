@@ -3,11 +3,15 @@
 API (every POST takes a JSON object, ``Content-Type: application/json``; each may name the
 person's session, ``"session": "alice"``, as the page does for ``/?session=alice``):
 
-* ``GET  /api/session``    dataset, view id, labels, instructions, batch size, lease, progress
+* ``GET  /api/session``    dataset, view id (and how it is drawn, and how each view id a
+  question may carry is: ``drawn_as``), labels, instructions, the recipe's config settings the
+  page reads, batch size, lease, progress
 * ``POST /api/questions``  ``{"n": 10}`` -> ``{"tasks": [...], "progress": {...}}``
 * ``POST /api/answers``    ``{"answers": [{"_task_hash": 1, "answer": "accept", "spans": [...],
   "flagged": true, "question": {...}}], "dataset": "news"}``; ``question`` (the task as it was
   handed out) lets a restarted server check and keep an answer it never handed out itself
+* ``POST /api/validate``   ``{"answer": {...}}`` -> ``{"ok": true}``, or 422 with the recipe's
+  validate_answer message (nothing saved: the page asks before it moves on)
 * ``POST /api/undo``       ``{"task_hash": 1}`` -> the question again, open for this tab
 * ``POST /api/release``    ``{"task_hashes": [1, 2]}`` gives a closing tab's questions back
 * ``POST /api/renew``      ``{"task_hashes": [1, 2]}`` renews the leases of a live tab's questions;
@@ -42,6 +46,7 @@ from starlette.staticfiles import StaticFiles
 from ..constants import ANSWER, FLAGGED, SELECTED, SPANS, TASK_HASH
 from ..controller import QUESTION, SESSION_NAME, SESSION_RULE
 from ..errors import AlNerError, AnswerError, ConfigError
+from ..recipe_components import VIEWS
 from ..stream.validate import is_int, json_problem
 from ..types import Task
 from .web_guard import Access, Guard
@@ -90,6 +95,7 @@ def create_app(controller: Any, *, access: Access | None = None,
         Route("/api/session", api.session, methods=["GET"]),
         Route("/api/questions", api.questions, methods=["POST"]),
         Route("/api/answers", api.answers, methods=["POST"]),
+        Route("/api/validate", api.validate, methods=["POST"]),
         Route("/api/undo", api.undo, methods=["POST"]),
         Route("/api/release", api.release, methods=["POST"]),
         Route("/api/renew", api.renew, methods=["POST"]),
@@ -141,6 +147,9 @@ class Api:
                 "session_id": c.session_for(name), "session": name,
                 "batch_size": self.batch_size, "lease_seconds": self.lease_seconds,
                 "instructions": str(components.get("instructions") or ""),
+                "view": VIEWS.get(c.view_id, "binary"), "drawn_as": VIEWS,  # each question's view
+                "config": page_config(components),
+                "validates": components.get("validate_answer") is not None,
                 "feed_overlap": bool(getattr(c, "feed_overlap", False)),
                 "server_id": self.server_id, "progress": c.progress(session=name)}
 
@@ -173,6 +182,15 @@ class Api:
     def _answers(self, answers: list[Task], name: str | None) -> dict[str, Any]:
         self.controller.receive_answers(answers, session=name)  # all or none (a replay: saved before)
         return self._with_progress({"saved": [answer[TASK_HASH] for answer in answers]}, name)
+
+    async def validate(self, request: Request) -> Response:
+        body = await read_json(request, self.max_body_bytes)
+        (answer,) = check_answers([body.get("answer")])
+        return JSON(await self._call(self._validate, answer, _session_name(body.get("session"))))
+
+    def _validate(self, answer: Task, name: str | None) -> dict[str, Any]:
+        self.controller.check_answer(answer, session=name)
+        return {"ok": True}
 
     async def undo(self, request: Request) -> Response:
         body = await read_json(request, self.max_body_bytes)
@@ -238,6 +256,15 @@ class Api:
         exc = HTTPException(500, ("the source failed, the server stops: " if fatal else "") + message)
         exc.fatal = fatal  # type: ignore[attr-defined]
         return exc
+
+
+PAGE_SETTINGS = ("label", "hide_meta", "show_flag", "history_size", "buttons", "lang")
+
+
+def page_config(components: dict[str, Any]) -> dict[str, Any]:
+    """The recipe's config settings the page reads (Prodigy's names; see recipe_components)."""
+    config = components.get("config") or {}
+    return {key: config[key] for key in PAGE_SETTINGS if config.get(key) is not None}
 
 
 def _session_name(value: Any) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -10,6 +11,7 @@ import typer
 
 from ..errors import AlNerError
 from ..recipe import load_recipe_file
+from ..settings import log_level
 from ._app import app, full_short_help
 
 # Command modules register themselves on `app` when imported.
@@ -44,13 +46,29 @@ def _recipe_files(args: list[str]) -> tuple[list[str], list[str]]:
     return files, rest
 
 
+def _log_to_stderr() -> None:
+    """Show al-ner's (and recipes') log lines when $PRODIGY_LOGGING asks for them."""
+    level = log_level()
+    logger = logging.getLogger("al_ner")
+    if level is None or any(getattr(h, "al_ner", False) for h in logger.handlers):
+        return
+    handler = logging.StreamHandler()
+    handler.al_ner = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; user errors become one line on stderr and a non-zero exit."""
     files, args = _recipe_files(list(sys.argv[1:] if argv is None else argv))
     try:
+        _log_to_stderr()
         _load_commands()
         for file in files:
-            load_recipe_file(file)
+            for name in load_recipe_file(file):
+                typer.secho(f"ℹ Recipe '{name}' from {file} replaces al-ner's built-in recipe of "
+                            "that name", err=True)
         register_recipe_commands()
         full_short_help()
         command = typer.main.get_command(app)

@@ -52,6 +52,14 @@ def token_spaces(tokens: Sequence[dict[str, Any]], text_length: int) -> list[boo
     return spaces
 
 
+def char_tokens(text: str) -> list[dict[str, Any]]:
+    """Prodigy token dicts with one token per non-space character of `text` (highlighting
+    characters in the manual view)."""
+    starts = [i for i, char in enumerate(text) if not char.isspace()]
+    return [{TEXT: text[i], START: i, END: i + 1, ID: n, WS: text[i + 1:i + 2].isspace()}
+            for n, i in enumerate(starts)]
+
+
 def doc_tokens(doc: Doc) -> list[dict[str, Any]]:
     """Prodigy token dicts (text, start, end, id, ws) of a Doc."""
     return [{TEXT: t.text, START: t.idx, END: t.idx + len(t), ID: t.i, WS: bool(t.whitespace_)}

@@ -9,7 +9,7 @@ none of the keys is hashed whole. `get_hash` is that function, and the only one 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any
+from typing import Any, overload
 
 import srsly
 from murmurhash.mrmr import hash as murmur
@@ -74,10 +74,26 @@ def set_hash(task: Task, *, input_keys: Sequence[str] = INPUT_KEYS,
     return task
 
 
-def set_hashes(stream: Iterable[Task], *, input_keys: Sequence[str] = INPUT_KEYS,
+@overload
+def set_hashes(stream: Task, *, input_keys: Sequence[str] = ..., task_keys: Sequence[str] = ...,
+               ignore: Collection[str] = ..., overwrite: bool = ...) -> Task: ...
+
+
+@overload
+def set_hashes(stream: Iterable[Task], *, input_keys: Sequence[str] = ...,
+               task_keys: Sequence[str] = ..., ignore: Collection[str] = ...,
+               overwrite: bool = ...) -> Stream: ...
+
+
+def set_hashes(stream: Task | Iterable[Task], *, input_keys: Sequence[str] = INPUT_KEYS,
                task_keys: Sequence[str] = TASK_KEYS, ignore: Collection[str] = HASH_IGNORE_KEYS,
-               overwrite: bool = False) -> Stream:
-    """Lazily hash every task of `stream` (copies; the input tasks are not changed)."""
-    for task in stream:
-        yield set_hash(task, input_keys=input_keys, task_keys=task_keys, ignore=ignore,
-                       overwrite=overwrite)
+               overwrite: bool = False) -> Task | Stream:
+    """Lazily hash every task of `stream` (copies; the input tasks are not changed).
+
+    Given one task (a dict), the hashed copy of that task: Prodigy's `set_hashes(task)`.
+    """
+    def hashed(task: Task) -> Task:
+        return set_hash(task, input_keys=input_keys, task_keys=task_keys, ignore=ignore,
+                        overwrite=overwrite)
+
+    return hashed(stream) if isinstance(stream, dict) else (hashed(task) for task in stream)

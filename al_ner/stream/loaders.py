@@ -288,15 +288,19 @@ def _check_task(task: Any, path: str, line: int | None, prefix: str = "") -> Tas
 
 
 @registry.loaders("al_ner.jsonl.v1")
-def read_jsonl(source: str | Path, *, on_invalid: OnInvalid | None = None) -> Stream:
-    """One task per line of a JSONL file (or stdin "-"); blank lines are skipped."""
-    return _tasks(_parsed(jsonl_records(source)), on_invalid)
+def read_jsonl(source: str | Path, *, on_invalid: OnInvalid | None = None,
+               validate: bool = True) -> Stream:
+    """One task per line of a JSONL file (or stdin "-"); blank lines are skipped.
+
+    validate=False reads any JSON objects (a patterns file, say), as Prodigy's JSONL does.
+    """
+    return _tasks(_parsed(jsonl_records(source, validate=validate)), on_invalid)
 
 
-def jsonl_records(source: str | Path) -> Iterator[Record]:
+def jsonl_records(source: str | Path, *, validate: bool = True) -> Iterator[Record]:
     """The non-blank lines of a JSONL file (checked to exist now, read lazily)."""
     _check_source(source)
-    return _line_records(source, _jsonl_task)
+    return _line_records(source, _jsonl_task if validate else _jsonl_object)
 
 
 def _line_records(source: str | Path, parse: Callable[[str, str, int], Task]) -> Iterator[Record]:
@@ -306,14 +310,25 @@ def _line_records(source: str | Path, parse: Callable[[str, str, int], Task]) ->
             yield partial(parse, line, path, n)
 
 
-def _jsonl_task(line: str, path: str, n: int) -> Task:
+def _jsonl_value(line: str, path: str, n: int) -> Any:
     _check_text(line, path, n)
     try:
-        task = _json_loads(line)
+        return _json_loads(line)
     except json.JSONDecodeError as err:
         raise InputError(f"invalid JSON ({err.msg} at column {err.colno}); write one JSON object "
                          "per line", path=path, line=n) from None
-    return _check_task(task, path, n)
+
+
+def _jsonl_task(line: str, path: str, n: int) -> Task:
+    return _check_task(_jsonl_value(line, path, n), path, n)
+
+
+def _jsonl_object(line: str, path: str, n: int) -> Task:
+    value = _jsonl_value(line, path, n)
+    if not isinstance(value, dict):
+        raise InputError(f"expected a JSON object, got {type(value).__name__}; write one JSON "
+                         "object per line", path=path, line=n)
+    return value
 
 
 def _json_loads(text: str) -> Any:

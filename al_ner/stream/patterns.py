@@ -54,6 +54,11 @@ def _pattern(line: str, path: str, n: int) -> Pattern:
     except json.JSONDecodeError as err:
         raise InputError(f"invalid JSON ({err.msg} at column {err.colno}); write one pattern "
                          "object a line", path=path, line=n) from None
+    return check_pattern(value, path, n)
+
+
+def check_pattern(value: Any, path: str, n: int) -> Pattern:
+    """`value` as a checked pattern that knows where it came from (InputError if it isn't one)."""
     if not isinstance(value, dict) or not isinstance(value.get(LABEL), str) or not value[LABEL].strip():
         raise InputError("a pattern needs a 'label' string, e.g. {\"label\": \"ORG\", \"pattern\": "
                          "\"Acme\"}", path=path, line=n)
@@ -75,9 +80,11 @@ class PatternMatcher:
     """spaCy's Matcher and PhraseMatcher over the patterns; finds spans in tokenized tasks."""
 
     def __init__(self, nlp: Language, patterns: Sequence[Pattern], *,
-                 labels: Iterable[str] | None = None) -> None:
+                 labels: Iterable[str] | None = None, prior_correct: float = 1.0,
+                 prior_incorrect: float = 1.0) -> None:
         wanted = set(labels) if labels is not None else None
         self.nlp = nlp
+        self.priors = (prior_correct, prior_incorrect)
         self.patterns = [p for p in patterns if wanted is None or p[LABEL] in wanted]
         self.labels = sorted({p[LABEL] for p in self.patterns})
         self.answers: dict[str, Counter[str]] = {}
@@ -104,7 +111,7 @@ class PatternMatcher:
         doc = _doc(self.nlp, task)
         found = [(Span(doc, s, e, label=self.patterns[int(self.nlp.vocab.strings[k])][LABEL]),
                   int(self.nlp.vocab.strings[k]))
-                 for matcher in (self._tokens, self._phrases) for k, s, e in matcher(doc)]
+                 for matcher in (self._tokens, self._phrases) if len(matcher) for k, s, e in matcher(doc)]
         kept = {(span.start, span.end) for span in filter_spans([span for span, _ in found])}
         best: dict[tuple[int, int], tuple[Span, Pattern]] = {}
         for span, i in found:
@@ -113,17 +120,23 @@ class PatternMatcher:
         return [best[key] for key in sorted(best)]
 
     def score(self, pattern: Pattern) -> float:
-        """The share of this pattern's proposals accepted so far, smoothed (0.5 at first)."""
+        """The share of this pattern's proposals accepted so far, smoothed by the priors (as
+        many accepts and rejects assumed before any answer: 0.5 at first when they are equal)."""
         counts = self.answers.get(pattern_text(pattern), Counter())
-        return (counts[ACCEPT] + 1) / (counts[ACCEPT] + counts[REJECT] + 2)
+        correct, incorrect = self.priors
+        return (counts[ACCEPT] + correct) / (counts[ACCEPT] + counts[REJECT] + correct + incorrect)
+
+    def spans(self, task: Task) -> list[tuple[dict[str, Any], Pattern]]:
+        """The task's matches as span dicts (offsets, token indices, label, text), with their pattern."""
+        return [(_span(task, span), pattern) for span, pattern in self.matches(task)]
 
     def propose(self, task: Task) -> list[tuple[float, Task]]:
         """One binary question per match: the task with that span, the pattern in its meta."""
         out = []
-        for span, pattern in self.matches(task):
+        for span, pattern in self.spans(task):
             score = self.score(pattern)
             meta = {**task.get(META, {}), PATTERN_KEY: pattern_text(pattern), "score": score}
-            out.append((score, {**task, SPANS: [_span(task, span)], META: meta}))
+            out.append((score, {**task, SPANS: [span], META: meta}))
         return out
 
     def update(self, answers: Iterable[Task]) -> None:
@@ -162,15 +175,17 @@ def add_pattern_spans(matcher: PatternMatcher, stream: Iterable[Task]) -> Stream
         yield task
 
 
-def combine(score: Callable[[Iterable[Task]], ScoredStream], matcher: PatternMatcher,
+def combine(score: Callable[[Iterable[Task]], ScoredStream],
+            propose: Callable[[Task], Iterable[tuple[float, Task]]],
             stream: Iterable[Task]) -> ScoredStream:
-    """The model's (score, task) pairs with the patterns' proposals beside them: those of
-    every task the model has read come just before the model's next pair."""
+    """The model's (score, task) pairs with the proposals of a second one beside them (a
+    PatternMatcher's `propose`): those of every task the model has read come just before the
+    model's next pair."""
     pending: deque[tuple[float, Task]] = deque()
 
     def tap(tasks: Iterable[Task]) -> Iterator[Task]:
         for task in tasks:
-            pending.extend(matcher.propose(task))
+            pending.extend(propose(task))
             yield task
 
     for pair in score(tap(stream)):

@@ -13,7 +13,7 @@ from ..constants import (END, INPUT_HASH, META, SPANS, START, TASK_HASH, TEXT, T
                          TOKEN_START, TOKENS)
 from ..errors import ConfigError, InputError, InvalidTaskError
 from ..types import Stream, Task
-from .docs import doc_tokens
+from .docs import char_tokens, doc_tokens
 from .validate import check_spans, check_tokens, span_with_offsets, validate_task
 
 _SENT_PIPES = ("parser", "senter", "sentencizer")
@@ -105,16 +105,18 @@ def _rebased(span: dict[str, Any], offset: int) -> dict[str, Any]:
 
 
 def add_tokens(nlp: Language, stream: Iterable[Task], *,
-               on_invalid: Callable[[InputError], None] | None = None) -> Stream:
+               on_invalid: Callable[[InputError], None] | None = None,
+               use_chars: bool = False) -> Stream:
     """Add `tokens` (unless present) and each span's token_start/token_end.
 
     Spans must lie on token boundaries and have a label; a span with only token indices
     gets its character offsets. A bad task raises InvalidTaskError, or is passed to
-    `on_invalid` and skipped.
+    `on_invalid` and skipped. use_chars: every non-space character is a token (spans may then
+    start and end anywhere), replacing any tokens the task had (Prodigy's highlight_chars).
     """
     for n, task in enumerate(stream, 1):
         try:
-            tokenized = _tokenized(nlp, task, f"task {n}")
+            tokenized = _tokenized(nlp, task, f"task {n}", use_chars)
         except InvalidTaskError as err:
             if on_invalid is None:
                 raise
@@ -123,10 +125,12 @@ def add_tokens(nlp: Language, stream: Iterable[Task], *,
         yield tokenized
 
 
-def _tokenized(nlp: Language, task: Task, where: str) -> Task:
+def _tokenized(nlp: Language, task: Task, where: str, use_chars: bool = False) -> Task:
     validate_task(task, where=where)
     new = dict(task)
-    if TOKENS not in task:
+    if use_chars:
+        new[TOKENS] = char_tokens(task[TEXT])
+    elif TOKENS not in task:
         new[TOKENS] = doc_tokens(nlp.make_doc(task[TEXT]))
     if SPANS in task:
         new[SPANS] = check_spans(task[SPANS], task[TEXT], tokens=new[TOKENS], where=where)

@@ -146,3 +146,10 @@ def test_set_hashes_is_lazy_and_copies() -> None:
 def test_non_ascii_text_is_hashed_as_escaped_json() -> None:
     # srsly.json_dumps(sort_keys=True) is json.dumps with ensure_ascii, as Prodigy hashes it
     assert input_hash({"text": "Café"}) == murmur('text="Caf\\u00e9"')
+
+
+def test_set_hashes_of_one_task_returns_the_hashed_task() -> None:
+    # Prodigy's set_hashes(task): a dict is one task, not a stream of its keys
+    task = {"text": "Acme rose.", "spans": [{"start": 0, "end": 4, "label": "ORG"}]}
+    assert set_hashes(task) == set_hash(task)
+    assert set_hashes(task, overwrite=True)["_task_hash"] == set_hash(task)["_task_hash"]

@@ -160,3 +160,13 @@ def test_txt_non_utf8(tmp_path):
     path.write_bytes(b"ok\nbad \x80 byte\n")
     with pytest.raises(InputError, match=r"in.txt:2: line is not valid UTF-8 \(byte 0x80 at column 5\)"):
         list(read_txt(path))
+
+
+def test_jsonl_without_validation_reads_any_objects(tmp_path):
+    # Prodigy's JSONL loader reads patterns files too: objects without a 'text'
+    path = tmp_path / "patterns.jsonl"
+    path.write_text('{"label": "ORG", "pattern": "Acme"}\n\n{"label": "ORG", "pattern": [{"lower": "x"}]}\n')
+    assert [p["pattern"] for p in read_jsonl(path, validate=False)] == ["Acme", [{"lower": "x"}]]
+    path.write_text('{"label": "ORG"}\n[1, 2]\n')
+    with pytest.raises(InputError, match=r"patterns.jsonl:2: .*JSON object"):
+        list(read_jsonl(path, validate=False))

@@ -72,7 +72,7 @@ def test_combine_puts_the_patterns_beside_the_model(nlp, tmp_path):
         for task in stream:
             yield 0.9, {**task, "meta": {"by": "model"}}
 
-    pairs = list(combine(model, matcher, tokenized(nlp, "Acme rose .", "Rain fell .", "Ohio won .")))
+    pairs = list(combine(model, matcher.propose, tokenized(nlp, "Acme rose .", "Rain fell .", "Ohio won .")))
     assert [(t["text"], t["meta"].get("pattern", "model")) for _, t in pairs] == [
         ("Acme rose .", '[{"lower": "acme"}, {"lower": "corp", "op": "?"}]'), ("Acme rose .", "model"),
         ("Rain fell .", "model"), ("Ohio won .", '[{"lower": "ohio"}]'), ("Ohio won .", "model")]

@@ -148,3 +148,11 @@ def test_add_tokens_skips_invalid_with_on_invalid(nlp):
 def test_add_tokens_is_lazy(nlp):
     stream = add_tokens(nlp, endless({"text": "a b"}))
     assert [t["meta"]["i"] for t in itertools.islice(stream, 3)] == [0, 1, 2]
+
+
+def test_add_tokens_use_chars_makes_each_character_a_token(nlp):
+    task = {"text": "Ab  c", "spans": [{"start": 1, "end": 2, "label": "X", "token_start": 0, "token_end": 0}]}
+    (out,) = add_tokens(nlp, [task], use_chars=True)
+    assert [(t["text"], t["start"], t["ws"]) for t in out["tokens"]] == [("A", 0, False), ("b", 1, True), ("c", 4, False)]
+    assert [t["id"] for t in out["tokens"]] == [0, 1, 2]
+    assert out["spans"][0]["token_start"] == 1 and out["spans"][0]["token_end"] == 1

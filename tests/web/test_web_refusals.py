@@ -110,8 +110,7 @@ def test_a_source_question_with_nan_stops_the_server_with_one_line(make_controll
     controller = make_controller([{"text": "Acme hired Ada.", "meta": {"score": float("nan")}}])
     response = post(client(controller), "/api/questions", {"n": 1})
     assert response.status_code == 500 and response.json()["fatal"] is True  # before: a bare 500
-    assert ("question 1 of the stream can't be sent or saved: 'meta.score' is NaN"
-            in response.json()["error"])
+    assert "task 1 of the recipe's stream: 'meta.score' is NaN" in response.json()["error"]
 
 
 CHOICE = {"text": "Globex sued Acme .", "mapping": {"1": "A", "2": "B"},

