@@ -168,3 +168,20 @@ def test_after_a_restart_a_tab_undoes_only_its_own_session_s_answers(
     assert sorted(lines[:2]) == sorted([(first.session_id, "accept"), (f"{web.DATASET}-ann", "accept")])
     assert lines[2] == (f"{web.DATASET}-ann", "reject")  # before: the unnamed tab's undo was asked
     assert len(second.db.get_answers(web.DATASET)) == 2  # again and saved beside the first answer
+
+
+def test_with_validate_answer_a_question_another_session_took_is_dropped_not_stuck(
+        ui, serve, open_page, make_controller, web):
+    clock = Clock()
+    controller = make_controller(sentences(4), clock=clock, extra={"validate_answer": lambda eg: None})
+    url = serve(controller, batch_size=1).url  # renewals every 30 s: none during the test
+    bob = open_page(url + "?session=bob")
+    ui.shows(bob, "Sentence number")
+    held = bob.text_content("#text")
+    clock.now = 1000  # bob's leases run out, and alice takes his questions
+    alice = open_page(url + "?session=alice")
+    ui.shows(alice, "Sentence number")
+    bob.keyboard.press("a")  # the recipe's check refuses it: the question is alice's now
+    bob.wait_for_function("t => document.getElementById('text').textContent !== t", arg=held)
+    assert "went to another session" in bob.text_content("#message")  # before: stuck on it
+    assert web.stored(controller) == []

@@ -172,6 +172,7 @@
     try {
       await api("/api/validate", { answer: given });
     } catch (err) {
+      if (err.status === 422 && err.taskHashes) { dropLost(err.taskHashes); return; }  // not ours now
       if (err.status === 422) { showError(err.message); return; }
       if (err.status) { showError(`Couldn't check the answer: ${err.message}`); return; }
     } finally {
