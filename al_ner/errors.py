@@ -68,3 +68,11 @@ class LeakageError(AlNerError):
 
 class BackendError(AlNerError):
     """A compute backend is missing, can't be reached, or lost work (a worker died)."""
+
+
+class SessionError(AnswerError):
+    """A session acted on a question handed to another session, or on another session's answer."""
+
+    def __init__(self, message: str, *, task_hashes: list[int] | None = None) -> None:
+        super().__init__(message)
+        self.task_hashes = list(task_hashes or [])
