@@ -41,6 +41,13 @@ HASH_IGNORE_KEYS = ("score", "rank", "model", "source", "pattern", "priority", "
 
 # meta key of a subsequence question: the token range [start, end) the annotator is asked about
 ASKED = "asked"
+# meta keys of a question the adaptive strategy chose: which strategy (arm) picked it, and the
+# chance that arm had of being drawn then (al_ner.strategies.adaptive)
+ARM = "arm"
+ARM_P = "arm_p"
+# meta key marking a control question: a random sentence set aside before any selection and
+# asked with full spans (the health check, al_ner.health)
+CONTROL = "control"
 
 # view ids
 VIEW_NER = "ner"

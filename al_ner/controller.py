@@ -18,14 +18,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .constants import (ANNOTATOR_ID, ANSWER, ANSWERS, END, FLAGGED, INPUT_HASH, LABEL, OPTIONS,
-                        SELECTED, SESSION_ID, SPANS, START, TASK_HASH, TEXT, TIMESTAMP, TOKEN_END,
-                        TOKEN_START, TOKENS, VIEW_CHOICE, VIEW_ID, VIEW_NER_MANUAL)
-from .errors import AnswerError, ConfigError, InvalidTaskError, RecipeError
+from .constants import (ACCEPT, ANNOTATOR_ID, ANSWER, ANSWERS, END, FLAGGED, INPUT_HASH, LABEL,
+                        OPTIONS, SELECTED, SESSION_ID, SPANS, START, TASK_HASH, TEXT, TIMESTAMP,
+                        TOKEN_END, TOKEN_START, TOKENS, VIEW_CHOICE, VIEW_ID, VIEW_NER_MANUAL)
+from .errors import AnswerError, ConfigError, InvalidTaskError, RecipeError, SessionError
 from .recipe_components import check_components, served
+from .storage import annotator_of
 from .stream.hashing import set_hash, set_hashes
 from .stream.progress import QUESTIONS
-from .stream.validate import check_spans, is_int, task_problem
+from .stream.validate import check_spans, is_int, json_problem, task_problem
 from .types import Budget, Components, Task
 
 QUESTION = "question"  # an answer may carry its question, so a restarted server can check it
@@ -33,6 +34,8 @@ SESSION_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 SESSION_RULE = "1-64 letters, digits, '_', '-' or '.'"
 # what an answer adds to its question: left out when a question sent back is rehashed
 _ANSWER_KEYS = (ANSWER, TIMESTAMP, SESSION_ID, ANNOTATOR_ID, VIEW_ID, FLAGGED, SELECTED)
+KEEP_SESSION = ("open the page with ?session=NAME, or start al-ner with --session ID, to keep one "
+                "session across restarts")
 
 
 @dataclass
@@ -111,7 +114,8 @@ class Controller:
         self._lock = threading.RLock()
         self._clock = clock
         self._excluded = self._excluded_hashes()
-        self._prior, self._dataset_before, self._by_session = self._prior_answers()
+        # _given: task hash -> session -> what its answer in force said (see `said`)
+        self._prior, self._dataset_before, self._by_session, self._given = self._prior_answers()
         self._stream: Iterator[Task] = iter(set_hashes(served(components)))
         self._history: list[Task] = []  # with feed_overlap: every task pulled, for every feed
         self._pulled = 0  # tasks taken from the stream
@@ -144,10 +148,12 @@ class Controller:
             seen |= self.db.get_hashes(name, by=self.exclude_by)
         return seen
 
-    def _prior_answers(self) -> tuple[set[int], int, dict[str, set[int]]]:
-        """The target dataset's keys, its size, and (feed_overlap) each session's keys."""
+    def _prior_answers(self) -> tuple[set[int], int, dict[str, set[int]], dict[int, dict[str, Any]]]:
+        """The target dataset's keys, its size, (feed_overlap) each session's keys, and what
+        each session's answer in force to each task said."""
         keys: set[int] = set()
         by_session: dict[str, set[int]] = {}
+        given: dict[int, dict[str, Any]] = {}
         count = 0
         if self.db.exists(self.dataset):
             for example in self.db.get_examples(self.dataset):
@@ -156,7 +162,8 @@ class Controller:
                 count += 1
                 if self.feed_overlap:
                     by_session.setdefault(str(example.get(SESSION_ID)), set()).add(key)
-        return keys, count, by_session
+                given.setdefault(example[TASK_HASH], {})[annotator_of(example)] = said(example)
+        return keys, count, by_session, given
 
     def _key(self, task: Task) -> int:
         return task[INPUT_HASH] if self.exclude_by == "input" else task[TASK_HASH]
@@ -230,8 +237,7 @@ class Controller:
                 task = self._next_task(feed)
                 if task is None:
                     break
-                view = task.get(VIEW_ID) if task.get(VIEW_ID) in self.views else self.view_id
-                task = {**task, VIEW_ID: view, SESSION_ID: sid}
+                task = {**task, VIEW_ID: self._view_of(task), SESSION_ID: sid}
                 feed.open[task[TASK_HASH]] = task
                 feed.leased[task[TASK_HASH]] = self._clock()
                 questions.append(task)
@@ -287,6 +293,12 @@ class Controller:
             self._pulled += 1
         return task
 
+    def _view_of(self, task: Task) -> str:
+        """A question's view: its own when the recipe mixes that view in (ner.teach's full-span
+        questions in a binary session), else the session's."""
+        view = task.get(VIEW_ID)
+        return view if isinstance(view, str) and view in self.views else self.view_id
+
     # ---------------------------------------------------------------------------- answers
 
     def receive_answers(self, answers: Iterable[Task], *, session: str | None = None) -> list[Task]:
@@ -295,14 +307,16 @@ class Controller:
         Nothing is saved unless every answer in the batch is valid. An answer to a question
         that isn't open (a tab that outlived a server restart, or whose lease ran out) is taken
         when it carries its question (``"question"``) and that question's hashes check out.
-        Returns the stored tasks.
+        An answer the session already gave, the same, is a replay (a tab that never saw the
+        reply): accepted, not saved again. Returns the stored tasks.
         """
         with self._lock:
             feed, sid = self._feed(session)
-            stored = [self._merge_answer(feed, sid, answer) for answer in answers]
-            hashes = [task[TASK_HASH] for task in stored]
+            merged = [self._merge_answer(feed, sid, answer) for answer in answers]
+            hashes = [task[TASK_HASH] for task, _ in merged]
             if len(set(hashes)) != len(hashes):
                 raise AnswerError("the same question is answered twice in one batch; send each once")
+            stored = [task for task, replay in merged if not replay]
             if not stored:
                 return []
             self.db.add_examples(self.dataset, self._for_db(stored))
@@ -341,54 +355,72 @@ class Controller:
             feed.requeued = deque(q for q in feed.requeued if q[TASK_HASH] != task_hash)
         feed.seen.add(self._key(task))
         feed.answered[task_hash] = task
+        self._given.setdefault(task_hash, {})[sid] = said(task)
         self.counts[task[ANSWER]] += 1
         self._session_counts.setdefault(sid, Counter())[task[ANSWER]] += 1
         self._version += 1
 
-    def _merge_answer(self, feed: Feed, sid: str, answer: Task) -> Task:
-        """The question with the annotator's answer (and spans, choices, flag), for saving."""
+    def _merge_answer(self, feed: Feed, sid: str, answer: Task) -> tuple[Task, bool]:
+        """The question with the annotator's answer (and spans, choices, flag), for saving, and
+        whether it only repeats the answer in force (a replay: nothing to save)."""
         task_hash = answer.get(TASK_HASH) if isinstance(answer, dict) else None
-        question = feed.open.get(task_hash) if is_int(task_hash) else None
-        if question is None:
+        question = self._handed(feed, sid, task_hash)
+        sent_back = question is None
+        if sent_back:
             question = self._sent_back(answer, task_hash)
         value = answer.get(ANSWER)
         if value not in ANSWERS:
             raise AnswerError(f"answer {value!r} for task {task_hash} is invalid; "
                               f"use one of: {', '.join(ANSWERS)}")
         merged = {**question, ANSWER: value, TIMESTAMP: int(time.time()), SESSION_ID: sid,
-                  ANNOTATOR_ID: sid}
-        if question[VIEW_ID] == VIEW_NER_MANUAL and SPANS in answer:
-            merged[SPANS] = self._answer_spans(question, answer[SPANS])
-        if question[VIEW_ID] == VIEW_CHOICE and SELECTED in answer:
-            merged[SELECTED] = _choices(question, answer[SELECTED])
-        if answer.get(FLAGGED) is True:
-            merged[FLAGGED] = True
+                  ANNOTATOR_ID: sid, **self._what_was_said(question, value, answer)}
+        if (problem := json_problem(merged)) is not None:
+            raise AnswerError(f"the answer to question {task_hash} can't be saved: {problem}")
         _validate_answer(self.components.get("validate_answer"), merged)
-        return merged
+        return merged, sent_back and self._replayed(merged, sid, self._handed_to(answer, sid))
+
+    def _what_was_said(self, question: Task, value: str, answer: Task) -> dict[str, Any]:
+        """What an answer adds to its question: a manual answer's spans, a choice, the flag."""
+        extra: dict[str, Any] = {}
+        if question[VIEW_ID] == VIEW_NER_MANUAL and SPANS in answer:
+            extra[SPANS] = self._answer_spans(question, answer[SPANS])
+        if question[VIEW_ID] == VIEW_CHOICE:
+            extra.update(self._choice_answer(question, value, answer))
+        if answer.get(FLAGGED) is True:
+            extra[FLAGGED] = True
+        return extra
 
     def _sent_back(self, answer: Any, task_hash: Any) -> Task:
         """The question an answer carries, if its hashes and spans check out (else AnswerError)."""
         question = answer.get(QUESTION) if isinstance(answer, dict) else None
-        if not (is_int(task_hash) and isinstance(question, dict) and self._verified(question, task_hash)):
-            raise AnswerError(f"no open question has _task_hash {task_hash!r}; answer only questions "
-                              "this session handed out")
+        missing = f"no open question has _task_hash {task_hash!r}"
+        if not (is_int(task_hash) and isinstance(question, dict)):
+            raise AnswerError(f"{missing}; answer only questions this session handed out")
+        problem = self._question_problem(question, task_hash)
+        if problem is not None:
+            raise AnswerError(f"{missing}, and the question sent with the answer {problem}")
         plain = {k: v for k, v in question.items() if k not in _ANSWER_KEYS}
-        return {**plain, VIEW_ID: self.view_id, SESSION_ID: self.session_id}
+        return {**plain, VIEW_ID: self._view_of(question), SESSION_ID: self.session_id}
 
-    def _verified(self, question: Task, task_hash: int) -> bool:
-        """Whether `question` is a valid task of this view whose hashes are its own."""
-        if question.get(TASK_HASH) != task_hash or question.get(VIEW_ID, self.view_id) != self.view_id:
-            return False
-        if task_problem(question) is not None:
-            return False
+    def _question_problem(self, question: Task, task_hash: int) -> str | None:
+        """What is wrong with a question sent back: a view this session doesn't show, a broken
+        task or spans, hashes not its own; None when it checks out."""
+        view = question.get(VIEW_ID, self.view_id)
+        if not (view == self.view_id or (isinstance(view, str) and view in self.views)):
+            return f"has view {view!r}, which this session doesn't show"
+        problem = task_problem(question)
+        if problem is not None:
+            return f"is invalid: {problem}"
         try:
             check_spans(question.get(SPANS, []), question[TEXT], tokens=question.get(TOKENS) or None,
                         labels=self.labels or None)
-        except InvalidTaskError:
-            return False
+        except InvalidTaskError as err:
+            return f"is invalid: {err}"
         rehashed = set_hash({k: v for k, v in question.items() if k not in _ANSWER_KEYS},
                             overwrite=True)
-        return rehashed[INPUT_HASH] == question.get(INPUT_HASH) and rehashed[TASK_HASH] == task_hash
+        if rehashed[INPUT_HASH] != question.get(INPUT_HASH) or rehashed[TASK_HASH] != task_hash:
+            return "doesn't hash to it; answer only questions this session handed out"
+        return None
 
     def _answer_spans(self, question: Task, spans: Any) -> list[dict[str, Any]]:
         """A manual answer's spans, checked by the one span validator (no overlaps)."""
@@ -400,46 +432,144 @@ class Controller:
             raise AnswerError(str(err)) from err
         return [_plain_span(span, text) for span in checked]
 
+    def _choice_answer(self, question: Task, value: str, answer: Task) -> dict[str, Any]:
+        """{"accept": [ids]} of a choice answer: accepted, exactly one of the question's option
+        ids (several with config choice_style "multiple"); otherwise any of them, or none."""
+        if value != ACCEPT and SELECTED not in answer:
+            return {}
+        chosen = _choices(question, answer.get(SELECTED))
+        multiple = (self.components.get("config") or {}).get("choice_style") == "multiple"
+        if value == ACCEPT and not (len(chosen) == 1 or (multiple and chosen)):
+            ids = ", ".join(map(repr, _option_ids(question)))
+            how_many = "one or more" if multiple else "exactly one"
+            raise AnswerError(f"an accepted choice must select {how_many} of the question's "
+                              f"options ({ids}) in '{SELECTED}', got {answer.get(SELECTED)!r}")
+        return {SELECTED: chosen}
+
+    # ------------------------------------------------------- whose questions, whose answers
+
+    def _handed(self, feed: Feed, sid: str, task_hash: Any) -> Task | None:
+        """The open question `task_hash` if it was handed to `sid`; None if it isn't open
+        (SessionError if another session holds it)."""
+        question = feed.open.get(task_hash) if is_int(task_hash) else None
+        if question is not None:
+            self._check_holder(feed, sid, [task_hash])
+        return question
+
+    def _check_holder(self, feed: Feed, sid: str, task_hashes: list[int]) -> None:
+        """SessionError unless every open question among `task_hashes` was handed to `sid`."""
+        others = [h for h in task_hashes if h in feed.open and feed.open[h].get(SESSION_ID) != sid]
+        if others:
+            raise SessionError(f"question{'s' * (len(others) > 1)} {', '.join(map(str, others))} "
+                               "handed to another session: a session answers, renews and releases "
+                               "only the questions it was handed", task_hashes=others)
+
+    def _handed_to(self, answer: Task, sid: str) -> str:
+        """The session a question sent back was handed to, as the question says: a replay of its
+        answer is no new answer even from a session restarted under another id (only its own
+        session's counts with feed_overlap, where every session answers every question)."""
+        question = answer.get(QUESTION)
+        if self.feed_overlap or not isinstance(question, dict):
+            return sid
+        return str(question.get(SESSION_ID) or sid)
+
+    def _replayed(self, task: Task, sid: str, owner: str) -> bool:
+        """Whether `task` repeats the answer in force of `owner` (the session the question was
+        handed to) to its question; AnswerError if the question was answered otherwise."""
+        task_hash = task[TASK_HASH]
+        given = self._given.get(task_hash, {})
+        if owner in given and given[owner] == said(task):
+            return True
+        if sid in given:
+            raise AnswerError(f"question {task_hash} is already answered by this session "
+                              f"({given[sid][0]}); undo it first to answer it again")
+        if given and not self.feed_overlap:
+            raise SessionError(f"question {task_hash} was already answered by another session; a "
+                               "session answers only the questions it was handed",
+                               task_hashes=[task_hash])
+        return False
+
     # ----------------------------------------------------------------- undo, release, leases
 
     def undo(self, task_hash: int, *, session: str | None = None) -> Task:
-        """Ask an answered question again; its next answer supersedes the stored one."""
+        """Ask an answered question again; its next answer supersedes the stored one. A session
+        undoes only its own answers (of this run, or saved before a restart)."""
         with self._lock:
             feed, sid = self._feed(session)
-            task = feed.answered.pop(task_hash, None)
-            if task is None:
-                raise AnswerError(f"no answer of this session has _task_hash {task_hash!r} to undo")
-            self.counts[task[ANSWER]] -= 1
-            self._session_counts.setdefault(task.get(SESSION_ID, sid), Counter())[task[ANSWER]] -= 1
+            task = self._own_answer(feed, sid, task_hash)
+            self._given.get(task_hash, {}).pop(sid, None)
             self._version += 1
             question = {k: v for k, v in task.items() if k not in (ANSWER, TIMESTAMP, FLAGGED, SELECTED)}
             feed.requeued.appendleft(question)
             return question
 
+    def _own_answer(self, feed: Feed, sid: str, task_hash: int) -> Task:
+        """This session's answer in force to `task_hash`, taken out of this run's counts."""
+        task = feed.answered.get(task_hash)
+        if task is not None and task.get(SESSION_ID) == sid:
+            del feed.answered[task_hash]
+            self.counts[task[ANSWER]] -= 1
+            self._session_counts.setdefault(sid, Counter())[task[ANSWER]] -= 1
+            return task
+        given = self._given.get(task_hash, {})
+        if sid in given:
+            return self._saved_answer(sid, task_hash)
+        if given:
+            raise SessionError(f"question {task_hash} was answered by {', '.join(sorted(given))}, "
+                               f"not by this session ({sid}): a session undoes only its own answers "
+                               f"({KEEP_SESSION})", task_hashes=[task_hash])
+        raise AnswerError(f"no answer of this session has _task_hash {task_hash!r} to undo")
+
+    def _saved_answer(self, sid: str, task_hash: int) -> Task:
+        """The last answer `sid` saved to `task_hash` (before a restart), from the dataset."""
+        found = None
+        for example in self.db.get_examples(self.dataset):
+            if example[TASK_HASH] == task_hash and annotator_of(example) == sid:
+                found = example
+        if found is None:
+            raise AnswerError(f"no answer of this session has _task_hash {task_hash!r} to undo")
+        return {**found, VIEW_ID: self._view_of(found)}
+
     def last_answered(self, *, session: str | None = None) -> int | None:
         """The task hash of this session's most recent answer still in force, if any."""
         with self._lock:
-            return next(reversed(self._feed(session)[0].answered), None)
+            feed, sid = self._feed(session)
+            mine = (h for h, task in reversed(feed.answered.items()) if task.get(SESSION_ID) == sid)
+            return next(mine, None)
 
     def release(self, task_hashes: Iterable[int], *, session: str | None = None) -> None:
         """Give open questions back (a closed tab), so they are asked again."""
         with self._lock:
-            feed, _ = self._feed(session)
-            for task_hash in task_hashes:
+            feed, sid = self._feed(session)
+            hashes = list(task_hashes)
+            self._check_holder(feed, sid, hashes)
+            for task_hash in hashes:
                 task = feed.open.pop(task_hash, None)
                 feed.leased.pop(task_hash, None)
                 if task is not None:
                     feed.requeued.append(task)
 
     def renew(self, task_hashes: Iterable[int], *, session: str | None = None) -> int:
-        """Renew the leases of open questions a live tab still holds; returns how many."""
+        """Renew the leases of open questions a live tab still holds, taking back those whose
+        lease ran out while nobody else took them; returns how many it holds."""
         with self._lock:
-            feed, _ = self._feed(session)
+            feed, sid = self._feed(session)
+            hashes = list(task_hashes)
+            self._check_holder(feed, sid, hashes)
             now = self._clock()
-            held = [h for h in task_hashes if h in feed.open]
+            held = [h for h in hashes if h in feed.open or self._retake(feed, sid, h)]
             for task_hash in held:
                 feed.leased[task_hash] = now
             return len(held)
+
+    def _retake(self, feed: Feed, sid: str, task_hash: int) -> bool:
+        """Move `sid`'s question `task_hash` from the given-back ones to the open ones, if there."""
+        for task in feed.requeued:
+            if task[TASK_HASH] == task_hash and task.get(SESSION_ID) == sid:
+                feed.requeued.remove(task)
+                feed.open[task_hash] = task
+                return True
+        return False
 
     def reclaim(self, older_than: float) -> int:
         """Give back every open question whose lease is older than `older_than` seconds (a tab
@@ -574,12 +704,28 @@ def _plain_span(span: dict[str, Any], text: str) -> dict[str, Any]:
 
 
 def _choices(question: Task, selected: Any) -> list[Any]:
-    """The option ids a choice answer selects, each one of the question's options."""
-    ids = [option.get("id") for option in question.get(OPTIONS) or [] if isinstance(option, dict)]
-    if not (isinstance(selected, list) and all(choice in ids for choice in selected)):
+    """The option ids a choice answer selects, each one of the question's options: the same
+    value and type (JSON true or 1.0 is not option 1)."""
+    ids = _option_ids(question)
+    if not (isinstance(selected, list)
+            and all(any(type(c) is type(i) and c == i for i in ids) for c in selected)):
         raise AnswerError(f"'{SELECTED}' must be a list of option ids ({', '.join(map(repr, ids))}), "
                           f"got {selected!r}")
     return list(dict.fromkeys(selected))
+
+
+def _option_ids(question: Task) -> list[Any]:
+    return [option.get("id") for option in question.get(OPTIONS) or [] if isinstance(option, dict)]
+
+
+def said(answer: Task) -> tuple[Any, ...]:
+    """What an answer says, to tell a replay from a new answer: the answer, the spans, the
+    options chosen and the flag."""
+    spans = tuple(sorted(repr((s.get(START), s.get(END), s.get(LABEL))) for s in answer.get(SPANS) or []
+                         if isinstance(s, dict)))  # repr: imported spans may lack offsets
+    selected = answer.get(SELECTED)
+    return (answer.get(ANSWER), spans, repr(selected) if selected is not None else None,
+            answer.get(FLAGGED) is True)
 
 
 ANNOTATORS = {"gold": "al_ner.gold.v1", "terminal": "al_ner.terminal.v1", "web": "al_ner.web.v1"}
@@ -652,10 +798,19 @@ def run_recipe(name: str, *, annotator: str = "gold", annotator_options: dict[st
                db: Any = None, limit: int | None = None, batch_size: int | None = None,
                session_id: str | None = None, budget: Budget | None = None,
                **recipe_args: Any) -> SessionReport:
-    """Run recipe `name` with `recipe_args`, answered by `annotator`: the API experiments use."""
+    """Run recipe `name` with `recipe_args`, answered by `annotator`: the API experiments use.
+
+    A recipe that reads datasets (it takes `db`) reads them from the same database, as on the
+    command line.
+    """
+    import inspect
+
     from .recipe import get_recipe
 
-    components = get_recipe(name)(**recipe_args)
+    func = get_recipe(name)
+    if db is not None and "db" in inspect.signature(func).parameters:
+        recipe_args.setdefault("db", db)
+    components = func(**recipe_args)
     if components is None:
         raise RecipeError(f"recipe '{name}' returned None: it has no session to run")
     return run_components(components, annotator=annotator, annotator_options=annotator_options,

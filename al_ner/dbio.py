@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .constants import (ANNOTATOR_ID, ANSWER, ANSWERS, END, IGNORE, INPUT_HASH, LABEL, SESSION_ID,
+from .constants import (ANSWER, ANSWERS, END, IGNORE, INPUT_HASH, LABEL, SESSION_ID,
                         SPANS, START, TASK_HASH, TEXT, TIMESTAMP, VIEW_ID, VIEW_NER, VIEW_NER_MANUAL)
 from .errors import ConfigError, InputError, InvalidTaskError
-from .storage import Database, encode, json_object, latest_answers, replacing
+from .storage import (NO_SESSION, Database, annotator_of, answer_key, encode, json_object,
+                      latest_answers, replacing)
 from .stream.hashing import set_hash
 from .stream.validate import check_spans, is_int, task_problem, textcat_problem
 from .types import Task
@@ -45,18 +46,20 @@ def import_file(db: Database, dataset: str, source: str | Path, *, answer: str |
     """Import a Prodigy JSONL export (`source`, "-" for stdin) into `dataset`.
 
     Every line is checked first and the new tasks are saved in one batch, so a bad line saves
-    nothing, unless `skip_invalid`: then bad lines are skipped and counted. Tasks whose
-    `_task_hash` the dataset already holds are skipped and counted, so importing a file twice
-    adds nothing the second time.
+    nothing, unless `skip_invalid`: then bad lines are skipped and counted. Answers the dataset
+    already holds (the same `_task_hash` from the same session; from any session for a line
+    that names none) are skipped and counted, so importing a file twice adds nothing the second
+    time, while another annotator's answers to the same questions are all imported.
     """
     db.path_for(dataset)  # a bad name fails before the file is read
     if answer is not None and answer not in ANSWERS:
         raise ConfigError(f"--answer must be one of {', '.join(ANSWERS)}, got {answer!r}")
     report = ImportReport()
+    session = import_session(dataset)
     tasks = read_import(source, dataset=dataset, answer=answer, rehash=rehash,
-                        on_invalid=report.skip if skip_invalid else None)
-    saved = db.get_hashes(dataset) if db.exists(dataset) else set()
-    new = [task for task in tasks if task[TASK_HASH] not in saved]
+                        on_invalid=report.skip if skip_invalid else None, session=session)
+    held = _held_answers(db, dataset)
+    new = [task for task in tasks if not _holds(held, task, session)]
     report.existing = len(tasks) - len(new)
     if new:
         db.add_examples(dataset, new)
@@ -64,15 +67,37 @@ def import_file(db: Database, dataset: str, source: str | Path, *, answer: str |
     return report
 
 
+def _held_answers(db: Database, dataset: str) -> dict[int, set[str]]:
+    """task hash -> the sessions (annotators) whose answer to it the dataset holds."""
+    held: dict[int, set[str]] = {}
+    for example in db.get_examples(dataset) if db.exists(dataset) else ():
+        held.setdefault(example[TASK_HASH], set()).add(annotator_of(example))
+    return held
+
+
+def _holds(held: dict[int, set[str]], task: Task, session: str) -> bool:
+    """Whether the dataset holds `task`'s answer: its session's, or anyone's when the line named
+    no session (it got the import's `session`)."""
+    sessions = held.get(task[TASK_HASH], set())
+    who = annotator_of(task)
+    return who in sessions or (who == session and bool(sessions))
+
+
+def import_session(dataset: str) -> str:
+    """The session id an import gives the lines that name none (Prodigy's shape)."""
+    return f"{dataset}-{time.strftime('%Y-%m-%d_%H-%M-%S')}"
+
+
 def read_import(source: str | Path, *, dataset: str, answer: str | None = None,
-                rehash: bool = False, on_invalid: Callable[[str], None] | None = None) -> list[Task]:
+                rehash: bool = False, on_invalid: Callable[[str], None] | None = None,
+                session: str | None = None) -> list[Task]:
     """Read and normalise every task of `source`; InputError names FILE:LINE of a bad one.
 
     on_invalid: called with the one-line message of each bad line, which is then skipped.
+    session: the `_session_id` of the lines that have none (default: `import_session`).
     """
     label = "<stdin>" if str(source) == STDIO else str(source)
-    defaults = {SESSION_ID: f"{dataset}-{time.strftime('%Y-%m-%d_%H-%M-%S')}",
-                TIMESTAMP: int(time.time())}
+    defaults = {SESSION_ID: session or import_session(dataset), TIMESTAMP: int(time.time())}
     tasks = []
     for number, line in _numbered_lines(source, label):
         try:
@@ -168,8 +193,8 @@ def _check_text_and_spans(task: Task) -> None:
 def export_lines(db: Database, dataset: str, *, every: bool = False) -> Iterator[str]:
     """The examples of `dataset` as JSONL lines (without newlines).
 
-    By default the effective answers: the last per `_task_hash`, as training uses them (an
-    undone answer is not exported). every=True: every saved line, superseded ones included.
+    By default the effective answers: each session's last per `_task_hash`, as training uses
+    them (an undone answer is not exported). every=True: every saved line, superseded ones included.
     """
     examples = db.get_examples(dataset)  # raises now, not on first use, if it's missing
     if not every:
@@ -199,6 +224,7 @@ class DatasetStats:
     path: Path
     total: int = 0
     unique_tasks: int = 0
+    in_force: int = 0  # each session's last answer per task; the rest were superseded (undo)
     answers: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ANSWERS, 0))
     sessions: dict[str, int] = field(default_factory=dict)
     labels: dict[str, dict[str, int]] = field(default_factory=dict)  # label -> answer -> spans
@@ -222,31 +248,24 @@ class Agreement:
     pairs: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
 
-NO_SESSION = "(no session)"
-
-
 def dataset_stats(db: Database, dataset: str) -> DatasetStats:
     """Counts of answers, sessions and labelled spans, and the first and last timestamps."""
     stats = DatasetStats(dataset, db.path_for(dataset))
     sessions: Counter[str] = Counter()
-    tasks: set[int] = set()
+    answers: set[tuple[str, int]] = set()
     for example in db.get_examples(dataset):
         stats.total += 1
         stats.answers[example[ANSWER]] += 1
         sessions[str(example.get(SESSION_ID, NO_SESSION))] += 1
-        tasks.add(example[TASK_HASH])
+        answers.add(answer_key(example))
         _count_labels(stats.labels, example)
         _track_time(stats, example.get(TIMESTAMP))
     stats.sessions = dict(sessions.most_common())
-    stats.unique_tasks = len(tasks)
+    stats.unique_tasks = len({task_hash for _, task_hash in answers})
+    stats.in_force = len(answers)
     stats.labels = dict(sorted(stats.labels.items()))
     stats.annotators, stats.agreement = annotator_stats(db.get_examples(dataset))
     return stats
-
-
-def annotator_of(example: Task) -> str:
-    """Who gave an answer: its _annotator_id, else its _session_id (older answers)."""
-    return str(example.get(ANNOTATOR_ID) or example.get(SESSION_ID) or NO_SESSION)
 
 
 def annotator_stats(examples: Iterable[Task]) -> tuple[dict[str, dict[str, int]], Agreement | None]:

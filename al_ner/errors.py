@@ -42,6 +42,10 @@ class DatasetError(AlNerError):
     """A dataset name is invalid or a dataset is missing."""
 
 
+class NoTestSetError(DatasetError):
+    """No held-out test set to compare annotation runs on; the message gives the command to make one."""
+
+
 class RecipeError(AlNerError):
     """An unknown recipe or a recipe file that can't be loaded."""
 
@@ -64,3 +68,11 @@ class LeakageError(AlNerError):
 
 class BackendError(AlNerError):
     """A compute backend is missing, can't be reached, or lost work (a worker died)."""
+
+
+class SessionError(AnswerError):
+    """A session acted on a question handed to another session, or on another session's answer."""
+
+    def __init__(self, message: str, *, task_hashes: list[int] | None = None) -> None:
+        super().__init__(message)
+        self.task_hashes = list(task_hashes or [])

@@ -12,7 +12,8 @@ schema. Writes are crash-safe and safe between processes:
   proper prefix of a JSON object is never itself an object, so this can't resurrect a torn write.
 
 The same task can be answered more than once: an undo in the web UI asks a task again and
-appends its new answer. `latest_answers` keeps the last answer per ``_task_hash``.
+appends its new answer, and with feed_overlap several sessions answer the same question.
+`latest_answers` keeps the last answer of each session (annotator) per ``_task_hash``.
 POSIX only (``fcntl``).
 """
 
@@ -28,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from .constants import ANSWER, ANSWERS, DB_ENV_VAR, INPUT_HASH, TASK_HASH
+from .constants import ANNOTATOR_ID, ANSWER, ANSWERS, DB_ENV_VAR, INPUT_HASH, SESSION_ID, TASK_HASH
 from .errors import ConfigError, DatasetError, InvalidTaskError
 from .types import Task
 
@@ -45,9 +46,11 @@ _CHUNK = 1 << 16
 _session_db: list[str | Path] = []  # the --db of the command running (innermost last)
 
 
-def get_db(path: str | Path | None = None) -> Database:
-    """The database at `path`, else the running command's --db (`using_db`), else $AL_NER_DB,
-    else ~/.al_ner/db."""
+def get_db(path: str | Path | Database | None = None) -> Database:
+    """The database at `path` (a Database: itself), else the running command's --db (`using_db`),
+    else $AL_NER_DB, else ~/.al_ner/db."""
+    if isinstance(path, Database):
+        return path
     chosen = path if path not in (None, "") else (
         (_session_db[-1] if _session_db else None) or os.environ.get(DB_ENV_VAR) or DEFAULT_DB)
     return Database(Path(chosen).expanduser())
@@ -116,15 +119,29 @@ def encode(example: Task) -> bytes:
     return line.encode("utf-8") + b"\n"
 
 
+NO_SESSION = "(no session)"
+
+
+def annotator_of(example: Task) -> str:
+    """Who gave an answer: its _annotator_id, else its _session_id (older answers)."""
+    return str(example.get(ANNOTATOR_ID) or example.get(SESSION_ID) or NO_SESSION)
+
+
+def answer_key(example: Task) -> tuple[str, int]:
+    """What an answer supersedes by: the same annotator's answer to the same question."""
+    return annotator_of(example), example[TASK_HASH]
+
+
 def latest_answers(examples: Iterable[Task]) -> list[Task]:
-    """Keep only the last answer per ``_task_hash``, in the order those answers were given.
+    """Keep the last answer of each annotator per ``_task_hash``, in the order they were given.
 
     An undo in the web UI asks the task again and its new answer supersedes the old one. Answers
-    to the same task from different sessions also collapse to the last one.
+    of different sessions to the same question are each their own example, as in Prodigy
+    (feed_overlap): an answer supersedes only its own session's earlier one.
     """
-    latest: dict[int, Task] = {}
+    latest: dict[tuple[str, int], Task] = {}
     for example in examples:
-        key = example[TASK_HASH]
+        key = answer_key(example)
         latest.pop(key, None)  # re-insert, so the order is that of the latest answers
         latest[key] = example
     return list(latest.values())
@@ -208,7 +225,7 @@ class Database:
         return _read(path)
 
     def get_answers(self, name: str) -> list[Task]:
-        """The examples of `name` with only the last answer per task (see `latest_answers`)."""
+        """The examples of `name`, each session's last answer per task (see `latest_answers`)."""
         return latest_answers(self.get_examples(name))
 
     def count(self, name: str) -> int:

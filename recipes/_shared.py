@@ -30,8 +30,10 @@ Unsegmented = Annotated[bool, typer.Option("--unsegmented", "-U", help="Don't sp
 Exclude = Annotated[str, typer.Option(
     "--exclude", "-e", help="Comma-separated datasets whose examples are not asked again")]
 Order = Annotated[str, typer.Option(
-    "--order", help="source (as the file), random (with --seed: the baseline), uncertain (active learning)")]
-Seed = Annotated[int, typer.Option("--seed", help="Random seed for --order random")]
+    "--order", help="source (as the file), random (with --seed: the baseline), uncertain (active "
+    "learning: by default the adaptive strategy, random always among its arms)")]
+Seed = Annotated[int, typer.Option("--seed", help="Random seed: --order random, the adaptive "
+                                   "strategy's draws, the control questions and the stop set")]
 Window = Annotated[int, typer.Option(
     "--window", help="With --order uncertain: rank this many sentences at a time (0: the whole source)")]
 SorterName = Annotated[str, typer.Option(
@@ -43,7 +45,8 @@ Bias = Annotated[float, typer.Option(
     "scores near 0.7)")]
 StrategyName = Annotated[str, typer.Option(
     "--strategy", help="With --order uncertain: the query strategy, a registered name or an alias "
-    f"({', '.join(strategy_aliases())}); default: entity (beam entity uncertainty); see docs/strategies.md")]
+    f"({', '.join(strategy_aliases())}); default: adaptive (a bandit over random, mnlp, hybrid and "
+    "kcenter that learns which pays on your data); see docs/strategies.md")]
 StrategySettings = Annotated[str, typer.Option(
     "--strategy-settings", help='The strategy\'s settings as a JSON object, e.g. \'{"epsilon": 0.2}\'')]
 Subsequence = Annotated[bool, typer.Option(

@@ -11,9 +11,9 @@ from al_ner.training import make_update
 from al_ner.types import Components
 
 from ._health import HealthCheck
-from ._order import order_sentences
-from ._shared import (Control, ControlBase, Dataset, Exclude, Labels, Loader, Model, Order, Patterns,
-                      PreScored, Seed, SkipInvalid, Source, StrategyName, StrategySettings,
+from ._order import Ordering
+from ._shared import (Control, ControlBase, Dataset, DbDir, Exclude, Labels, Loader, Model, Order,
+                      Patterns, PreScored, Seed, SkipInvalid, Source, StrategyName, StrategySettings,
                       Subsequence, TextColumn, Unsegmented, Window, load_sentences, parse_settings,
                       pattern_matcher, source_progress, split_labels, split_names)
 
@@ -25,29 +25,36 @@ INSTRUCTIONS = ("The model's entities are highlighted: remove the wrong ones (cl
 def ner_correct(dataset: Dataset, spacy_model: Model, source: Source, label: Labels,
                 loader: Loader = None, text_column: TextColumn = None,
                 unsegmented: Unsegmented = False, exclude: Exclude = "",
-                order: Order = "source", seed: Seed = 0, window: Window = 256,
+                order: Order = "uncertain", seed: Seed = 0, window: Window = 256,
                 pre_scored: PreScored = False, update: bool = False,
                 skip_invalid: SkipInvalid = False, patterns: Patterns = None,
                 strategy: StrategyName = "", strategy_settings: StrategySettings = "",
-                subsequence: Subsequence = False, control: Control = 0.0,
-                control_base: ControlBase = "") -> Components:
-    """Correct the model's predicted spans sentence by sentence; --update learns from each batch."""
+                subsequence: Subsequence = False, control: Control = 0.1,
+                control_base: ControlBase = "", db: DbDir = None) -> Components:
+    """Correct the model's predicted spans sentence by sentence; --update learns from each batch.
+
+    By default the adaptive strategy orders the questions (random always among its arms) and
+    one question in ten is a random control question: the live F1 estimate, the stopping rule's
+    second opinion and a test set for `al-ner compare`.
+    """
     settings = parse_settings(strategy_settings)
+    ordering = Ordering.create(order=order, seed=seed, strategy=strategy, settings=settings,
+                               subsequence=subsequence, pre_scored=pre_scored)
     nlp = load_model(spacy_model)
     labels = check_labels(nlp, split_labels(label), name=spacy_model)
     matcher = pattern_matcher(nlp, patterns, labels)
     invalid = SkipCounter() if skip_invalid else None
     health = HealthCheck.create(nlp, labels, share=control, seed=seed, base=control_base,
-                                highlight=True, recipe="ner.correct")
+                                highlight=True, recipe="ner.correct", stop=True, learns=update,
+                                db=db, dataset=dataset, source=source)
     # a pre-scored source holds the sentences its scores are about: don't split them again
     progress = source_progress(source, loader=loader, text_column=text_column, exact=unsegmented or pre_scored)
     stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented or pre_scored, invalid=invalid,
                             text_column=text_column, progress=progress,
                             shuffle_seed=seed if order == "random" else None)
-    stream = health.set_aside(stream)
-    stream = order_sentences(nlp, stream, order=order, seed=seed, labels=labels, window=window,
-                             predict=True, strategy=strategy, settings=settings,
-                             subsequence=subsequence, pre_scored=pre_scored)
+    stream = health.set_aside(health.watch(stream))
+    stream = ordering.apply(nlp, stream, labels=labels, window=window, predict=True)
+    health.follow(ordering.learner, exclude=split_names(exclude))
     if matcher:
         stream = add_pattern_spans(matcher, stream)
     stream = health.mix(stream)

@@ -22,7 +22,7 @@ from al_ner.training.convert import check_conversion
 from al_ner.types import Components
 
 from ._health import HealthCheck
-from ._shared import (TEACH_SORTER, Bias, Control, ControlBase, Dataset, Exclude, Labels, Loader,
+from ._shared import (TEACH_SORTER, Bias, Control, ControlBase, Dataset, DbDir, Exclude, Labels, Loader,
                       Model, Patterns, Seed, SkipInvalid, SorterName, Source, TextColumn,
                       Unsegmented, learn_both, load_sentences, pattern_matcher, source_progress,
                       split_labels, split_names, teach_labels, uncertainty_sorter)
@@ -51,7 +51,7 @@ def ner_teach(dataset: Dataset, spacy_model: Model, source: Source, label: Label
               skip_invalid: SkipInvalid = False, sorter: SorterName = "ema",
               bias: Bias = 0.0, patterns: Patterns = None, conversion: Conversion = "fill",
               full_every: FullEvery = 0, control: Control = 0.0, control_base: ControlBase = "",
-              seed: Seed = 0, decoding: Decoding = LATTICE) -> Components:
+              seed: Seed = 0, decoding: Decoding = LATTICE, db: DbDir = None) -> Components:
     """Accept or reject single spans the model is unsure about; the model learns as you go."""
     sort = uncertainty_sorter(sorter, bias)
     check_conversion(conversion)
@@ -61,11 +61,12 @@ def ner_teach(dataset: Dataset, spacy_model: Model, source: Source, label: Label
     labels = teach_labels(nlp, split_labels(label), matcher, name=spacy_model)
     invalid = SkipCounter() if skip_invalid else None
     health = HealthCheck.create(nlp, labels, share=control, seed=seed, base=control_base,
-                                highlight=True, recipe="ner.teach")
+                                highlight=True, recipe="ner.teach", view=VIEW_NER, stop=True, learns=True,
+                                db=db, dataset=dataset, source=source)
     progress = source_progress(source, loader=loader, text_column=text_column, exact=False)
     stream = load_sentences(nlp, source, loader=loader, unsegmented=unsegmented, invalid=invalid,
                             text_column=text_column, progress=progress)
-    stream = health.set_aside(stream)
+    stream = health.set_aside(health.watch(stream))
     scorer = EntityScorer(nlp, labels, decoding=decoding)
     stream = sort(combine(scorer, matcher.propose, stream) if matcher else scorer(stream))
     stream = stamp(stream, **({CONVERSION: CONSTRAINED} if conversion == CONSTRAINED else {}))

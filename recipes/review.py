@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
-from al_ner.constants import (ANSWER, IGNORE, INPUT_HASH, META, SPANS, TASK_HASH, TEXT, TOKENS,
-                              VERSIONS, VIEW_ID, VIEW_NER_MANUAL)
-from al_ner.dbio import annotator_of
+from al_ner.constants import (ANSWER, IGNORE, INPUT_HASH, META, SPANS, TEXT, TOKENS, VERSIONS,
+                              VIEW_ID, VIEW_NER_MANUAL)
 from al_ner.recipe import recipe
-from al_ner.storage import get_db
+from al_ner.storage import annotator_of, get_db, latest_answers
 from al_ner.types import Components, Stream, Task
 
 from ._shared import Dataset, Datasets, DbDir, OptionalLabels, split_labels, split_names
@@ -41,23 +40,13 @@ def review_tasks(examples: Iterable[Task], *, skipped: list[int] | None = None) 
     """One task per input: its versions (distinct answers with the sessions that gave them, the
     most common first and `default`) and the default's spans pre-filled."""
     by_input: dict[int, list[Task]] = {}
-    for example in latest_per_annotator(examples):
+    for example in latest_answers(examples):  # each annotator's last answer (an undo's wins)
         if example.get(VIEW_ID) != VIEW_NER_MANUAL or example.get(ANSWER) == IGNORE:
             if skipped is not None and example.get(VIEW_ID) != VIEW_NER_MANUAL:
                 skipped[0] += 1
             continue
         by_input.setdefault(example[INPUT_HASH], []).append(example)
     return (_review_task(group) for group in by_input.values())
-
-
-def latest_per_annotator(examples: Iterable[Task]) -> Iterator[Task]:
-    """The last answer of each annotator to each question (an undo's new answer wins)."""
-    latest: dict[tuple[str, int], Task] = {}
-    for example in examples:
-        key = (annotator_of(example), example[TASK_HASH])
-        latest.pop(key, None)
-        latest[key] = example
-    return iter(latest.values())
 
 
 def _review_task(group: list[Task]) -> Task:

@@ -3,8 +3,9 @@
 API (every POST takes a JSON object, ``Content-Type: application/json``; each may name the
 person's session, ``"session": "alice"``, as the page does for ``/?session=alice``):
 
-* ``GET  /api/session``    dataset, view id (and how it is drawn), labels, instructions, the
-  recipe's config settings the page reads, batch size, lease, progress
+* ``GET  /api/session``    dataset, view id (and how it is drawn, and how each view id a
+  question may carry is: ``drawn_as``), labels, instructions, the recipe's config settings the
+  page reads, batch size, lease, progress
 * ``POST /api/questions``  ``{"n": 10}`` -> ``{"tasks": [...], "progress": {...}}``
 * ``POST /api/answers``    ``{"answers": [{"_task_hash": 1, "answer": "accept", "spans": [...],
   "flagged": true, "question": {...}}], "dataset": "news"}``; ``question`` (the task as it was
@@ -16,9 +17,11 @@ person's session, ``"session": "alice"``, as the page does for ``/?session=alice
 * ``POST /api/renew``      ``{"task_hashes": [1, 2]}`` renews the leases of a live tab's questions;
   a question whose lease runs out (a tab that died) goes to whoever asks next
 
-Errors are ``{"error": "one line"}`` with 400 (malformed), 409 (a tab of another dataset),
-413 (too big), 415 (not JSON), 422 (an answer the controller refuses) or 500 (the dataset, the
-model or the source failed; ``"fatal": true`` when the source broke and the server stops).
+Errors are ``{"error": "one line"}`` with 400 (malformed, or JSON that can't be saved: NaN, a
+lone surrogate), 409 (a tab of another dataset), 413 (too big), 415 (not JSON), 422 (an answer
+the controller refuses; ``"task_hashes"`` names the questions handed to another session) or 500
+(the dataset, the model or the source failed; ``"fatal": true`` when the source broke and the
+server stops).
 """
 
 from __future__ import annotations
@@ -42,9 +45,9 @@ from starlette.staticfiles import StaticFiles
 
 from ..constants import ANSWER, FLAGGED, SELECTED, SPANS, TASK_HASH
 from ..controller import QUESTION, SESSION_NAME, SESSION_RULE
-from ..recipe_components import VIEWS
-from ..stream.validate import is_int
 from ..errors import AlNerError, AnswerError, ConfigError
+from ..recipe_components import VIEWS
+from ..stream.validate import is_int, json_problem
 from ..types import Task
 from .web_guard import Access, Guard
 
@@ -111,6 +114,8 @@ async def _error_response(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 500)
     detail = getattr(exc, "detail", "internal error")
     content = {"error": detail, **({"fatal": True} if getattr(exc, "fatal", False) else {})}
+    if getattr(exc, "task_hashes", None):
+        content["task_hashes"] = exc.task_hashes  # type: ignore[attr-defined]
     return JSON(content, status_code=status, headers=getattr(exc, "headers", None))
 
 
@@ -142,7 +147,8 @@ class Api:
                 "session_id": c.session_for(name), "session": name,
                 "batch_size": self.batch_size, "lease_seconds": self.lease_seconds,
                 "instructions": str(components.get("instructions") or ""),
-                "view": VIEWS.get(c.view_id, "binary"), "config": page_config(components),
+                "view": VIEWS.get(c.view_id, "binary"), "drawn_as": VIEWS,  # each question's view
+                "config": page_config(components),
                 "validates": components.get("validate_answer") is not None,
                 "feed_overlap": bool(getattr(c, "feed_overlap", False)),
                 "server_id": self.server_id, "progress": c.progress(session=name)}
@@ -174,8 +180,8 @@ class Api:
         return JSON(data)
 
     def _answers(self, answers: list[Task], name: str | None) -> dict[str, Any]:
-        stored = self.controller.receive_answers(answers, session=name)
-        return self._with_progress({"saved": [task[TASK_HASH] for task in stored]}, name)
+        self.controller.receive_answers(answers, session=name)  # all or none (a replay: saved before)
+        return self._with_progress({"saved": [answer[TASK_HASH] for answer in answers]}, name)
 
     async def validate(self, request: Request) -> Response:
         body = await read_json(request, self.max_body_bytes)
@@ -234,7 +240,9 @@ class Api:
         try:
             return await run_in_threadpool(func, *args)
         except AnswerError as err:
-            raise HTTPException(422, str(err)) from err
+            exc = HTTPException(422, str(err))
+            exc.task_hashes = getattr(err, "task_hashes", None)  # type: ignore[attr-defined]
+            raise exc from err
         except Exception as err:
             if isinstance(err, ConfigError) and getattr(self.controller, "failed", None) is not err:
                 raise HTTPException(400, str(err)) from err
@@ -295,6 +303,9 @@ async def read_json(request: Request, limit: int) -> dict[str, Any]:
         raise HTTPException(400, f"request body is not valid JSON: {err}") from None
     if not isinstance(data, dict):
         raise HTTPException(400, f"request body must be a JSON object, got {type(data).__name__}")
+    problem = json_problem(data)  # NaN, a lone surrogate: JSON that can't be saved
+    if problem is not None:
+        raise HTTPException(400, f"request body can't be saved: {problem}")
     return data
 
 

@@ -15,7 +15,7 @@ from ..settings import log_level
 from ._app import app, full_short_help
 
 # Command modules register themselves on `app` when imported.
-_COMMAND_MODULES = ("db", "data_to_spacy", "train", "show", "diagnose", "score", "experiment")
+_COMMAND_MODULES = ("db", "data_to_spacy", "train", "show", "diagnose", "score", "experiment", "compare")
 
 
 def register_recipe_commands() -> None:

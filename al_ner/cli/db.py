@@ -41,7 +41,8 @@ def db_in_cli(
                               skip_invalid=skip_invalid)
     typer.echo(f"✔ Imported {report.imported} examples to '{dataset}'")
     if report.existing:
-        typer.echo(f"  ℹ skipped {report.existing} already in '{dataset}' (same _task_hash)")
+        typer.echo(f"  ℹ skipped {report.existing} already in '{dataset}' (same _task_hash) "
+                   "from the same session")
     if report.invalid:
         blank = f", {report.blank} with a blank text" if report.blank else ""
         typer.echo(f"  ⚠ skipped {report.invalid} invalid line{'s' if report.invalid != 1 else ''}"
@@ -55,7 +56,8 @@ def db_out_cli(
         help="JSONL file to write (default or -: stdout)", show_default=False)] = None,
     db: DbOption = None,
     every: Annotated[bool, typer.Option(
-        "--all", help="Every saved line, including answers superseded by a later one (undo)")] = False,
+        "--all", help="Every saved line, including answers superseded by the same session's "
+                      "later one (undo)")] = False,
 ) -> None:
     """Export a dataset as JSONL: the effective answers (last per _task_hash), or --all lines."""
     database = get_db(db)
@@ -110,9 +112,9 @@ def _print_database(path: Path, rows: list[tuple[str, int]]) -> None:
 
 def _print_dataset(stats: dbio.DatasetStats) -> None:
     typer.echo(f"Dataset '{stats.name}' ({stats.path})")
-    superseded = stats.total - stats.unique_tasks
-    typer.echo(f"  examples  {stats.total} ({stats.unique_tasks} tasks, "
-               f"{superseded} answers superseded by a later answer)")
+    superseded = stats.total - stats.in_force
+    typer.echo(f"  examples  {stats.total} ({stats.unique_tasks} tasks, {stats.in_force} answers in "
+               f"force, {superseded} superseded by the same session's later answer)")
     for answer, count in stats.answers.items():
         typer.echo(f"  {answer:<8}  {count}")
     sessions = ", ".join(f"{name} ({count})" for name, count in stats.sessions.items())

@@ -28,23 +28,39 @@ def _bar(total: int) -> Any:
 
 @experiment_app.command("prepare")
 def prepare_cli(
-    spec: Annotated[Path, typer.Argument(help="Corpus spec, e.g. corpora/news.json or corpora/conll2003.json")],
+    spec: Annotated[Path, typer.Argument(help="Corpus spec (corpora/news.json, corpora/conll2003.json), or one "
+                                              "labeled corpus file (.iob/.conll/.txt: CoNLL columns, IOB1 or "
+                                              "IOB2) to split by document")],
     out_dir: Annotated[Path, typer.Argument(help="Where to write pool.iob, dev.iob, test.iob, splits.json")],
     path: Annotated[Optional[str], typer.Option(help="Folder with the split files (overrides the spec)")] = None,
     datasets_id: Annotated[Optional[str], typer.Option(help="Read this Hugging Face datasets id instead")] = None,
     dev_size: Annotated[int, typer.Option(help="Draw the unbiased dev set from the pool (0: use the spec's dev)")] = 0,
     pool_size: Annotated[int, typer.Option(help="Keep a random subset of the pool (0: all)")] = 0,
-    seed: Annotated[int, typer.Option(help="Seed for drawing dev and the pool subset")] = 0,
+    test_share: Annotated[float, typer.Option(help="One corpus file: share of its sentences in test (whole documents)")] = 0.2,
+    dev_share: Annotated[float, typer.Option(help="One corpus file: share of its sentences in dev (whole documents)")] = 0.1,
+    seed: Annotated[int, typer.Option(help="Seed for drawing dev, the documents of each split and the pool subset")] = 0,
 ) -> None:
-    """Read a labeled corpus and write its splits, with no sentence shared by hash."""
-    from ..experiment.data.gold_corpus import load_spec
-    from ..experiment.data.splits import prepare_corpus
+    """Read a labeled corpus and write its splits, with no sentence shared by hash.
 
-    summary = prepare_corpus(load_spec(spec), out_dir, path=path, datasets_id=datasets_id or None,
-                             dev_size=dev_size, pool_size=pool_size or None, seed=seed)
+    Given one corpus file, its documents (-DOCSTART- lines, before or after each document) are
+    split at random into test, dev and pool, and the files keep the document ids, so the
+    report's bootstrap resamples documents.
+    """
+    from ..experiment.data.gold_corpus import GOLD_SUFFIXES, load_spec
+    from ..experiment.data.splits import prepare_corpus, prepare_file
+
+    if spec.suffix in GOLD_SUFFIXES:
+        summary = prepare_file(spec, out_dir, test_share=test_share, dev_share=dev_share,
+                               pool_size=pool_size or None, seed=seed)
+    else:
+        summary = prepare_corpus(load_spec(spec), out_dir, path=path, datasets_id=datasets_id or None,
+                                 dev_size=dev_size, pool_size=pool_size or None, seed=seed)
     sizes = ", ".join(f"{k} {v}" for k, v in summary["sizes"].items())
+    docs = summary.get("documents") or {}
+    sizes += f" sentences ({', '.join(f'{k} {v}' for k, v in docs.items())} documents)" if any(docs.values()) \
+        else " sentences"
     dropped = ", ".join(f"{k} {v}" for k, v in summary["removed"].items() if v) or "nothing"
-    say(f"✔ {summary['corpus']} -> {out_dir}: {sizes} sentences; dropped: {dropped}")
+    say(f"✔ {summary['corpus']} -> {out_dir}: {sizes}; dropped: {dropped}")
 
 
 @experiment_app.command("simulate")

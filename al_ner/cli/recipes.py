@@ -8,7 +8,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..controller import Controller, SessionReport, run_components
-from ..health import describe
+from ..health import describe_session
 from ..recipe import load_builtin_recipes
 from ..recipe_components import check_components
 from ..registry import recipes
@@ -87,8 +87,8 @@ def _summary(report: SessionReport) -> str:
         line += f"; {refused} answers refused (they stay unanswered)"
     if report.empty:
         line += "\n" + _empty_line(report)
-    if report.health is not None:
-        line += "\n" + ("⚠ " if report.health.get("warning") else "ℹ ") + describe(report.health)
+    for mark, text in describe_session(report.health):
+        line += f"\n{mark} {text}"
     return line
 
 

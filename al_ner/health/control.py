@@ -19,13 +19,15 @@ from typing import Any
 
 from spacy.language import Language
 
-from ..constants import META, SPANS, TOKENS, VIEW_ID, VIEW_NER_MANUAL
+from ..constants import ACCEPT, ANSWER, META, SPANS, TOKENS, VIEW_ID, VIEW_NER_MANUAL
 from ..scoring.docs import doc_tokens, span_dict, task_doc, task_text, token_offsets
 from ..sorters.util import check_int, check_number
 from ..stream.hashing import set_hash
 from ..training.base_model import Predict
 from ..types import Stream, Task
-from .monitor import BASE_PREDICTED, CONTROL, PREDICTED
+from .monitor import BASE_PREDICTED, CONTROL, PREDICTED, answer_spans
+
+SESSION_VIEW = "session_view"  # meta: the view of the session that asked a control question
 
 Ask = Callable[[Task], Task]
 
@@ -83,24 +85,41 @@ def mix_controls(stream: Iterable[Task], pool: ControlPool, *, ask: Ask) -> Stre
 
 
 def control_question(nlp: Language, *, predict: Predict, base: Predict, labels: Sequence[str],
-                     highlight: bool) -> Ask:
+                     highlight: bool, session_view: str = VIEW_NER_MANUAL) -> Ask:
     """Build a control question: full spans (ner_manual), with both models' entities in meta.
 
     highlight: pre-highlight the model's entities (ner.correct, ner.teach); else none (ner.manual).
+    session_view: the view of the session that asks it, kept in meta (`full_span_controls`).
     """
     return partial(_control, nlp=nlp, predict=predict, base=base, labels=set(labels),
-                   highlight=highlight)
+                   highlight=highlight, session_view=session_view)
 
 
 def _control(task: Task, *, nlp: Language, predict: Predict, base: Predict, labels: set[str],
-             highlight: bool) -> Task:
+             highlight: bool, session_view: str) -> Task:
     doc = task_doc(nlp, task)
     ents = [ent for ent in predict([doc])[0] if ent[2] in labels]
     base_ents = [ent for ent in base([doc])[0] if ent[2] in labels]
     text, offsets = task_text(task), token_offsets(task, doc)
     spans = [span_dict(text, offsets, s, e, label) for s, e, label in ents] if highlight else []
     meta: dict[str, Any] = {**task.get(META, {}), CONTROL: True, PREDICTED: [list(e) for e in ents],
-                            BASE_PREDICTED: [list(e) for e in base_ents]}
+                            BASE_PREDICTED: [list(e) for e in base_ents], SESSION_VIEW: session_view}
     tokens = task.get(TOKENS) or doc_tokens(doc)
     return set_hash({**task, TOKENS: tokens, SPANS: spans, META: meta, VIEW_ID: VIEW_NER_MANUAL},
                     overwrite=True)
+
+
+def full_span_controls(answers: Iterable[Task]) -> list[Task]:
+    """The accepted control answers known to be real full-span answers, usable as gold.
+
+    A control question is asked with full spans, but the browser draws every question of a
+    session in the session's view: in a binary session (ner.teach --control) it showed a control
+    question as a binary one and "accept" saved the model's pre-highlighted spans as gold
+    (issue 17). So only control answers from sessions whose own view is the full-span one
+    (ner.manual, ner.correct) count, and only accepted ones with token offsets on every span.
+    """
+    return [task for task in answers
+            if (task.get(META) or {}).get(CONTROL) and task.get(ANSWER) == ACCEPT
+            and task.get(VIEW_ID) == VIEW_NER_MANUAL
+            and (task.get(META) or {}).get(SESSION_VIEW) == VIEW_NER_MANUAL
+            and len(answer_spans(task)) == len(task.get(SPANS) or [])]

@@ -16,11 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from ..constants import ACCEPT, ANSWER, LABEL, META, SPANS, TOKEN_END, TOKEN_START
+from ..constants import ACCEPT, ANSWER, CONTROL, LABEL, META, SPANS, TOKEN_END, TOKEN_START
 from ..types import Task
 from .maths import Interval, Span, diff_interval, f1_interval, span_counts
 
-CONTROL = "control"  # meta key marking a control question
 PREDICTED = "predicted"  # meta: the model's entities when the question was asked [[start, end, label]]
 BASE_PREDICTED = "base_predicted"  # meta: the base model's entities on the same tokens
 WORSE = "worse"

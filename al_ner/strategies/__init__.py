@@ -8,15 +8,16 @@ Importing this package registers the built-in strategies in `al_ner.registry.str
 
 from __future__ import annotations
 
-from . import uncertainty, diversity, mixing  # noqa: I001  (registered, and listed, in this order)
-from .base import (DEFAULT_STRATEGY, QueryStrategy, ScoreStrategy, make_strategy, query, register_strategy,
-                   strategy_aliases, strategy_name)
+from . import uncertainty, diversity, mixing, adaptive  # noqa: I001  (registered, and listed, in this order)
+from .adaptive import Adaptive
+from .base import (ADAPTIVE, DEFAULT_STRATEGY, QueryStrategy, ScoreStrategy, lazy_query, learns, make_strategy,
+                   query, register_strategy, strategy_aliases, strategy_name)
 from .select import ASKED, select, sentence_question, subsequence_question
 from .window import Window, WindowModel
 
 ALIASES = strategy_aliases()  # the built-in strategies' short names -> registered names
 
-__all__ = ["ALIASES", "ASKED", "DEFAULT_STRATEGY", "QueryStrategy", "ScoreStrategy", "Window",
-           "WindowModel", "diversity", "make_strategy", "mixing", "query", "select",
-           "register_strategy", "sentence_question", "strategy_aliases", "strategy_name", "subsequence_question",
-           "uncertainty"]
+__all__ = ["ADAPTIVE", "ALIASES", "ASKED", "Adaptive", "DEFAULT_STRATEGY", "QueryStrategy", "ScoreStrategy",
+           "Window", "WindowModel", "adaptive", "diversity", "lazy_query", "learns", "make_strategy", "mixing",
+           "query", "register_strategy", "select", "sentence_question", "strategy_aliases", "strategy_name",
+           "subsequence_question", "uncertainty"]

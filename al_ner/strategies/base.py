@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -16,7 +16,10 @@ from .window import Window
 
 ScoreFn = Callable[[Window], np.ndarray]
 
-DEFAULT_STRATEGY = "al_ner.entity_uncertainty.v1"  # what --order uncertain always did
+# what --order uncertain did before the adaptive default, and what the mixes score with
+DEFAULT_STRATEGY = "al_ner.entity_uncertainty.v1"
+# what --order uncertain asks when the user names no strategy: a bandit with random among its arms
+ADAPTIVE = "al_ner.adaptive.v1"
 
 
 class QueryStrategy(Protocol):
@@ -58,6 +61,29 @@ def register_strategy(name: str, *, alias: str | None = None) -> Callable[[Calla
                                                                           Callable[..., QueryStrategy]]:
     """Register a strategy factory as `name`, with `alias` its short name (`--strategy mnlp`)."""
     return lambda factory: registry.register(registry.strategies, name, factory, alias=alias)
+
+
+def lazy_query(strategy: QueryStrategy, window: Window) -> Iterator[tuple[int, dict[str, Any]]]:
+    """`strategy.picks(window)` (a strategy that learns while asking) with the checks of `query`.
+
+    Yields (index, meta for the question) one pick at a time, so the strategy draws each pick
+    with what it has learnt from the answers so far.
+    """
+    if not len(window):
+        raise EmptyPoolError("the window holds no tasks to choose from; check the source")
+    seen: set[int] = set()
+    for index, meta in strategy.picks(window):  # type: ignore[attr-defined]
+        index = int(index)
+        if index in seen or not 0 <= index < len(window):
+            raise StrategyError(f"{type(strategy).__name__} picked {index} of {len(window)} tasks "
+                                f"after {len(seen)} picks; a strategy must pick distinct indices")
+        seen.add(index)
+        yield index, dict(meta)
+
+
+def learns(strategy: QueryStrategy) -> bool:
+    """Whether the strategy learns from answers while asking (has `picks` and `update`)."""
+    return callable(getattr(strategy, "picks", None)) and callable(getattr(strategy, "update", None))
 
 
 def strategy_name(name: str) -> str:
@@ -113,4 +139,4 @@ def _scores(name: str) -> bool:
 
 def import_builtins() -> None:
     """Register the built-in strategies (their modules register on import)."""
-    from . import diversity, mixing, uncertainty  # noqa: F401
+    from . import adaptive, diversity, mixing, uncertainty  # noqa: F401

@@ -183,3 +183,20 @@ def uncertain_region(length: int, probs: Mapping[tuple[int, int, str], float],
             if s < end and e > start and (s < start or e > end):
                 start, end, changed = min(start, s), max(end, e), True
     return start, end
+
+
+def bandit_probabilities(scores: np.ndarray, *, gamma: float, floor: float = 0.0,
+                         floored: int = 0) -> np.ndarray:
+    """EXP3's arm probabilities: (1 - gamma) softmax(scores) + gamma / K (Auer et al. 2002).
+
+    Arm `floored` then gets at least `floor` (the others shrink in proportion), so one arm,
+    random, is never asked less than that share.
+    """
+    s = np.asarray(scores, dtype=float)
+    w = np.exp(s - s.max())
+    p = (1.0 - gamma) * w / w.sum() + gamma / len(s)
+    if p[floored] < floor:
+        rest = np.delete(np.arange(len(s)), floored)
+        p[rest] *= (1.0 - floor) / p[rest].sum() if p[rest].sum() > 0 else 0.0
+        p[floored] = floor
+    return p / p.sum()

@@ -20,7 +20,7 @@ from ..scoring.docs import span_dict, task_text, token_offsets
 from ..sorters.util import check_int, check_number, check_share
 from ..stream.hashing import set_hash
 from ..types import Stream, Task
-from .base import QueryStrategy, query
+from .base import QueryStrategy, lazy_query, learns, query
 from .maths import span_uncertainty, uncertain_region
 from .window import Window, WindowModel
 
@@ -44,8 +44,14 @@ def _select(stream: Iterable[Task], strategy: QueryStrategy, model: WindowModel,
     items = iter(stream)
     while batch := list(islice(items, window)):
         view = model(batch)
-        for rank, index in enumerate(query(strategy, view, max(1, round(len(view) * keep)))):
-            yield ask(view, index, rank)
+        n = max(1, round(len(view) * keep))
+        if learns(strategy):  # each pick drawn when it is due, with what the answers taught
+            for rank, (index, meta) in enumerate(islice(lazy_query(strategy, view), n)):
+                task = ask(view, index, rank)
+                yield {**task, META: {**task.get(META, {}), **meta}}
+        else:
+            for rank, index in enumerate(query(strategy, view, n)):
+                yield ask(view, index, rank)
 
 
 def sentence_question(*, predict: bool = False) -> Question:

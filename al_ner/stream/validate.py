@@ -6,6 +6,9 @@ Callers map the error to their own surface: a 422 in the web app, one CLI line e
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from collections.abc import Collection, Sequence
 from typing import Any, TypeGuard
 
@@ -47,9 +50,59 @@ def task_problem(task: Any) -> str | None:
     for key, kind in ((SPANS, list), (TOKENS, list), (META, dict)):
         if key in task and not isinstance(task[key], kind):
             return f"'{key}' must be a {kind.__name__}, got {type(task[key]).__name__} {_short(task[key])}"
-    if TOKENS in task:
-        return tokens_problem(task[TOKENS], text)
+    if TOKENS in task and (problem := tokens_problem(task[TOKENS], text)) is not None:
+        return problem
+    return json_problem(task)
+
+
+# ------------------------------------------------------------------------------- JSON
+
+
+def json_problem(value: Any) -> str | None:
+    """What keeps `value` from being saved as JSON text in UTF-8 (I-JSON, RFC 7493), naming the
+    field: a NaN or infinite number, or a lone surrogate in a string (a key or a value). None
+    when there is nothing."""
+    try:  # the quick check in C; the walk below only finds the field
+        json.dumps(value, ensure_ascii=False, allow_nan=False, default=_any).encode("utf-8")
+        return None
+    except (ValueError, RecursionError):
+        return _json_walk(value)
+
+
+def _any(value: Any) -> None:
+    return None  # a type JSON doesn't know (a numpy number): the writer's business, not ours
+
+
+def _json_walk(value: Any) -> str | None:
+    """json_problem's field finder; without recursion, so a deeply nested value can't overflow."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, dict):
+            for key, child in reversed(list(item.items())):
+                if isinstance(key, str) and (found := _SURROGATE.search(key)):
+                    return f"a key of {_field(path)} {_lone_surrogate(found)}; send the key as UTF-8 text"
+                stack.append((f"{path}.{key}" if path else str(key), child))
+        elif isinstance(item, (list, tuple)):
+            stack.extend((f"{path}[{i}]", child) for i, child in reversed(list(enumerate(item))))
+        elif isinstance(item, float) and not math.isfinite(item):
+            name = "NaN" if math.isnan(item) else "Infinity" if item > 0 else "-Infinity"
+            return f"{_field(path)} is {name}, not a JSON number; use a number or null"
+        elif isinstance(item, str) and (found := _SURROGATE.search(item)):
+            return f"{_field(path)} {_lone_surrogate(found)}; fix the text's encoding (UTF-8)"
     return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _field(path: str) -> str:
+    return f"'{path}'" if path else "the value"
+
+
+def _lone_surrogate(found: re.Match[str]) -> str:
+    return (f"holds a lone surrogate ({found.group().encode('unicode_escape').decode()} at "
+            f"character {found.start()}), which UTF-8 can't encode")
 
 
 # ----------------------------------------------------------------------------- tokens

@@ -1,4 +1,5 @@
-"""Merge answered tasks: last answer per question, grouped by input, with a tally of what dropped out."""
+"""Merge answered tasks: each session's last answer per question, grouped by input, with a tally
+of what dropped out."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from ..constants import (ANSWER, IGNORE, INPUT_HASH, REJECT, TASK_HASH, VIEW_ID, VIEW_NER,
                          VIEW_NER_MANUAL)
 from ..errors import InvalidTaskError
+from ..storage import answer_key
 from ..stream.hashing import set_hash
 from ..stream.validate import answer_view, textcat_problem
 from ..types import Task
@@ -78,7 +80,8 @@ def is_manual(task: Task) -> bool:
 
 
 def merge_answers(tasks: Iterable[Task], *, stats: ConversionStats | None = None) -> list[list[Task]]:
-    """Group answered tasks by input, keeping only the last answer per `_task_hash`.
+    """Group answered tasks by input, keeping each session's last answer per `_task_hash`
+    (an undo supersedes; several annotators' answers are each kept, as in Prodigy).
 
     Ignored answers and rejected manual answers drop out (counted in `stats`). Groups come in
     the order their input was first answered; tasks within a group in answer order. Prodigy's
@@ -86,7 +89,7 @@ def merge_answers(tasks: Iterable[Task], *, stats: ConversionStats | None = None
     answer raises InvalidTaskError: it would otherwise become a "no entity" document.
     """
     stats = stats if stats is not None else ConversionStats()
-    latest: dict[int, Task] = {}
+    latest: dict[tuple[str, int], Task] = {}
     for task in tasks:
         stats.tasks += 1
         if ANSWER not in task:
@@ -96,8 +99,8 @@ def merge_answers(tasks: Iterable[Task], *, stats: ConversionStats | None = None
         if problem is not None:
             raise InvalidTaskError(f"{_describe(task)}: {problem}")
         task = set_hash(task)
-        latest.pop(task[TASK_HASH], None)  # re-insert so the order is that of the last answer
-        latest[task[TASK_HASH]] = task
+        latest.pop(answer_key(task), None)  # re-insert so the order is that of the last answer
+        latest[answer_key(task)] = task
     groups: dict[int, list[Task]] = {}
     for task in latest.values():
         if _keep(task, stats):

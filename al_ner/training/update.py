@@ -9,9 +9,9 @@ from spacy.training import Example
 
 from ..models import check_labels
 from ..types import Task
-from .base_model import frozen_predictor, same_tokens
+from .base_model import Predict, frozen_predictor, same_tokens
 from .callbacks import set_incorrect_spans_key
-from .constrained import CONSTRAINED, constrained_decoder
+from .constrained import CONSTRAINED, Decode, constrained_decoder
 from .convert import DEFAULT_FILL, answers_to_docs, check_conversion, check_fill
 from .merge import ConversionStats
 
@@ -40,13 +40,20 @@ def make_update(nlp: Language, labels: Iterable[str], *, fill: str = DEFAULT_FIL
     frozen = [name for name in nlp.pipe_names if name != "ner"]
 
     def update(answers: list[Task]) -> dict[str, float]:
-        stats = ConversionStats()
-        docs = answers_to_docs(nlp, answers, labels=labels, fill=fill, predict=predict, stats=stats,
-                               conversion=conversion, decode=decode)
-        if not docs:
+        examples = answers_to_examples(nlp, answers, labels=labels, fill=fill, predict=predict,
+                                       conversion=conversion, decode=decode)
+        if not examples:
             return {}
-        examples = [Example(x, y) for x, y in zip(same_tokens(nlp, docs), docs)]
         losses: dict[str, float] = {}
         nlp.update(examples, sgd=optimizer, drop=drop, losses=losses, exclude=frozen)
         return {name: float(loss) for name, loss in losses.items()}
     return update
+
+
+def answers_to_examples(nlp: Language, answers: list[Task], *, labels: list[str], fill: str,
+                        predict: Predict | None, conversion: str | None = None,
+                        decode: Decode | None = None) -> list[Example]:
+    """Answers as spaCy Examples for `nlp.update` (the conversion data-to-spacy makes)."""
+    docs = answers_to_docs(nlp, answers, labels=labels, fill=fill, predict=predict,
+                           stats=ConversionStats(), conversion=conversion, decode=decode)
+    return [Example(x, y) for x, y in zip(same_tokens(nlp, docs), docs)]

@@ -133,3 +133,28 @@ def test_a_source_that_fails_keeps_failing(MemDB):
     with pytest.raises(InputError, match="src.jsonl:2"):  # not "no more questions"
         ctrl.get_questions()
     assert isinstance(ctrl.failed, InputError) and not ctrl.exhausted
+
+
+@pytest.mark.parametrize("how", ["restart", "lease"])
+def test_a_full_span_question_sent_back_keeps_its_own_view_and_spans(MemDB, how):
+    # ner.teach --full-every / --control: ner_manual questions inside a ner session. Sent back
+    # after a restart or an expired lease, they were refused ("no open question"), and the
+    # session's view stamped on them would have dropped the annotator's spans.
+    db, clock = MemDB(), Clock()
+    mixed = [{**t, "_view_id": "ner_manual"} for t in tasks(2)]
+    teach = {**components(mixed), "views": ["ner_manual"]}
+    ctrl = Controller(teach, db, clock=clock)
+    [q, _] = ctrl.get_questions()
+    assert q["_view_id"] == "ner_manual"
+    if how == "restart":
+        ctrl = Controller({**teach, "stream": iter(mixed)}, db, clock=clock)
+    else:
+        clock.now = 100
+        assert ctrl.reclaim(older_than=60) == 2
+    person = {"start": 11, "end": 17, "label": "ORG"}  # the annotator's own span, not the model's
+    [saved] = ctrl.receive_answers([answer(q, question=q, spans=[person])])
+    assert saved["_view_id"] == "ner_manual"
+    assert [(s["start"], s["end"]) for s in saved["spans"]] == [(11, 17)]
+    binary = Controller(components(tasks(1)), MemDB())  # a view the session doesn't mix in: refused
+    with pytest.raises(AnswerError, match="no open question"):
+        binary.receive_answers([answer(q, question=q, spans=[person])])

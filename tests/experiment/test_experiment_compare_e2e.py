@@ -1,4 +1,4 @@
-"""End to end: a reduced `spacy project run compare` (the embedded default), and compare + diagnose
+"""End to end: a reduced `spacy project run compare-demo` (the embedded demo), and compare + diagnose
 on CoNLL-derived datasets (random vs ner.teach from a CoNLL train pool, test from CoNLL test)."""
 
 from __future__ import annotations
@@ -30,17 +30,41 @@ def test_reduced_compare_workflow_writes_report_with_diagnosis(tmp_path: Path, n
             shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(source, tmp_path / name)
-    command = [sys.executable, "-m", "spacy", "project", "run", "compare", str(tmp_path),
+    command = [sys.executable, "-m", "spacy", "project", "run", "compare-demo", str(tmp_path),
                "--vars.compare_seeds", "1", "--vars.compare_max_epochs", "1", "--vars.compare_demo_answers", "60"]
     done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    report = (tmp_path / "reports" / "compare" / "report.md").read_text()
+    assert "**active vs manual, ORG:" in done.stdout  # the verdict, printed
+    report = (tmp_path / "reports" / "compare-demo" / "report.md").read_text()
     for part in ("## Verdict", "**active vs manual, ORG:", "## Checks", "## Diagnosis: what might be causing it?",
                  "### Likely causes, strongest evidence first", "ORG F1 on the held-out test"):
         assert part in report
-    results = srsly.read_json(tmp_path / "reports" / "compare" / "results.json")
+    results = srsly.read_json(tmp_path / "reports" / "compare-demo" / "results.json")
     assert results["kind"] == "compare" and results["diagnosis"]["causes"]
-    assert (tmp_path / "reports" / "compare" / "plots" / "f1_test_ORG.png").is_file()
+    assert (tmp_path / "reports" / "compare-demo" / "plots" / "f1_test_ORG.png").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_the_compare_workflow_never_falls_back_to_the_demo_test_set(tmp_path: Path, nlp_sm) -> None:
+    # issue 16: with compare_test left out, the workflow scored the user's arms on the demo test set
+    shutil.copy(REPO / "project.yml", tmp_path / "project.yml")
+    shutil.copytree(REPO / "configs", tmp_path / "configs")
+    from al_ner.storage import Database
+    from al_ner.stream.hashing import set_hash
+    from al_ner.stream.iob import words_to_task
+
+    db = Database(tmp_path / "db")
+    for name in ("mine", "theirs"):
+        db.add_examples(name, [{**set_hash(words_to_task([f"Acme{i}", "hired"], [(0, 0, "ORG")], {})),
+                                "answer": "accept", "_view_id": "ner_manual"} for i in range(20)])
+    command = [sys.executable, "-m", "spacy", "project", "run", "compare", str(tmp_path),
+               "--vars.compare_db", str(tmp_path / "db"), "--vars.compare_arms", "manual:mine,active:theirs"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0
+    assert "al-ner ner.manual mine_test en_core_web_sm SOURCE --label ORG --order random --exclude mine,theirs" \
+        in done.stderr
+    assert not (tmp_path / "reports" / "compare" / "report.md").exists()
 
 
 @pytest.mark.slow

@@ -16,8 +16,17 @@ def test_first_round_overrides_the_arguments_of_round_zero_only(tmp_path) -> Non
 
 
 def test_strategies_without_a_first_round_describe_themselves_as_before() -> None:
-    # the run cache keys on to_dict(): existing strategies must keep their finished runs
-    assert BUILTIN_ARMS["active-full"].to_dict() == {"recipe": "ner.correct", "rounds": True,
-                                                           "order": "uncertain"}
+    # active-full keeps asking what it always asked, whatever ner.correct's defaults become
+    assert BUILTIN_ARMS["active-full"].to_dict() == {
+        "recipe": "ner.correct", "rounds": True, "order": "uncertain",
+        "strategy": "al_ner.entity_uncertainty.v1", "control": 0.0}
     assert Arm.from_dict("x", {"recipe": "ner.teach", "conversion": "constrained"}).args == {
         "conversion": "constrained"}
+
+
+def test_without_a_config_file_training_uses_al_ner_s_own_config(tmp_path, monkeypatch) -> None:
+    # al-ner compare run outside the repository: "configs/ner_finetune.cfg" was relative to the cwd
+    monkeypatch.chdir(tmp_path)
+    from pathlib import Path
+
+    assert Path(load_config(None).train_config).is_file()

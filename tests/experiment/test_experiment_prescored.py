@@ -17,7 +17,8 @@ from al_ner.scoring import score_pool, write_scored
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
 NEWS = Path(__file__).resolve().parents[2] / "corpora" / "news"
-PRE = Arm("active-full", "ner.correct", rounds=True, args={"order": "uncertain", "pre_scored": True})
+PRE = Arm("active-full", "ner.correct", rounds=True,
+          args={"order": "uncertain", "pre_scored": True, "control": 0.0})
 
 
 def run(out: Path, scored_pool: Path | None, pre_scored: bool):

@@ -22,13 +22,37 @@ def test_first_reaching_interpolates_and_says_when_never() -> None:
     assert interpolate(curve, 2750.0) == pytest.approx(0.55) and interpolate(curve, 9e9) == 0.7
 
 
+class Hurt:
+    strategy, label = "greedy", "ORG"
+    estimate = est(-0.05, -0.08, -0.02)
+
+
 def test_the_recommendation_skips_what_hurts_on_the_unbiased_dev_set() -> None:
-    class Hurt:
-        strategy, label = "greedy", "ORG"
-        estimate = est(-0.05, -0.08, -0.02)
-    areas = {"greedy": est(0.04, 0.01, 0.07), "steady": est(0.02, -0.01, 0.05)}
+    areas = {"greedy": est(0.04, 0.01, 0.07), "steady": est(0.02, 0.005, 0.05)}
     assert recommended(areas, [Hurt()]) == "steady"
-    assert recommended({}, []) is None
+
+
+def test_random_is_the_answer_unless_a_strategy_beats_it() -> None:
+    # issue 16: a run with only random and active-binary recommended active-binary, whose
+    # area on the unbiased dev set was -0.068 [-0.131, -0.006]
+    assert recommended({"active-binary": est(-0.068, -0.131, -0.006)}, []) == "random"
+    # an interval that includes zero is no gain, however large the mean
+    assert recommended({"full-hybrid": est(0.026, -0.008, 0.058), "full-mnlp": est(0.010, -0.025, 0.045)},
+                       []) == "random"
+    assert recommended({"greedy": est(0.04, 0.01, 0.07)}, [Hurt()]) == "random"
+    assert recommended({}, []) == "random"
+
+
+def test_the_text_says_why_random_is_the_answer() -> None:
+    from al_ner.experiment.analysis.analyse import Analysis
+    from al_ner.experiment.render.recommend import recommendation_text
+
+    analysis = Analysis({"strategies": ["random", "full-hybrid"], "strategy_defs": {
+        "random": {"recipe": "ner.manual", "rounds": False, "order": "random"}}}, {})
+    text = recommendation_text("random", {"full-hybrid": est(0.026, -0.008, 0.058)}, analysis)
+    assert text.startswith("Recommended: **`random`** (`ner.manual --order random`)")
+    assert "no strategy's area over random on the unbiased dev set has its Holm-corrected interval above 0" in text
+    assert "`full-hybrid` +0.026 [-0.008, +0.058]" in text
 
 
 def row(strategy: str, seed: int, budget: float, eval_set: str, f: float) -> Row:

@@ -226,3 +226,48 @@ def test_steps_with_other_models_than_the_settings_record_refuse_to_run(tmp_path
     with pytest.raises(BackendError, match="fake_model differ"):
         Experiment(config(), NEWS, tmp_path, FakeSteps(), backend=LocalBackend(other)).run()
     assert other.calls == [] and not list((tmp_path / "runs").rglob("run.json"))
+
+
+def test_adding_strategies_or_seeds_keeps_the_finished_runs_in_the_results(tmp_path: Path) -> None:
+    # issue 16: simulate rewrote results.jsonl with only the strategies and seeds of the last call
+    Experiment(config(strategies="random,active-full"), NEWS, tmp_path, FakeSteps()).run()
+    more = FakeSteps()
+    Experiment(config(strategies="active-binary", seeds=3), NEWS, tmp_path, more).run()
+    assert {c[0] for c in more.calls} == {"active-binary"}
+    rows = read_rows(tmp_path / "results.jsonl")
+    assert {(r.strategy, r.seed) for r in rows if r.strategy != "base"} == {
+        *((s, seed) for s in ("random", "active-full") for seed in (0, 1)),
+        *(("active-binary", seed) for seed in (0, 1, 2))}
+    meta = srsly.read_json(tmp_path / "meta.json")
+    assert sorted(meta["strategies"]) == ["active-binary", "active-full", "random"] and meta["seeds"] == [0, 1, 2]
+    assert set(meta["strategy_defs"]) == set(meta["strategies"]) and meta["runs_kept"] == 4
+
+
+def test_a_kept_run_whose_settings_changed_is_left_out(tmp_path: Path) -> None:
+    Experiment(config(strategies="random"), NEWS, tmp_path, FakeSteps()).run()
+    Experiment(config(strategies="active-full", noise=0.1), NEWS, tmp_path, FakeSteps()).run()
+    rows = read_rows(tmp_path / "results.jsonl")
+    assert {r.strategy for r in rows} == {"base", "active-full"}  # random ran without noise: stale
+
+
+class StoppingSteps(FakeSteps):
+    """FakeSteps whose models predict the stop set the same from the second checkpoint on."""
+
+    def stop_tags(self, model: Path | None) -> list[list[str]]:
+        changed = model is None or model.parent.name == "budget30"
+        return [["B-ORG", "O", "O"], ["O", "O", "O"] if changed else ["B-ORG", "I-ORG", "O"]] * 5
+
+
+def test_each_checkpoint_records_what_the_stopping_rule_says(tmp_path: Path) -> None:
+    cfg = config(strategies="random", budgets="30,75,120,150,180", seeds=1)
+    Experiment(cfg, NEWS, tmp_path, StoppingSteps()).run()
+    sessions = srsly.read_json(tmp_path / "runs" / "random" / "seed0" / "sessions.json")
+    assert [s["budget"] for s in sessions] == [30, 75, 120, 150, 180]
+    assert sessions[0]["kappa"] == 1.0 and sessions[1]["kappa"] < 0.99 and sessions[2]["kappa"] == 1.0
+    assert [s["stable"] for s in sessions] == [False, False, False, False, True]  # the mean of the last 3
+    lines = list(srsly.read_jsonl(tmp_path / "sessions.jsonl"))
+    assert [(line["strategy"], line["seed"], line["budget"]) for line in lines] == [("random", 0, b) for b in
+                                                                                    (30, 75, 120, 150, 180)]
+    again = StoppingSteps()
+    Experiment(cfg, NEWS, tmp_path, again).run()  # reused: the same records
+    assert again.calls == [] and list(srsly.read_jsonl(tmp_path / "sessions.jsonl")) == lines

@@ -51,3 +51,18 @@ def pytest_approx(x: float):
     import pytest
 
     return pytest.approx(x)
+
+
+def test_only_controls_of_full_span_sessions_count_as_gold() -> None:
+    from al_ner.health import full_span_controls
+
+    def answered(view: str, answer: str = "accept", offsets: bool = True) -> dict:
+        task = control([], [], [(0, 1)])
+        if not offsets:
+            task["spans"] = [{"start": 0, "end": 4, "label": "ORG"}]
+        return {**task, "answer": answer, "meta": {**task["meta"], "session_view": view}}
+    correct, teach = answered("ner_manual"), answered("ner")  # ner.teach: drawn as a binary question
+    assert full_span_controls([correct, teach, answered("ner_manual", "reject"),
+                               answered("ner_manual", offsets=False), {**correct, "meta": {}}]) == [correct]
+    older = {**correct, "meta": {k: v for k, v in correct["meta"].items() if k != "session_view"}}
+    assert full_span_controls([older]) == []  # asked before al-ner noted the session's view

@@ -38,3 +38,12 @@ def source(tmp_path):
     path = tmp_path / "src.jsonl"
     path.write_text("".join(json.dumps({"text": text}) + "\n" for text in TEXTS))
     return str(path)
+
+
+@pytest.fixture()
+def gold(tmp_path, texts):
+    """The source's gold: each text's first organisation, as JSONL with spans."""
+    path = tmp_path / "gold.jsonl"
+    rows = [{"text": t, "spans": [{"start": 0, "end": t.index(" and"), "label": "ORG"}]} for t in texts]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return str(path)

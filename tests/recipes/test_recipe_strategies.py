@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from al_ner.controller import run_recipe
 from al_ner.errors import ConfigError
 from al_ner.recipe import get_recipe
 from al_ner.storage import Database
-
-
-@pytest.fixture()
-def gold(tmp_path, texts):
-    path = tmp_path / "gold.jsonl"
-    rows = [{"text": t, "spans": [{"start": 0, "end": t.index(" and"), "label": "ORG"}]} for t in texts]
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    return str(path)
 
 
 def recipe(name: str, model: str, source: str, **options):
@@ -36,7 +26,9 @@ def test_correct_asks_what_the_strategy_chooses(tiny_model, source, texts, strat
 
 def test_strategy_options_are_checked_before_anything_runs(tiny_model, source):
     with pytest.raises(ConfigError, match="--order uncertain"):
-        recipe("ner.correct", tiny_model, source, strategy="mnlp")
+        recipe("ner.correct", tiny_model, source, order="source", strategy="mnlp")
+    with pytest.raises(ConfigError, match="--order uncertain"):
+        recipe("ner.manual", tiny_model, source, strategy="mnlp")  # ner.manual keeps the source order
     with pytest.raises(ConfigError, match="JSON object"):
         recipe("ner.correct", tiny_model, source, order="uncertain", strategy_settings="[1]")
     with pytest.raises(ConfigError, match="has no setting"):

@@ -75,7 +75,7 @@ def test_a_pre_scored_pool_asks_what_scoring_in_the_recipe_asks(recipe: str, sou
     write_scored(scored, score_pool(str(source), "en_core_web_sm", labels=["ORG"]))
     make = get_recipe(recipe)
     inside = make(dataset="d", spacy_model="en_core_web_sm", source=str(source), label="ORG",
-                  order="uncertain", window=0)
+                  order="uncertain", window=0, strategy="entity")  # what `al-ner score` scores by
     pre = make(dataset="d", spacy_model="en_core_web_sm", source=str(scored), label="ORG",
                order="uncertain", window=0, pre_scored=True)
     asked, asked_pre = list(inside["stream"]), list(pre["stream"])

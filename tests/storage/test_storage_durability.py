@@ -58,10 +58,11 @@ def test_two_processes_appending_at_once(tmp_path: Path) -> None:
     assert all(metas[k + 1]["pos"] == 1 and metas[k + 2]["pos"] == 2 for k in starts)
 
 
-def _wait_for_file(path: Path, timeout: float = 20.0) -> None:
+def _wait_for_size(path: Path, size: int, timeout: float = 20.0) -> None:
+    """Wait until the file holds at least `size` bytes (the writer's progress, not a time)."""
     deadline = time.monotonic() + timeout
-    while not (path.exists() and path.stat().st_size > 0):
-        assert time.monotonic() < deadline, "the writer never wrote"
+    while not (path.exists() and path.stat().st_size >= size):
+        assert time.monotonic() < deadline, f"the writer never wrote {size} bytes"
         time.sleep(0.005)
 
 
@@ -75,8 +76,9 @@ def test_sigkill_mid_write_leaves_a_readable_dataset(tmp_path: Path) -> None:
     for _ in range(5):
         child = ctx.Process(target=_append_forever, args=(str(tmp_path),))
         child.start()
-        _wait_for_file(path)
-        time.sleep(rng.uniform(0.0, 0.05))
+        # kill it once it has written a random amount more (a batch is ~160 kB): wherever the
+        # kill lands, in a write or between two, the checks below must hold
+        _wait_for_size(path, (path.stat().st_size if path.exists() else 0) + rng.randrange(1, 400_000))
         os.kill(child.pid, signal.SIGKILL)
         child.join()
         assert child.exitcode == -signal.SIGKILL

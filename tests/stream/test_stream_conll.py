@@ -147,3 +147,13 @@ def test_real_conll_test_set(conll_dir):
     labels = Counter(span["label"] for task in tasks for span in task["spans"])
     assert labels["ORG"] == 1661
     assert list(read_conll(conll_dir / "test.txt", scheme="iob2"))[-1] == tasks[-1]
+
+
+def test_a_docstart_line_may_name_its_document(tmp_path) -> None:
+    from al_ner.stream.loaders import read_conll
+
+    path = tmp_path / "named.iob"
+    path.write_text("-DOCSTART- d17\n\nAcme B-ORG\n\n-DOCSTART- -X- -X- O\n\nTim B-PER\n", encoding="utf8")
+    first, second = read_conll(path)
+    assert first["meta"]["doc_id"] == "d17" and first["meta"]["doc"] == 0
+    assert "doc_id" not in second["meta"] and second["meta"]["doc"] == 1

@@ -86,6 +86,11 @@ def test_jsonl_non_utf8_names_the_line(tmp_path):
     ('{"text": "   "}', "'text' is blank"),
     ('["text"]', "expected a task object"),
     ('{"text": "a", "spans": {}}', "'spans' must be a list"),
+    # JSON that can't be served or saved (before: served, then a 500 in the browser)
+    ('{"text": "a", "meta": {"score": NaN}}', "'meta.score' is NaN, not a JSON number"),
+    ('{"text": "a\\ud800"}', r"'text' holds a lone surrogate \(\\ud800 at character 1\)"),
+    ('{"text": "ab", "spans": [{"start": 0, "end": 1, "label": "\\udfff"}]}',
+     r"'spans\[0\].label' holds a lone surrogate"),
 ])
 def test_jsonl_invalid_task_is_an_invalid_task_error(tmp_path, line, field):
     path = tmp_path / "in.jsonl"

@@ -115,6 +115,13 @@ def test_manual_view_mouse_and_keys(ui, serve, open_page, manual_controller, web
     assert len(manual_controller.db.get_answers(web.DATASET)) == 3
 
 
+def no_markup_ran(page, selectors: str) -> None:
+    """None of the hostile markup became elements, and no script ran once everything loaded."""
+    assert page.locator(selectors).count() == 0
+    page.wait_for_load_state("networkidle")  # an <img onerror> made by mistake has fired by now
+    assert page.evaluate("window.__xss") is None
+
+
 def test_text_with_markup_is_shown_literally(ui, serve, open_page, make_controller, web):
     text = web.XSS_TEXT
     hostile = "<img src=x onerror=window.__xss=3>"
@@ -126,9 +133,7 @@ def test_text_with_markup_is_shown_literally(ui, serve, open_page, make_controll
     after = start + 3
     assert page.text_content("#text") == text[:after] + "<b>ORG</b>" + text[after:]  # label tag
     assert hostile in page.text_content("#meta")
-    assert page.locator("#text img, #text script, #text b, #meta img").count() == 0
-    page.wait_for_timeout(200)
-    assert page.evaluate("window.__xss") is None
+    no_markup_ran(page, "#text img, #text script, #text b, #meta img")
 
     manual = make_controller([{"text": text, "tokens": web.tokens(text)}],
                              view_id="ner_manual", labels=["<i>X</i>"])
@@ -136,8 +141,37 @@ def test_text_with_markup_is_shown_literally(ui, serve, open_page, make_controll
     ui.shows(page, "and")
     assert page.text_content("#text") == text
     assert page.text_content("#labels button") == "<i>X</i>1"
-    assert page.locator("#text img, #text script, #labels i").count() == 0
-    assert page.evaluate("window.__xss") is None
+    no_markup_ran(page, "#text img, #text script, #labels i")
+
+
+def test_markup_is_shown_literally_in_the_choice_review_and_mixed_views(ui, serve, open_page,
+                                                                         make_controller, web):
+    text = web.XSS_TEXT
+    start = text.index("and")
+    label = "<b onmouseover=window.__xss=4>ORG</b>"
+    spans = [{"start": start, "end": start + 3, "label": label}]
+    options = [{"id": 1, "spans": spans}, {"id": 2, "text": "<img src=x onerror=window.__xss=5>"}]
+    choice = make_controller([{"text": text, "options": options}], view_id="choice", labels=[label])
+    page = open_page(serve(choice).url)
+    page.wait_for_selector("#options .option")
+    assert label in page.text_content("#options") and "<img" in page.text_content("#options")
+    no_markup_ran(page, "#options img, #options b, #options script")
+
+    tokens = web.tokens(text)
+    versions = [{"answer": "accept", "spans": spans, "sessions": ["<img src=x onerror=window.__xss=6>"]}]
+    review = make_controller([{"text": text, "tokens": tokens, "versions": versions}],
+                             view_id="ner_manual", labels=[label])
+    page = open_page(serve(review).url)
+    page.wait_for_selector("#versions button")
+    assert "onerror=window.__xss=6" in page.text_content("#versions")
+    no_markup_ran(page, "#versions img, #text img, #labels b")
+
+    mixed = make_controller([{"text": text, "tokens": tokens, "spans": spans, "_view_id": "ner_manual"}],
+                            labels=[label], extra={"views": ["ner_manual"]})
+    page = open_page(serve(mixed).url)
+    ui.shows(page, "and")
+    assert page.locator("#text mark").get_attribute("data-label") == label
+    no_markup_ran(page, "#text img, #text script, #text b, #labels b")
 
 
 def accept_and_wait(page) -> str:

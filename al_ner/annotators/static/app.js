@@ -14,9 +14,14 @@
   const SEND_AT_MOST = 50;  // answers per request
   let HISTORY_SIZE = 30;  // the recipe's config history_size, when it has one
   const NATIVE_KEYS = new Set([" ", "Enter"]);  // a focused button presses itself
+  const HELP = {  // by how a view is drawn
+    manual: "Drag over words (or ← → and Enter) to mark a span · 1–9 choose the label · click a span to remove it · a accept · x reject · space ignore · f flag · backspace undo · ? help",
+    choice: "1–9 choose an option · space ignore · f flag · backspace undo · ? help",
+    binary: "a accept · x reject · space ignore · f flag · backspace undo · ? help",
+  };
 
   const state = {
-    session: null, name: null, serverId: null, manual: false, choice: false, labels: [], label: null,
+    session: null, name: null, serverId: null, view: null, manual: false, choice: false, labels: [], label: null,
     queue: [], current: null, exhausted: false, filling: null, poll: null, progress: null, fatal: null,
     history: [],              // this tab's answers, newest last: {question, spans, answer, flagged}
     outbox: [], inflight: 0,  // answers not yet saved; the first `inflight` are being sent
@@ -53,6 +58,7 @@
       const err = new Error((data && data.error) || `${res.status} ${res.statusText}`);
       err.status = res.status;
       err.fatal = Boolean(data && data.fatal);
+      err.taskHashes = (data && data.task_hashes) || null;  // questions another session holds
       throw err;
     }
     if (data && data.server_id) noticeServer(data.server_id);
@@ -125,7 +131,21 @@
 
   function renew() {
     const hashes = state.queue.concat(state.current ? [state.current] : []).map((t) => t._task_hash);
-    if (hashes.length && !state.fatal) api("/api/renew", { task_hashes: hashes }).catch(() => {});
+    if (!hashes.length || state.fatal) return;
+    api("/api/renew", { task_hashes: hashes }).catch((err) => {
+      if (err.status === 422 && err.taskHashes) { dropLost(err.taskHashes); renew(); }
+    });
+  }
+
+  // Questions whose lease ran out while this tab was away (asleep, offline) and that the server
+  // has since handed to another session: they are that session's now, so drop them here.
+  function dropLost(hashes) {
+    const lost = new Set(hashes);
+    state.queue = state.queue.filter((t) => !lost.has(t._task_hash));
+    if (state.current && lost.has(state.current._task_hash)) {
+      showMessage("The question shown went to another session while this tab was away: here is the next.");
+      advance();
+    }
   }
 
   // ---- answers ------------------------------------------------------------------------
@@ -152,6 +172,7 @@
     try {
       await api("/api/validate", { answer: given });
     } catch (err) {
+      if (err.status === 422 && err.taskHashes) { dropLost(err.taskHashes); return; }  // not ours now
       if (err.status === 422) { showError(err.message); return; }
       if (err.status) { showError(`Couldn't check the answer: ${err.message}`); return; }
     } finally {
@@ -215,8 +236,8 @@
   }
 
   // Ask an answered question again (undo, or a click in the history): its next answer
-  // supersedes the saved one. One the server doesn't know any more (it restarted) is asked
-  // here all the same: its answer carries the question, so the server keeps it.
+  // supersedes the saved one. The server reopens only this session's answers (after a restart
+  // too, from the dataset); another session's it refuses, and that is shown.
   async function revisit(entry) {
     if (state.busy || !entry) return;
     state.busy = true;
@@ -229,7 +250,7 @@
       if (unsent >= 0) {
         state.outbox.splice(unsent, 1);  // never reached the server: just ask again
       } else {
-        question = await reopen(hash) || question;
+        question = await reopen(hash);
       }
       state.history = state.history.filter((h) => h !== entry);
       if (state.current) state.queue.unshift(state.current);
@@ -248,14 +269,9 @@
   }
 
   async function reopen(hash) {
-    try {
-      const data = await api("/api/undo", { task_hash: hash });
-      showProgress(data.progress);
-      return data.task;
-    } catch (err) {
-      if (err.status === 422) return null;  // not this server's answer: ask it here anyway
-      throw err;
-    }
+    const data = await api("/api/undo", { task_hash: hash });
+    showProgress(data.progress);
+    return data.task;
   }
 
   const undo = () => {
@@ -302,9 +318,11 @@
   }
 
   // ---- health check (issue 9; kept self-contained for the web rework) -------------------
-  // progress.health comes from the recipe's --control questions (al_ner/health/monitor.py):
-  // {n, f1: {value, low, high}, base_f1: {...}, diff: {...}, level, warning}. Rendered as one
-  // header item, created on first use so index.html and style.css need no change.
+  // progress.health comes from the recipe's live checks (recipes/_health.py): the control
+  // questions' estimate {n, f1: {value, low, high}, base_f1, diff, level, warning} when the
+  // session asks them, the stopping rule {kappas, stable, control, stop, ...} and the adaptive
+  // strategy's chances per arm {name: p}. Rendered as one header item, created on first use so
+  // index.html and style.css need no change.
   function showHealth(h) {
     let box = document.getElementById("health");
     if (!h) { if (box) box.hidden = true; return; }
@@ -318,13 +336,32 @@
       const f = (x) => (sign && x >= 0 ? "+" : "") + x.toFixed(3);
       return e.low == null ? `${f(e.value)} (too few to tell)` : `${f(e.value)} [${f(e.low)}, ${f(e.high)}]`;
     };
-    box.hidden = false;
-    box.textContent = h.n
-      ? `F1 ${cell(h.f1)} vs base ${cell(h.base_f1)} on ${h.n} control answers`
-      : "health check: no control answers yet";
-    box.title = `${Math.round(100 * h.level)} % bootstrap intervals; difference ${cell(h.diff, true)}`;
+    const parts = [], titles = [];
+    if (h.n !== undefined) {
+      let control = h.n
+        ? `F1 ${cell(h.f1)} vs base ${cell(h.base_f1)} on ${h.n} control answers`
+        : "health check: no control answers yet";
+      if (h.warning) control = "⚠ " + control + ": worse than the base model";
+      parts.push(control);
+      if (h.n) titles.push(`${Math.round(100 * h.level)} % bootstrap intervals; difference ${cell(h.diff, true)}`);
+    }
+    const stop = h.stopping;
+    if (stop) {
+      const kappas = (stop.kappas || []).map((k) => k.toFixed(3)).join(", ");
+      parts.push(stop.stop ? "✔ you can stop" : "stopping rule: not yet");
+      titles.push(`predictions on ${stop.stop_set} stop-set sentences: κ ${kappas || "none yet"} ` +
+                  `(stable: mean of the last 3 ≥ ${stop.threshold}); control answers agree: ${stop.control ? "yes" : "no"}`);
+    }
+    if (h.arms) {
+      const arms = Object.entries(h.arms).sort((a, b) => b[1] - a[1])
+        .map(([name, p]) => `${name.replace(/^al_ner\./, "").replace(/\.v1$/, "")} ${Math.round(100 * p)}%`);
+      parts.push("next question: " + arms.join(", "));
+      titles.push("the adaptive strategy's chances of asking the next question, per strategy");
+    }
+    box.hidden = parts.length === 0;
+    box.textContent = parts.join(" · ");
+    box.title = titles.join("\n");
     box.style.color = h.warning ? "#b00020" : "";
-    if (h.warning) box.textContent = "⚠ " + box.textContent + ": worse than the base model";
   }
 
   function showMessage(text) {
@@ -414,13 +451,14 @@
   function render() {
     const text = $("text");
     const meta = $("meta");
+    const task = state.current;
+    showView(viewOf(task));
     text.replaceChildren();
     meta.replaceChildren();
     $("options").replaceChildren();
     $("options").hidden = true;
     $("versions").hidden = true;
     text.className = textClass();
-    const task = state.current;
     setButtons(Boolean(task));
     setFlag(state.flagged);
     renderHistory();
@@ -827,20 +865,33 @@
   }
 
   function setUp(session) {
-    state.manual = (session.view || session.view_id) === "manual" || session.view_id === "ner_manual";
-    state.choice = (session.view || session.view_id) === "choice";
     state.labels = session.labels || [];
     applyConfig(session.config || {});
     $("dataset").textContent = session.dataset;
     if (state.name) { $("session-name").hidden = false; $("session-name").textContent = `session ${state.name}`; }
     document.title = `${session.dataset} · al-ner`;
-    document.body.dataset.view = session.view_id;
-    $("help").textContent = state.manual
-      ? "Drag over words (or ← → and Enter) to mark a span · 1–9 choose the label · click a span to remove it · a accept · x reject · space ignore · f flag · backspace undo · ? help"
-      : state.choice ? "1–9 choose an option · space ignore · f flag · backspace undo · ? help"
-        : "a accept · x reject · space ignore · f flag · backspace undo · ? help";
-    if (state.manual) renderLabels();
+    showView(viewOf(null));
     showProgress(session.progress);
+  }
+
+  // Each question is drawn in its own view (its _view_id, drawn as the session's `drawn_as`
+  // says: binary, manual or choice): ner.teach mixes full-span (ner_manual) questions into a
+  // binary session, and those need label buttons and words to select, or "accept" would save
+  // the model's guesses as a complete annotation.
+  function viewOf(task) {
+    const id = (task && task._view_id) || state.session.view_id;
+    return { id, drawn: (state.session.drawn_as || {})[id] || state.session.view || "binary" };
+  }
+
+  function showView(view) {
+    if (view.id === state.view) return;
+    state.view = view.id;
+    state.manual = view.drawn === "manual";
+    state.choice = view.drawn === "choice";
+    document.body.dataset.view = view.id;
+    $("help").textContent = HELP[view.drawn] || HELP.binary;
+    if (state.manual && !$("labels").childElementCount) renderLabels();
+    $("labels").hidden = !state.manual;
   }
 
   // The recipe's config settings the page reads (Prodigy's names): label, hide_meta, show_flag,

@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import srsly
 
 from ...errors import InputError
 from ..data.config import RANDOM
-from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, TEST, UNBIASED_DEV, Row, budget_key, counts_key,
-                           load_counts, ordered)
+from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, DOCUMENTS, TEST, UNBIASED_DEV, Row, budget_key,
+                           counts_key, load_counts, ordered)
+from .stopping import ArmShares, StopPoint, arm_shares, read_sessions, stop_points
 from .stats import (ALPHA, BETTER, CANT_TELL, HELPS, HURTS, IDENTICAL, TOO_FEW, WORSE, DocResampler, Estimate,
                     Replicates, SeedResampler, estimate, holm)
 
@@ -110,6 +112,8 @@ class Analysis:
     unbiased: list[Comparison] = field(default_factory=list)
     dev_checks: list[DevCheck] = field(default_factory=list)
     forgetting: list[Comparison] = field(default_factory=list)
+    stopping: list[StopPoint] = field(default_factory=list)  # runs with the stopping rule's records
+    arms: list[ArmShares] = field(default_factory=list)  # the adaptive strategy's arms per checkpoint
 
     @property
     def strategies(self) -> list[str]:
@@ -144,7 +148,9 @@ class Analysis:
                               "gap": Estimate(**d["gap"])}) for d in data["dev_checks"]]
         return cls(dict(data["setup"]), {k: dict(v) for k, v in data["base"].items()}, curves,
                    comparisons(data["headline"]), comparisons(data["checkpoints"]),
-                   comparisons(data["unbiased"]), checks, comparisons(data["forgetting"]))
+                   comparisons(data["unbiased"]), checks, comparisons(data["forgetting"]),
+                   [StopPoint(**p) for p in data.get("stopping", [])],
+                   [ArmShares(**a) for a in data.get("arms", [])])
 
 
 # ---------------------------------------------------------------- inputs
@@ -162,6 +168,14 @@ class RunData:
         self.index: dict[tuple[str, float, str, str], dict[int, Row]] = defaultdict(dict)
         for row in self.rows:
             self.index[(row.strategy, row.budget, row.eval_set, row.label)][row.seed] = row
+
+    def documents(self, eval_set: str) -> list[str] | None:
+        """Each sentence's document in an evaluation set, when the runner recorded them."""
+        path = self.results_dir / DOCUMENTS if self.results_dir is not None else None
+        if path is None or not path.is_file():
+            return None
+        docs = srsly.read_json(path).get(eval_set)
+        return list(docs) if docs else None
 
     def counts(self, strategy: str, seed: int) -> Mapping[str, np.ndarray]:
         key = (strategy, seed)
@@ -198,9 +212,11 @@ class Analyser:
     # -- replicates
 
     def resampler(self, eval_set: str, label: str) -> DocResampler:
+        """The evaluation set's bootstrap: its documents where the corpus marks them, else its sentences."""
         if eval_set not in self._docs:
             counts = self.data.counts(BASE, 0)[counts_key(0, eval_set, label, "base")]
-            self._docs[eval_set] = DocResampler(len(counts), self.n_boot, _rng(self.seed, eval_set))
+            self._docs[eval_set] = DocResampler(len(counts), self.n_boot, _rng(self.seed, eval_set),
+                                                groups=self.data.documents(eval_set))
         return self._docs[eval_set]
 
     def base_f1(self, eval_set: str, label: str) -> Replicates:
@@ -491,9 +507,23 @@ def setup_of(meta: Mapping[str, Any], rows: Sequence[Row]) -> dict[str, Any]:
 def analyse(rows: Sequence[Row], meta: Mapping[str, Any], results_dir: Path | None = None, *,
             counts: Mapping[tuple[str, int], Mapping[str, np.ndarray]] | None = None,
             n_boot: int = 2000, seed: int = 0) -> Analysis:
-    """The whole analysis of one experiment's rows (counts read from `results_dir` or given)."""
-    return Analyser(RunData(rows, results_dir, counts), setup_of(meta, rows), n_boot=n_boot,
-                    seed=seed).analyse()
+    """The whole analysis of one experiment's rows (counts read from `results_dir` or given), with
+    what the live checks said at each checkpoint when the runner recorded it there."""
+    analysis = Analyser(RunData(rows, results_dir, counts), setup_of(meta, rows), n_boot=n_boot,
+                        seed=seed).analyse()
+    documents = {name: n for name in (TEST, UNBIASED_DEV) if (n := _documents(results_dir, name))}
+    if documents:  # the bootstrap drew whole documents of these sets
+        analysis.setup["documents"] = documents
+    sessions = read_sessions(results_dir)
+    if sessions and analysis.annotated:
+        analysis.stopping = stop_points(sessions, rows, analysis.annotated[0])
+        analysis.arms = arm_shares(sessions)
+    return analysis
+
+
+def _documents(results_dir: Path | None, eval_set: str) -> int:
+    """How many documents the runner recorded for an evaluation set (0: none, sentences drawn)."""
+    return len(set(RunData([], results_dir).documents(eval_set) or []))
 
 
 __all__ = ["AREA", "Analysis", "Analyser", "Comparison", "CostSummary", "Curve", "DevCheck", "Point",

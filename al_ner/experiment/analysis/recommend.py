@@ -1,7 +1,8 @@
 """Which strategy to use: the figures behind the recommendation (render.recommend writes them out).
 
 The recommended default is chosen on the UNBIASED DEV set only (the held-out test is never used to
-choose); the issue-9 targets are checked on the held-out test: the token share at which each
+choose), and random is a candidate: a strategy is recommended only when its area over random's
+there has its Holm-corrected interval above zero; otherwise the answer is random. The issue-9 targets are checked on the held-out test: the token share at which each
 strategy matches random's F1 at its last checkpoint, and the binary strategies against random at
 equal estimated minutes. Nothing here changes the report's statistics: the comparisons are the
 analysis's own (`analyse.Analyser`).
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from ..data.config import RANDOM
 from ..data.layout import TEST, UNBIASED_DEV
 from .analyse import Analyser, Analysis, Comparison
-from .stats import HURTS, Estimate, estimate
+from .stats import HELPS, HURTS, Estimate, estimate, holm
 
 BINARY_RECIPE = "ner.teach"
 
@@ -30,8 +31,11 @@ class Share:
 
 
 def dev_areas(analyser: Analyser, strategies: Sequence[str], label: str) -> dict[str, Estimate]:
-    """Each strategy's area under its UNBIASED DEV curve minus random's, paired by seed."""
-    out = {}
+    """Each strategy's area under its UNBIASED DEV curve minus random's, paired by seed.
+
+    One Holm family: each interval is drawn at the level Holm's method tests it at.
+    """
+    raw = {}
     for strategy in strategies:
         seeds = sorted({r.seed for r in analyser.data.rows if r.strategy == strategy}
                        & {r.seed for r in analyser.data.rows if r.strategy == RANDOM})
@@ -39,16 +43,26 @@ def dev_areas(analyser: Analyser, strategies: Sequence[str], label: str) -> dict
             continue
         diffs = [analyser.curve_area(strategy, s, UNBIASED_DEV, label)
                  - analyser.curve_area(RANDOM, s, UNBIASED_DEV, label) for s in seeds]
-        n_docs = analyser.resampler(UNBIASED_DEV, label).n_docs
-        out[strategy] = estimate(analyser.seeds.mean(diffs), n_seeds=len(seeds), n_docs=n_docs)
-    return out
+        raw[strategy] = (analyser.seeds.mean(diffs), len(seeds))
+    if not raw:
+        return {}
+    n_docs = analyser.resampler(UNBIASED_DEV, label).n_docs
+    plain = [estimate(rep, n_seeds=n, n_docs=n_docs).p for rep, n in raw.values()]
+    adjusted, levels = holm(plain)
+    return {name: estimate(rep, n_seeds=n, n_docs=n_docs, level=level, p_adjusted=p)
+            for (name, (rep, n)), p, level in zip(raw.items(), adjusted, levels)}
 
 
-def recommended(areas: dict[str, Estimate], unbiased: Sequence[Comparison]) -> str | None:
-    """The best unbiased-dev area among strategies never significantly worse than random on it."""
+def recommended(areas: dict[str, Estimate], unbiased: Sequence[Comparison]) -> str:
+    """The strategy to use: random unless one beats it on the unbiased dev set.
+
+    A strategy qualifies when its area over random's there has its Holm-corrected interval above
+    zero and it is at no checkpoint significantly worse than random there; the qualified one with
+    the largest area wins. Random is the answer when none qualifies.
+    """
     hurt = {c.strategy for c in unbiased if c.estimate.verdict == HURTS}
-    safe = {name: e for name, e in areas.items() if name not in hurt}
-    return max(safe, key=lambda name: safe[name].mean) if safe else None
+    better = {name: e for name, e in areas.items() if e.verdict == HELPS and name not in hurt}
+    return max(better, key=lambda name: better[name].mean) if better else RANDOM
 
 
 def token_shares(analysis: Analysis, label: str) -> tuple[float, float, list[Share]]:

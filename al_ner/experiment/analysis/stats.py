@@ -65,13 +65,28 @@ class Replicates:
 
 
 class DocResampler:
-    """Bootstrap weights over the sentences of one evaluation set, shared by every model scored on it."""
+    """Bootstrap weights over the sentences of one evaluation set, shared by every model scored on it.
 
-    def __init__(self, n_docs: int, n_boot: int, rng: np.random.Generator) -> None:
+    groups: each sentence's document, when known: then whole documents are drawn (a cluster
+    bootstrap), since sentences of one article are not independent evidence; every sentence
+    weighs as often as its document was drawn.
+    """
+
+    def __init__(self, n_docs: int, n_boot: int, rng: np.random.Generator,
+                 groups: Sequence[str] | None = None) -> None:
         if n_docs < 1 or n_boot < 1:
             raise ConfigError(f"the bootstrap needs sentences and replicates, got {n_docs} and {n_boot}")
+        if groups is not None and len(groups) != n_docs:
+            raise ConfigError(f"{len(groups)} document ids for {n_docs} sentences; prepare the corpus again")
         self.n_docs = n_docs
-        self.weights = rng.multinomial(n_docs, np.full(n_docs, 1.0 / n_docs), size=n_boot).astype(np.float32)
+        self.n_groups = n_docs if groups is None else len(set(groups))
+        if groups is None:
+            self.weights = rng.multinomial(n_docs, np.full(n_docs, 1.0 / n_docs), size=n_boot).astype(np.float32)
+        else:
+            index = {g: i for i, g in enumerate(dict.fromkeys(groups))}
+            member = np.array([index[g] for g in groups])
+            drawn = rng.multinomial(len(index), np.full(len(index), 1.0 / len(index)), size=n_boot)
+            self.weights = drawn[:, member].astype(np.float32)
 
     def f1(self, counts: np.ndarray) -> Replicates:
         """F1 of one model from its per-sentence (tp, fp, fn), observed and per replicate."""

@@ -11,6 +11,7 @@ from confection import Config
 from ...cost import BINARY, MANUAL, CostModel, check_unit
 from ...errors import ConfigError
 from ...training.evaluate import ONTONOTES_TO_CONLL
+from ...training.train import DEFAULT_CONFIG
 
 RANDOM = "random"
 BINARY_RECIPES = ("ner.teach",)
@@ -66,7 +67,11 @@ class Arm:
 
 BUILTIN_ARMS: dict[str, Arm] = {
     RANDOM: Arm(RANDOM, "ner.manual", rounds=False, args={"order": "random"}),
-    "active-full": Arm("active-full", "ner.correct", rounds=True, args={"order": "uncertain"}),
+    # entity uncertainty without control questions, as measured since issue 2 (ner.correct's own
+    # defaults are now the adaptive strategy and one control question in ten: `adaptive`)
+    "active-full": Arm("active-full", "ner.correct", rounds=True,
+                       args={"order": "uncertain", "strategy": "al_ner.entity_uncertainty.v1",
+                             "control": 0.0}),
     "active-binary": Arm("active-binary", "ner.teach", rounds=True),
 }
 
@@ -93,7 +98,7 @@ class ExperimentConfig:
     fill: str = "model"
     window: int = 0
     batch_size: int = 10
-    train_config: str = "configs/ner_finetune.cfg"
+    train_config: str = str(DEFAULT_CONFIG)  # training's own (the experiment configs name the repository's)
     max_epochs: int = 5
     checkpoint: str = "last"
     keep_models: bool = False

@@ -13,18 +13,20 @@ from ...constants import META, TEXT, TOKENS
 from ...errors import ConfigError, InputError
 from ...stream.hashing import input_hash
 from ...stream.iob import TokenSpan, iob_to_spans, spans_to_iob, task_token_spans, to_iob2, word_tokens
-from ...stream.loaders import read_conll
+from ...stream.loaders import DOCSTART, read_conll
 from ...types import Task
 
 SPLIT_NAMES = ("pool", "dev", "test")
+GOLD_SUFFIXES = (".iob", ".conll", ".txt")  # gold corpus files (CoNLL columns), not specs or datasets
 
 
 @dataclass(frozen=True)
 class Sentence:
-    """One gold sentence: tokens and their IOB2 tags."""
+    """One gold sentence: tokens, their IOB2 tags, and the document it belongs to (when known)."""
 
     tokens: tuple[str, ...]
     tags: tuple[str, ...]
+    doc: str | None = None
 
     @property
     def text(self) -> str:
@@ -43,9 +45,15 @@ class Sentence:
 
     @classmethod
     def of_task(cls, task: Task) -> Sentence:
-        """The gold sentence of a task with tokens and spans (what the CoNLL loader reads)."""
+        """The gold sentence of a task with tokens and spans (what the CoNLL loader reads).
+
+        Its document: the id the -DOCSTART- line named, else "d" and the document's number in
+        the file (one file without -DOCSTART- lines is one document: see `documents`).
+        """
         words = tuple(token[TEXT] for token in task[TOKENS])
-        return cls(words, tuple(spans_to_iob(len(words), task_token_spans(task))))
+        meta = task.get(META) or {}
+        doc = meta.get("doc_id") or (f"d{meta['doc']}" if "doc" in meta else None)
+        return cls(words, tuple(spans_to_iob(len(words), task_token_spans(task))), doc)
 
 
 @dataclass(frozen=True)
@@ -88,9 +96,23 @@ def read_iob(path: str | Path) -> list[Sentence]:
 
 
 def write_iob(path: str | Path, sentences: Iterable[Sentence]) -> None:
-    """Write `token TAG` lines, a blank line between sentences."""
-    blocks = ["\n".join(f"{t} {g}" for t, g in zip(s.tokens, s.tags)) for s in sentences]
+    """Write `token TAG` lines, a blank line between sentences; a `-DOCSTART- ID` line before each
+    document when the sentences know their documents (more than one)."""
+    sentences = list(sentences)
+    marked = documents(sentences) is not None
+    blocks, previous = [], None
+    for s in sentences:
+        if marked and s.doc != previous:
+            blocks.append(f"{DOCSTART} {s.doc}")
+            previous = s.doc
+        blocks.append("\n".join(f"{t} {g}" for t, g in zip(s.tokens, s.tags)))
     Path(path).write_text("\n\n".join(blocks) + "\n", encoding="utf8")
+
+
+def documents(sentences: Sequence[Sentence]) -> list[str] | None:
+    """Each sentence's document, or None when the file marks none (all in one, or unknown)."""
+    docs = [s.doc for s in sentences]
+    return None if None in docs or len(set(docs)) < 2 else [str(d) for d in docs]
 
 
 def to_task(sentence: Sentence, meta: dict[str, Any] | None = None) -> Task:

@@ -2,7 +2,7 @@
 
 An experiment (or compare) writes OUT_DIR/results.jsonl (one row per strategy x seed x budget x
 evaluation set x label), OUT_DIR/meta.json, OUT_DIR/counts.npz, and per run
-OUT_DIR/runs/STRATEGY/seedN/{results.jsonl,counts.npz,run.json,db/}; a prepared corpus folder
+OUT_DIR/runs/STRATEGY/seedN/{results.jsonl,counts.npz,sessions.json,run.json,db/}; a prepared corpus folder
 holds pool.iob, dev.iob and test.iob.
 """
 
@@ -26,6 +26,14 @@ RESULTS = "results.jsonl"
 META = "meta.json"
 COUNTS = "counts.npz"
 RUN_RECORD = "run.json"
+# what a run's live checks said at each checkpoint (the stopping rule's kappa between this model and
+# the one before on a fixed stop set, the control estimate, the adaptive strategy's arms): per run
+# runs/STRATEGY/seedN/sessions.json, for the whole experiment OUT_DIR/sessions.jsonl
+SESSIONS = "sessions.json"
+# each evaluation sentence's document, per evaluation set, when the corpus marks documents (the
+# bootstrap then resamples documents): OUT_DIR/documents.json
+DOCUMENTS = "documents.json"
+SESSIONS_ALL = "sessions.jsonl"
 DATASET = "answers"  # the dataset a run's answers go to in its own database (runs/.../db)
 
 BASE = "base"  # the strategy name of the base model's zero-shot rows (budget 0)

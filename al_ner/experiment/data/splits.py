@@ -7,6 +7,7 @@ recipes use to skip questions already answered, so "no overlap" means what the a
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -21,7 +22,7 @@ from ...errors import ConfigError, EmptyPoolError, LeakageError
 from ...stream.hashing import input_hash
 from ...training.split import check_share, dev_bucket, in_dev
 from ...types import Task
-from .gold_corpus import CorpusSpec, Sentence, read_split, write_iob
+from .gold_corpus import CorpusSpec, Sentence, documents, read_iob, read_split, write_iob
 
 
 @dataclass
@@ -141,13 +142,64 @@ def prepare_corpus(spec: CorpusSpec, out_dir: str | Path, *, path: str | None = 
     dev = read("dev") if "dev" in spec.splits and not dev_size else None
     splits = make_splits(read("pool"), read("test"), dev, dev_size=dev_size, pool_size=pool_size,
                          seed=seed)
+    return write_splits(splits, out_dir, {"corpus": spec.name, "source": datasets_id or str(path or spec.path),
+                                          "dev_drawn_from_pool": dev is None, "seed": seed})
+
+
+def prepare_file(path: str | Path, out_dir: str | Path, *, test_share: float = 0.2, dev_share: float = 0.1,
+                 pool_size: int | None = None, seed: int = 0) -> dict[str, Any]:
+    """Split one labeled corpus file (CoNLL columns, IOB1 or IOB2) by document, and write the splits.
+
+    Whole documents go to test, dev and pool (`split_by_document`), so no article is in two of
+    them and the report's bootstrap can resample documents; the files keep the document ids.
+    """
+    sentences = read_iob(path)
+    pool, dev, test = split_by_document(sentences, test_share=test_share, dev_share=dev_share, seed=seed)
+    splits = make_splits(pool, test, dev, pool_size=pool_size, seed=seed)
+    return write_splits(splits, out_dir, {"corpus": Path(path).stem, "source": str(path), "seed": seed,
+                                          "dev_drawn_from_pool": False, "split": "by document",
+                                          "shares": {"test": test_share, "dev": dev_share}})
+
+
+def split_by_document(sentences: Sequence[Sentence], *, test_share: float, dev_share: float,
+                      seed: int) -> tuple[list[Sentence], list[Sentence], list[Sentence]]:
+    """(pool, dev, test): the documents in a seeded random order, the first ones to test until it
+    holds `test_share` of the sentences, the next to dev until `dev_share`, the rest to the pool.
+
+    Sentences keep their order within each split. A file without documents (no -DOCSTART-
+    lines) is split by sentence, each sentence its own document, and says so in the summary.
+    """
+    if not (0 < test_share < 1 and 0 < dev_share < 1 and test_share + dev_share < 1):
+        raise ConfigError(f"test and dev shares must be in (0, 1) with room for a pool, got test "
+                          f"{test_share} and dev {dev_share}")
+    docs = documents(sentences) or [str(i) for i in range(len(sentences))]
+    order = list(dict.fromkeys(docs))
+    random.Random(seed).shuffle(order)
+    sizes = Counter(docs)
+    side: dict[str, str] = {}
+    filled = {"test": 0, "dev": 0}
+    for doc in order:
+        name = next((n for n, share in (("test", test_share), ("dev", dev_share))
+                     if filled[n] < share * len(sentences)), "pool")
+        side[doc] = name
+        if name != "pool":
+            filled[name] += sizes[doc]
+    parts: dict[str, list[Sentence]] = {"pool": [], "dev": [], "test": []}
+    for sentence, doc in zip(sentences, docs):
+        parts[side[doc]].append(sentence)
+    return parts["pool"], parts["dev"], parts["test"]
+
+
+def write_splits(splits: Splits, out_dir: str | Path, about: dict[str, Any]) -> dict[str, Any]:
+    """pool.iob (gold for the simulated annotator), dev.iob, test.iob and splits.json (sizes, what was
+    dropped and why, where the data came from, how many documents); returns that summary."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for name, sentences in splits.as_dict().items():
         write_iob(out / f"{name}.iob", sentences)
-    summary = {"corpus": spec.name, "source": datasets_id or str(path or spec.path),
-               "sizes": {name: len(s) for name, s in splits.as_dict().items()},
+    summary = {**about, "sizes": {name: len(s) for name, s in splits.as_dict().items()},
                "tokens": {name: sum(len(x.tokens) for x in s) for name, s in splits.as_dict().items()},
-               "dev_drawn_from_pool": dev is None, "removed": splits.removed, "seed": seed}
+               "documents": {name: len(set(documents(s) or [])) for name, s in splits.as_dict().items()},
+               "removed": splits.removed}
     srsly.write_json(out / "splits.json", summary)
     return summary

@@ -28,20 +28,30 @@ def render_report(analysis: Analysis) -> str:
         parts += [f1_table(analysis, TEST, label), diff_table(analysis.checkpoints, analysis, label, TEST),
                   dev_table(analysis, label), diff_table(analysis.unbiased, analysis, label, UNBIASED_DEV),
                   f1_table(analysis, ANNOTATION_DEV, label)]
-    parts += [forgetting_table(analysis), cost_table(analysis), base_table(analysis), plots_section(setup),
+    from .stopping import arms_table, stopping_section  # they render with this module's tables
+
+    parts += [forgetting_table(analysis), cost_table(analysis), base_table(analysis),
+              stopping_section(analysis), arms_table(analysis), plots_section(setup),
               _method(analysis)]
     return "\n\n".join(part for part in parts if part) + "\n"
 
 
 def snippets(analysis: Analysis) -> dict[str, str]:
     """The pieces other documents quote, by name."""
+    from .stopping import arms_table, stopping_section
+
     label = analysis.annotated[0] if analysis.annotated else ""
-    return {"unit": unit_line(analysis), "headline": headline(analysis), "runtime": runtime(analysis),
-            "test_table": f1_table(analysis, TEST, label, title=False),
-            "diff_table": diff_table(analysis.checkpoints, analysis, label, TEST, title=False),
-            "dev_table": dev_table(analysis, label, title=False),
-            "forgetting_table": forgetting_table(analysis, title=False),
-            "cost_table": cost_table(analysis, title=False)}
+    out = {"unit": unit_line(analysis), "headline": headline(analysis), "runtime": runtime(analysis),
+           "test_table": f1_table(analysis, TEST, label, title=False),
+           "diff_table": diff_table(analysis.checkpoints, analysis, label, TEST, title=False),
+           "dev_table": dev_table(analysis, label, title=False),
+           "forgetting_table": forgetting_table(analysis, title=False),
+           "cost_table": cost_table(analysis, title=False)}
+    if analysis.stopping:  # results written before the runner recorded the live checks have none
+        out["stopping"] = stopping_section(analysis, title=False)
+    if analysis.arms:
+        out["arms"] = arms_table(analysis, title=False)
+    return out
 
 
 # ---------------------------------------------------------------- numbers and cells
@@ -128,6 +138,9 @@ def headline(analysis: Analysis) -> str:
 def _headline_line(analysis: Analysis, c: Comparison) -> str:
     e = c.estimate
     seeds = f"{e.n_seeds} seed{'s' if e.n_seeds != 1 else ''} × {e.n_docs:,} test sentences"
+    documents = (analysis.setup.get("documents") or {}).get(TEST)
+    if documents:
+        seeds += f" in {documents:,} documents, drawn whole"
     word = e.verdict
     if e.n_seeds < 2:
         word = f"{CANT_TELL} (one seed: training randomness unmeasured)"

@@ -57,16 +57,34 @@ def summarize(analysis: Analysis, analyser: Analyser, label: str, cov: Coverage)
     return {"data": data, "snippets": snippets}
 
 
-def recommendation_text(choice: str | None, areas: dict[str, Estimate], analysis: Analysis) -> str:
-    if choice is None:
-        return "No strategy was both ahead of and never significantly behind random on the unbiased dev set."
-    defs = analysis.setup.get("strategy_defs", {}).get(choice, {})
-    args = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in defs.items() if k not in ("recipe", "rounds"))
+def recommendation_text(choice: str, areas: dict[str, Estimate], analysis: Analysis) -> str:
+    """What to use and why, in one paragraph."""
+    if choice == RANDOM:
+        return (f"Recommended: **`{RANDOM}`** (`{command(analysis, RANDOM)}`): no strategy's area over random "
+                "on the unbiased dev set has its Holm-corrected interval above 0 without being "
+                "significantly behind random at a checkpoint there: none has shown it beats random on "
+                f"this data. {_best(areas)}")
     test = next((c.estimate for c in analysis.headline if c.strategy == choice), None)
-    return (f"Recommended default: **`{choice}`** (`{defs.get('recipe', '?')} {args}`), the largest area "
-            f"over random on the unbiased dev set ({interval(areas[choice])}) among the strategies never "
-            f"significantly worse than random there; on the held-out test its area over random is "
-            f"{interval(test) if test else '–'} ({test.verdict if test else '–'}).")
+    return (f"Recommended default: **`{choice}`** (`{command(analysis, choice)}`): its area over random on the "
+            f"unbiased dev set is {interval(areas[choice])}, Holm-corrected interval above 0, the largest of "
+            "the strategies that beat random there and are never significantly behind it; on the held-out "
+            f"test its area over random is {interval(test) if test else '–'} ({test.verdict if test else '–'}).")
+
+
+def command(analysis: Analysis, strategy: str) -> str:
+    """The recipe and arguments a strategy of the experiment ran."""
+    defs = analysis.setup.get("strategy_defs", {}).get(strategy, {})
+    args = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in defs.items()
+                    if k not in ("recipe", "rounds", "first_round"))
+    return f"{defs.get('recipe', '?')} {args}".strip()
+
+
+def _best(areas: dict[str, Estimate]) -> str:
+    if not areas:
+        return "No strategy besides random ran."
+    ranked = sorted(areas, key=lambda name: -areas[name].mean)
+    return "Areas over random there: " + "; ".join(
+        f"`{name}` {interval(areas[name])} ({areas[name].verdict})" for name in ranked) + "."
 
 
 def delta_table(analysis: Analysis, label: str) -> str:
@@ -119,13 +137,13 @@ def coverage_text(cov: Coverage) -> str:
             f"control estimate minus test F1 {gap:+.3f} on average over {total} sessions.")
 
 
-def targets_text(analysis: Analysis, label: str, choice: str | None, shares: Sequence[Share],
+def targets_text(analysis: Analysis, label: str, choice: str, shares: Sequence[Share],
                  minutes: Sequence[tuple[str, float, float, float]]) -> str:
     share = {s.strategy: s for s in shares}
     best = min((s for s in shares if s.share is not None and s.strategy != RANDOM),
                key=lambda s: s.share, default=None)  # type: ignore[arg-type, return-value]
     lines = []
-    if choice is not None and choice in share:
+    if choice != RANDOM and choice in share:
         lines.append(_share_line(share[choice], "the recommended default, chosen on the unbiased dev set"))
     lines.append(_share_line(best, "best strategy on the held-out test: picked on the set that "
                                    "reports it, so optimistic"))
@@ -146,9 +164,9 @@ def _share_line(s: Share | None, who: str) -> str:
             f"{verdict}, {'not reached' if s.share is None else f'{s.share:.0%}'} of random's tokens.")
 
 
-def _never_worse_line(analysis: Analysis, label: str, choice: str | None) -> str:
-    if choice is None:
-        return "- Recommended default never significantly worse than random: no strategy qualified."
+def _never_worse_line(analysis: Analysis, label: str, choice: str) -> str:
+    if choice == RANDOM:
+        return "- Recommended default never significantly worse than random: met, it is random (no strategy beat it)."
     worse = [budget_text(c.budget) for c in analysis.checkpoints
              if c.strategy == choice and c.label == label and c.estimate.verdict == HURTS]
     return (f"- Recommended default `{choice}` never significantly worse than random on the held-out test: "

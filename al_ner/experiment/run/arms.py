@@ -17,7 +17,7 @@ from typing import Any
 from scipy import stats as scipy_stats
 from spacy.language import Language
 
-from ...constants import ACCEPT, ANSWER, INPUT_HASH, LABEL, META, SPANS, TEXT
+from ...constants import ACCEPT, ANSWER, CONTROL, INPUT_HASH, LABEL, META, SPANS, TEXT
 from ...cost import answer_mode
 from ...dbio import read_import
 from ...errors import ConfigError, DatasetError, LeakageError
@@ -27,9 +27,8 @@ from ...stream.validate import answer_view
 from ...training import EvalSet
 from ...types import Task
 from ..analysis.scores import AnswerSet, Score, eval_set, score_answers, score_gold
-from ..data.gold_corpus import Sentence, read_iob
+from ..data.gold_corpus import GOLD_SUFFIXES, Sentence, read_iob
 
-GOLD_SUFFIXES = (".iob", ".conll", ".txt")
 ORDER_KEYS = ("i", "row", "index", "line", "position")  # meta keys that record a source position
 RANDOM_P = 0.01  # answer order correlated with the source position at p below this: not random
 
@@ -222,6 +221,9 @@ def drawn_order(test: HeldOut) -> tuple[str, str]:
     """
     if not test.answers:
         return "gold file", "a gold file: its sentences are as the corpus was split"
+    if all((t.get(META) or {}).get(CONTROL) for t in test.answers):
+        return "random", ("control answers: a seeded random share of the source, set aside before any "
+                          "strategy chose")
     recorded = _recorded_order(test.answers)
     if recorded is not None:
         return ("random" if recorded == "random" else "not random"), f"its answers record order {recorded!r}"

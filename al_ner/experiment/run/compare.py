@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -30,22 +31,28 @@ import spacy
 import srsly
 from spacy.language import Language
 
+from ...constants import TEXT
 from ...cost import GAP_CAP, Cost, answer_costs
-from ...errors import ConfigError
+from ...errors import ConfigError, DatasetError, NoTestSetError
+from ...health import full_span_controls
 from ...models import load_model
-from ...storage import get_db
+from ...storage import Database, check_name, get_db
+from ...stream.hashing import input_hash
 from ...types import Task
 from ..analysis.scores import AnswerSet, Score, score_answers
 from ..data.config import Arm, ExperimentConfig, parse_pairs
 from ..data.layout import ANNOTATION_DEV, META, TEST, Row
 from ..data.provenance import environment, file_digest
-from .arms import AnsweredArm, Checks, HeldOut, check_inputs, load_arms, load_test
+from .arms import AnsweredArm, Checks, HeldOut, check_inputs, load_arms, load_test, read_answers
 from .runner import (Annotation, BackendFactory, Checkpoint, Progress, RunJob, Scores, Silent, Timer, run_jobs,
                      run_meta, write_json_atomic)
 from .spacy_steps import train_model
 
 SHARES = (0.25, 0.5, 0.75, 1.0)
 CHECKS = "checks.json"
+MIN_CONTROLS = 50  # control sentences a test set made of the arms' control answers needs
+DATA = "data"  # OUT/data: that test set and the arms without its sentences, as JSONL exports
+RESULTS_DIR = "results"  # OUT/results: the runs of `compare_datasets`; the report goes in OUT
 SPLIT_SEED = 0  # one dev split per arm, as a user holds out once; seeds vary the training only
 REPLAY = "replay"  # the recipe of an arm whose recorded answers are replayed
 
@@ -254,3 +261,62 @@ def prepare(out_dir: Path, *, arms: str, test: str, config: ExperimentConfig, db
     return Compare(with_identity_labels(config), arm_list, held_out, base, out_dir, chosen, checks,
                    db=str(db.path))
 
+
+
+def compare_datasets(arms: Sequence[str], *, config: ExperimentConfig, db_dir: str | None, out_dir: Path,
+                     test: str | None = None) -> tuple[Compare, str]:
+    """`al-ner compare`: the arms (NAME:DATASET) checked and set up against a held-out test set.
+
+    Without `test`, the test set is the real full-span control answers the arms' sessions
+    recorded (`full_span_controls`), when there are MIN_CONTROLS of them: each arm is then
+    compared without those sentences. Otherwise a NoTestSetError gives the one command that
+    annotates a test set. Returns the job (its runs go to OUT/results) and where the test came from.
+    """
+    pairs = parse_pairs(",".join(arms))
+    about = f"test set {test}"
+    if not test:
+        test, pairs, about = control_test(pairs, get_db(db_dir), out_dir / DATA, config)
+    spec = ",".join(f"{name}:{value}" for name, value in pairs)
+    return prepare(out_dir / RESULTS_DIR, arms=spec, test=test, config=config, db_dir=db_dir), about
+
+
+def control_test(pairs: list[tuple[str, str]], db: Database, out: Path,
+                 config: ExperimentConfig) -> tuple[str, list[tuple[str, str]], str]:
+    """The arms' control answers as a test file and the arms without those sentences, as JSONL files."""
+    answers = {name: read_answers(value, db, name=name) for name, value in pairs}
+    controls = {_text_hash(t): t for a in answers.values() for t in full_span_controls(a)}
+    if len(controls) < MIN_CONTROLS:
+        raise NoTestSetError(
+            f"the arms' sessions hold {len(controls)} real full-span control answers, fewer than the "
+            f"{MIN_CONTROLS} a test set needs (controls of binary sessions don't count: the browser drew "
+            f"them as binary questions); annotate a test set in random order, excluding both arms: "
+            f"{test_set_command(pairs, db, config)}, then pass --test {pairs[0][1]}_test")
+    out.mkdir(parents=True, exist_ok=True)
+    srsly.write_jsonl(out / "control_test.jsonl", controls.values())
+    for name, _ in pairs:
+        srsly.write_jsonl(out / f"{name}.jsonl", [t for t in answers[name] if _text_hash(t) not in controls])
+    about = (f"test set: the {len(controls)} control answers of the arms' sessions (random sentences set "
+             f"aside before any strategy chose), left out of every arm ({out / 'control_test.jsonl'})")
+    return str(out / "control_test.jsonl"), [(name, str(out / f"{name}.jsonl")) for name, _ in pairs], about
+
+
+def _text_hash(task: Task) -> int:
+    """The input hash of a task's text (how the checks match sentences across datasets)."""
+    return input_hash({TEXT: task[TEXT]})
+
+
+def test_set_command(pairs: Sequence[tuple[str, str]], db: Database, config: ExperimentConfig) -> str:
+    """The command that annotates a test set for these arms: random order, none of their sentences."""
+    sources = Counter(record["source"] for _, value in pairs if _is_name(value)
+                      for record in db.get_sessions(value) if record.get("source"))
+    source = sources.most_common(1)[0][0] if sources else "SOURCE"
+    return (f"al-ner ner.manual {pairs[0][1]}_test {config.base_model} {source} --label "
+            f"{','.join(config.labels)} --order random --exclude {','.join(value for _, value in pairs)}")
+
+
+def _is_name(value: str) -> bool:
+    try:
+        check_name(value)
+    except DatasetError:
+        return False
+    return True

@@ -33,14 +33,15 @@ import srsly
 from ...constants import META as TASK_META, SCORE, TEXT
 from ...cost import Cost, annotation_cost
 from ...errors import BackendError, ConfigError, InputError
-from ...storage import replacing
+from ...health import cohen_kappa, control_says_stop, says_stop
+from ...storage import Database, replacing
 from ...types import Task
 from ..analysis.scores import Score
 from ..data.config import Arm, ExperimentConfig
-from ..data.gold_corpus import read_iob, write_tasks
-from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, DEV_GOLD, META, POOL_GOLD, RESULTS, RUN_RECORD, TEST,
-                           TEST_GOLD, UNBIASED_DEV, Row, budget_key, counts_key, read_rows, row_lines,
-                           save_counts, write_rows)
+from ..data.gold_corpus import documents, read_iob, write_tasks
+from ..data.layout import (ANNOTATION_DEV, BASE, COUNTS, DATASET, DEV_GOLD, DOCUMENTS, META, POOL_GOLD,
+                           RESULTS, RUN_RECORD, SESSIONS, SESSIONS_ALL, TEST, TEST_GOLD, UNBIASED_DEV, Row,
+                           budget_key, counts_key, read_rows, row_lines, save_counts, write_rows)
 from ..data.provenance import environment, file_digest, git_revision
 from ..data.splits import split_answers
 
@@ -84,6 +85,10 @@ class Steps(Protocol):
 
     def describe(self) -> dict[str, str]:
         """What else decides the results (the base model's name and version, say)."""
+
+    # optional: stop_tags(model: Path | None) -> list[list[str]], the BIO tags `model` (None: the
+    # base model) predicts on a fixed unlabelled stop set; with it each checkpoint records the
+    # stopping rule's kappa between this checkpoint's model and the one before
 
 
 class Progress(Protocol):
@@ -144,11 +149,12 @@ class Timer:
 
 @dataclass
 class RunResult:
-    """One strategy x seed: its rows, per-document counts, compute seconds, and whether reused."""
+    """One strategy x seed: its rows, compute seconds, whether reused, and the live checks per checkpoint."""
 
     rows: list[Row]
     seconds: dict[str, float]
     reused: bool
+    sessions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -168,15 +174,39 @@ class Experiment:
         """Run every seed x strategy (reusing identical finished runs); write results and meta."""
         start = time.perf_counter()
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        write_documents(self.out_dir, self.corpus_dir)
+        jobs = self.jobs()
+        kept = self.kept_runs(jobs)
+        rows, results = run_jobs(self.steps, jobs, self.out_dir, backend=self.backend, progress=self.progress,
+                                 timer=self.timer, kept=kept)
+        meta = run_meta(results, self.timer, time.perf_counter() - start, self.environment())
+        write_json_atomic(self.out_dir / META, with_kept({**self.config.to_meta(), **meta}, self.config,
+                                                         [job for job, _ in kept]))
+        return rows
+
+    def jobs(self) -> list[RunJob]:
+        """Every seed x strategy of this invocation, in the order they run."""
         cfg = self.config
         pools = {seed: self.pool_for_seed(seed) for seed in cfg.seeds}
-        jobs = [self.job(cfg.arm(name), seed, pools[seed])
-                for seed in cfg.seeds for name in cfg.strategies]
-        rows, results = run_jobs(self.steps, jobs, self.out_dir, backend=self.backend, progress=self.progress,
-                                 timer=self.timer)
-        meta = run_meta(results, self.timer, time.perf_counter() - start, self.environment())
-        write_json_atomic(self.out_dir / META, {**cfg.to_meta(), **meta})
-        return rows
+        return [self.job(cfg.arm(name), seed, pools[seed]) for seed in cfg.seeds for name in cfg.strategies]
+
+    def kept_runs(self, jobs: Sequence[RunJob]) -> list[tuple[RunJob, RunResult]]:
+        """Finished runs already in the folder beside this invocation's (other arms or seeds).
+
+        Kept when the config still defines the arm and the run's settings are what this
+        config would give it now (the same corpus, code, models and training); others are stale.
+        """
+        current = {(job.arm.name, str(job.seed)) for job in jobs}
+        kept = []
+        for record in sorted((self.out_dir / "runs").glob(f"*/seed*/{RUN_RECORD}")):
+            name, seed = record.parent.parent.name, record.parent.name.removeprefix("seed")
+            if (name, seed) in current or name not in self.config.strategy_defs or not seed.isdigit():
+                continue
+            job = self.job(self.config.arm(name), int(seed), self.out_dir / "pools" / f"pool_s{seed}.jsonl")
+            result = reused(job)
+            if result is not None:
+                kept.append((job, result))
+        return kept
 
     def environment(self) -> dict[str, str]:
         return {**environment(), **self.steps.describe()}
@@ -269,12 +299,14 @@ class RunJob:
 
 
 def run_jobs(steps: Steps, jobs: Sequence[RunJob], out_dir: Path, *, backend: Backend | None = None,
-             progress: Callable[[int], Progress] = lambda total: Silent(),
-             timer: Timer | None = None) -> tuple[list[Row], list[RunResult]]:
-    """The base model's rows and counts, then every job's in order; writes results.jsonl and counts.npz.
+             progress: Callable[[int], Progress] = lambda total: Silent(), timer: Timer | None = None,
+             kept: Sequence[tuple[RunJob, RunResult]] = ()) -> tuple[list[Row], list[RunResult]]:
+    """The base model's rows and counts, then every job's in order; writes results.jsonl, counts.npz
+    and sessions.jsonl.
 
     Finished runs with identical settings are reused here; the rest run on `backend` (None: one
     after the other here with `steps`). `timer` gathers the compute seconds of every stage.
+    kept: finished runs of other strategies or seeds that stay in the results beside these.
     """
     timer = timer if timer is not None else Timer()
     base = Timer()
@@ -283,9 +315,10 @@ def run_jobs(steps: Steps, jobs: Sequence[RunJob], out_dir: Path, *, backend: Ba
     rows = base_rows(scores)
     save_counts(out_dir / COUNTS, dict(_count_items(scores, "base")))
     results = _run_all(jobs, backend or LocalBackend(steps), progress)
-    for result in results:
+    for result in [*results, *(result for _, result in kept)]:
         rows += result.rows
     _write_rows_atomic(out_dir / RESULTS, rows)
+    _write_sessions(out_dir / SESSIONS_ALL, [*zip(jobs, results, strict=True), *kept])
     timer.add(base.seconds)
     for result in results:
         timer.add(result.seconds)
@@ -323,7 +356,35 @@ def reused(job: RunJob) -> RunResult | None:
     record = _finished(job.run_dir, job.settings)
     if record is None:
         return None
-    return RunResult(read_rows(job.run_dir / RESULTS), dict(record.get("seconds", {})), reused=True)
+    sessions = srsly.read_json(job.run_dir / SESSIONS) if (job.run_dir / SESSIONS).is_file() else []
+    return RunResult(read_rows(job.run_dir / RESULTS), dict(record.get("seconds", {})), reused=True,
+                     sessions=list(sessions))
+
+
+def write_documents(out_dir: Path, corpus_dir: Path) -> None:
+    """documents.json: each test and dev sentence's document, where the corpus marks them (else nothing)."""
+    docs = {name: documents(read_iob(corpus_dir / gold))
+            for name, gold in ((TEST, TEST_GOLD), (UNBIASED_DEV, DEV_GOLD)) if (corpus_dir / gold).is_file()}
+    if any(docs.values()):
+        write_json_atomic(out_dir / DOCUMENTS, docs)
+    else:
+        (out_dir / DOCUMENTS).unlink(missing_ok=True)
+
+
+def with_kept(meta: dict[str, Any], config: ExperimentConfig, kept: Sequence[RunJob]) -> dict[str, Any]:
+    """meta.json naming the kept runs' strategies and seeds beside this invocation's."""
+    strategies = list(dict.fromkeys([*config.strategies, *(job.arm.name for job in kept)]))
+    seeds = sorted({*config.seeds, *(job.seed for job in kept)})
+    defs = {name: config.arm(name).to_dict() for name in strategies}
+    return {**meta, "strategies": strategies, "seeds": seeds, "strategy_defs": defs,
+            "runs_kept": len(kept)}
+
+
+def _write_sessions(path: Path, runs: Sequence[tuple[RunJob, RunResult]]) -> None:
+    """Every run's live checks per checkpoint, one line each, tagged with strategy and seed."""
+    with replacing(path) as file:
+        file.writelines(srsly.json_dumps({"strategy": job.arm.name, "seed": job.seed, **entry}) + "\n"
+                        for job, result in runs for entry in result.sessions)
 
 
 def execute_run(steps: Steps, job: RunJob, bar: Progress) -> RunResult:
@@ -336,15 +397,17 @@ def execute_run(steps: Steps, job: RunJob, bar: Progress) -> RunResult:
     if job.run_dir.exists():
         shutil.rmtree(job.run_dir)
     job.run_dir.mkdir(parents=True)
-    timer, rows, counts = Timer(), [], {}
-    for checkpoint_rows, checkpoint_counts in _checkpoints(steps, job, bar, timer):
+    timer, rows, counts, sessions = Timer(), [], {}, []
+    for checkpoint_rows, checkpoint_counts, session in _checkpoints(steps, job, bar, timer):
         rows += checkpoint_rows
         counts.update(checkpoint_counts)
+        sessions.append(session)
     write_rows(job.run_dir / RESULTS, rows)
     save_counts(job.run_dir / COUNTS, counts)
+    srsly.write_json(job.run_dir / SESSIONS, sessions)
     record = {"settings": job.settings, "seconds": dict(timer.seconds), "git_revision": git_revision()}
     write_json_atomic(job.run_dir / RUN_RECORD, record)
-    return RunResult(rows, dict(timer.seconds), reused=False)
+    return RunResult(rows, dict(timer.seconds), reused=False, sessions=sessions)
 
 
 def check_environment(steps: Steps, job: RunJob) -> None:
@@ -359,10 +422,11 @@ def check_environment(steps: Steps, job: RunJob) -> None:
 
 
 def _checkpoints(steps: Steps, job: RunJob, bar: Progress,
-                 timer: Timer) -> Iterator[tuple[list[Row], dict[str, np.ndarray]]]:
+                 timer: Timer) -> Iterator[tuple[list[Row], dict[str, np.ndarray], dict[str, Any]]]:
     cfg, arm, seed, run_dir = job.config, job.arm, job.seed, job.run_dir
     model, model_work, last_count = cfg.base_model, None, -1
     sides: dict[int, bool] = {}
+    watch = StopWatch(getattr(steps, "stop_tags", None), Database(run_dir / "db"))
     for round_no, budget in enumerate(cfg.budgets):
         work = run_dir / f"budget{budget_key(budget)}"
         step = f"{arm.name} seed {seed} {cfg.budget_unit} {budget_key(budget)}"
@@ -385,11 +449,12 @@ def _checkpoints(steps: Steps, job: RunJob, bar: Progress,
         with timer.stage("evaluate"):
             scores = steps.evaluate(trained, dev)
             base = steps.evaluate(None, dev)
+            session = watch.entry(budget, trained)
         cost = annotation.cost
         if cost is None:
             cost = annotation_cost(annotation.answers, cfg.cost)
         yield (checkpoint_rows(arm.name, seed, budget, cfg.budget_unit, scores, base, cost),
-               checkpoint_counts(budget, scores, base))
+               checkpoint_counts(budget, scores, base), session)
         if arm.rounds:  # this model picks the next round's questions
             _discard(cfg, model_work)
             model, model_work = str(trained), work
@@ -397,6 +462,41 @@ def _checkpoints(steps: Steps, job: RunJob, bar: Progress,
             _discard(cfg, work)
         bar.update(1)
     _discard(cfg, model_work)
+
+
+@dataclass
+class StopWatch:
+    """What a run's live checks say at each checkpoint, as a person annotating would have seen it.
+
+    The stopping rule's kappa between this checkpoint's model and the one before (the base model
+    first) on the steps' stop set, whether the mean of the last three reaches 0.99; the control
+    estimate and the adaptive strategy's arms from the session log of the round that ended here.
+    """
+
+    stop_tags: Callable[[Path | None], list[list[str]]] | None
+    db: Database
+    previous: list[str] | None = None
+    kappas: list[float] = field(default_factory=list)
+
+    def entry(self, budget: float, model: Path) -> dict[str, Any]:
+        out: dict[str, Any] = {"budget": budget}
+        if self.stop_tags is not None:
+            before = self.previous if self.previous is not None else _flat(self.stop_tags(None))
+            self.previous = _flat(self.stop_tags(model))
+            self.kappas.append(cohen_kappa(before, self.previous))
+            out.update(kappa=round(self.kappas[-1], 6), stable=says_stop(self.kappas))
+        last = self.db.get_sessions(DATASET)[-1:]
+        health = last[0].get("health") if last else None
+        if health is not None:
+            out["control"] = {"n": health.get("n"), "f1": health.get("f1"), "ok": control_says_stop(health)}
+        if last and isinstance(last[0].get("adaptive"), dict):
+            adaptive = last[0]["adaptive"]
+            out["arms"] = {"asked": adaptive.get("asked"), "probabilities": adaptive.get("probabilities")}
+        return out
+
+
+def _flat(tags: list[list[str]]) -> list[str]:
+    return [tag for sentence in tags for tag in sentence]
 
 
 def _discard(cfg: ExperimentConfig, work: Path | None) -> None:

@@ -7,20 +7,24 @@ browser); training through `al_ner.training.data_to_spacy` and `train`; scoring 
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import spacy
-from spacy.util import fix_random_seed
 from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import fix_random_seed
 
 from ...constants import INPUT_HASH, TASK_HASH
 from ...controller import run_recipe
 from ...cost import CostBudget, CostMeter
+from ...health import bio_tags
 from ...models import load_model, model_path
 from ...storage import get_db
-from ...training import data_to_spacy, train
+from ...strategies import DEFAULT_STRATEGY
+from ...training import data_to_spacy, predict_entities, train
 from ...types import Task
 from ..analysis.scores import AnswerSet, eval_set, score_answers, score_gold
 from ..data.config import Arm, ExperimentConfig
@@ -30,6 +34,7 @@ from ..data.provenance import file_digest
 from .runner import PRE_SCORED, Annotation, Checkpoint, Scores
 
 TRAIN, DEV = "train", "dev"
+STOP_SET = 300  # sentences of the pool the stopping rule predicts with each checkpoint's model
 
 
 class _Answers:
@@ -83,6 +88,7 @@ class SpacySteps:
         self._dev_key: tuple[int, ...] = ()
         self._dev: AnswerSet | None = None
         self._loaded: tuple[Path, Language] | None = None
+        self._stop_set: list[Doc] | None = None
 
     def annotate(self, arm: Arm, *, db_dir: Path, model: str, source: Path,
                  checkpoint: Checkpoint, seed: int, round_no: int) -> Annotation:
@@ -106,7 +112,10 @@ class SpacySteps:
     def _recipe_args(self, arm: Arm, seed: int, model: str, round_no: int = 0) -> dict[str, Any]:
         args = recipe_args(arm, seed=seed, window=self.config.window, round_no=round_no)
         if args.get(PRE_SCORED) and model != self.config.base_model:
-            args[PRE_SCORED] = False  # the pool's scores are the base model's, not this round's model's
+            # the pool's scores are the base model's, not this round's model's: score here, the
+            # way `al-ner score` scored the pool (entity uncertainty)
+            args[PRE_SCORED] = False
+            args.setdefault("strategy", DEFAULT_STRATEGY)
         return args
 
     def describe(self) -> dict[str, str]:
@@ -134,6 +143,20 @@ class SpacySteps:
             scores[ANNOTATION_DEV] = score_answers(nlp, self._answer_set(dev), labels=self.config.labels,
                                                    label_map=self.config.label_map)
         return scores
+
+    def stop_tags(self, model: Path | None) -> list[list[str]]:
+        """BIO tags `model` (None: the base model) predicts on the stop set, for the labels annotated.
+
+        The stop set is a fixed sample of the pool (seeded, STOP_SET sentences, never its gold):
+        the stopping rule compares successive models' predictions on it.
+        """
+        if self._stop_set is None:
+            pool = read_iob(self.corpus_dir / POOL_GOLD)
+            chosen = random.Random(0).sample(pool, min(STOP_SET, len(pool)))
+            self._stop_set = [Doc(self.base.vocab, words=list(s.tokens)) for s in chosen]
+        nlp = self._model(model)
+        predicted = predict_entities(nlp, self._stop_set)
+        return [bio_tags(len(doc), spans, self.config.labels) for doc, spans in zip(self._stop_set, predicted)]
 
     def _model(self, model: Path | None) -> Language:
         """The base model, or the pipeline at `model`, loaded once while it is being scored."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 from . import jsonl, json_list, csv_file, txt, conll, hf_datasets  # noqa: I001
 from .ag_news import AG_NEWS_TOPICS, clean_ag_news, join_title
 from .choose import count_records, get_loader, get_stream, infer_loader
-from .conll import looks_like_conll, read_conll
+from .conll import DOCSTART, looks_like_conll, read_conll
 from .csv_file import read_csv
 from .hf_datasets import read_datasets
 from .json_list import read_json
@@ -30,8 +30,8 @@ from .txt import read_txt
 LOADERS = aliases()  # the built-in loaders' short names -> registered names
 EXTENSIONS = extensions()  # file extension -> short name
 
-__all__ = ["AG_NEWS_TOPICS", "DATASET_PREFIX", "EXTENSIONS", "LOADERS", "STDIN", "LoaderInfo", "OnInvalid",
-           "Record", "SkipCounter", "shuffled", "aliases", "clean_ag_news", "count_lines", "count_records", "extensions", "get_loader",
-           "get_stream", "infer_loader", "join_title", "loader", "loader_help", "loader_info", "looks_like_conll",
-           "read_conll", "read_csv", "read_datasets", "read_json", "read_jsonl", "read_stored", "read_txt",
-           "write_jsonl"]
+__all__ = ["AG_NEWS_TOPICS", "DATASET_PREFIX", "DOCSTART", "EXTENSIONS", "LOADERS", "STDIN", "LoaderInfo",
+           "OnInvalid", "Record", "SkipCounter", "aliases", "clean_ag_news", "count_lines", "count_records",
+           "extensions", "get_loader", "get_stream", "infer_loader", "join_title", "loader", "loader_help",
+           "loader_info", "looks_like_conll", "read_conll", "read_csv", "read_datasets", "read_json", "read_jsonl",
+           "read_stored", "read_txt", "shuffled", "write_jsonl"]

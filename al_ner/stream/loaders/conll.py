@@ -16,6 +16,8 @@ from .plugins import loader
 from .reading import (OnInvalid, Record, check_source, check_text, decode_line, numbered_lines, parsed,
                       source_name, tasks_or_errors)
 
+DOCSTART = "-DOCSTART-"  # a CoNLL line between documents
+
 
 def conll_records(source: str | Path, *, scheme: str | None = None) -> Iterator[Record]:
     """The sentences of a CoNLL file (scheme and file checked now, read lazily)."""
@@ -26,12 +28,16 @@ def conll_records(source: str | Path, *, scheme: str | None = None) -> Iterator[
 
 def _conll_records(source: str | Path, scheme: str | None) -> Iterator[Record]:
     path = source_name(source)
-    doc, sent = 0, 0
+    doc, sent, doc_id = 0, 0, None
     for rows in _conll_blocks(numbered_lines(source)):
-        if not rows:  # -DOCSTART-
+        if rows[0][1].startswith(DOCSTART):
             doc, sent = (doc + 1, 0) if sent else (doc, sent)
+            named = rows[0][1].split()[1:2]
+            doc_id = named[0] if named and named[0] != "-X-" else None
             continue
-        meta = {"source": Path(path).name, "doc": doc, "sent": sent}
+        meta: dict[str, Any] = {"source": Path(path).name, "doc": doc, "sent": sent}
+        if doc_id is not None:
+            meta["doc_id"] = doc_id
         yield partial(_conll_task, rows, scheme, path, meta)
         sent += 1
 
@@ -43,23 +49,24 @@ def read_conll(source: str | Path, *, scheme: str | None = None,
     """One task per sentence of a CoNLL column file (token first, IOB tag last).
 
     scheme: "iob1" or "iob2" to check the tags strictly, None/"auto" to read either.
-    Sentences end at blank lines; -DOCSTART- lines start a new document.
+    Sentences end at blank lines; -DOCSTART- lines separate documents (before or after each).
     Each task has text (tokens joined by single spaces), tokens, gold spans and
-    meta {"source": file name, "doc": i, "sent": j}.
+    meta {"source": file name, "doc": i, "sent": j}, and "doc_id" when the -DOCSTART- line names
+    its document in its second column (as `al-ner experiment prepare` writes them).
     """
     return tasks_or_errors(parsed(conll_records(source, scheme=scheme)), on_invalid)
 
 
 def _conll_blocks(lines: Iterable[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
-    """The numbered lines of each sentence; an empty list for each -DOCSTART- line."""
+    """The numbered lines of each sentence; each -DOCSTART- line on its own."""
     rows: list[tuple[int, str]] = []
     for n, line in lines:
-        if line.startswith("-DOCSTART-") or not line.strip():
+        if line.startswith(DOCSTART) or not line.strip():
             if rows:
                 yield rows
                 rows = []
-            if line.startswith("-DOCSTART-"):
-                yield []
+            if line.startswith(DOCSTART):
+                yield [(n, line)]
         else:
             rows.append((n, line))
     if rows:
@@ -93,7 +100,7 @@ def looks_like_conll(path: str | Path, *, lines: int = 50) -> bool:
     with open(path, "rb") as file:
         for raw in itertools.islice(file, lines * 4):
             line = decode_line(raw).strip()
-            if line.startswith("-DOCSTART-"):
+            if line.startswith(DOCSTART):
                 return True
             if line:
                 rows.append(line.split())
