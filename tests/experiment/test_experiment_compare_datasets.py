@@ -49,8 +49,18 @@ def test_without_a_test_set_it_says_the_one_command_that_makes_one(tmp_path: Pat
     message = str(caught.value)
     assert "\n" not in message and f"10 real full-span control answers, fewer than the {MIN_CONTROLS}" in message
     assert ("al-ner ner.manual m_test en_core_web_sm news.jsonl --label ORG --order random --exclude m,a"
-            in message) and message.endswith("then pass --test m_test")
+            f" --db {tmp_path / 'db'}" in message) and message.endswith("then pass --test m_test")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_command_it_gives_saves_where_compare_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # run as printed, the command saved the test set to the default database when compare was
+    # given --db, so `--test m_test` then found no such dataset
+    monkeypatch.setenv("AL_NER_DB", str(tmp_path / "db"))
+    database(tmp_path, controls=0)
+    with pytest.raises(NoTestSetError) as caught:
+        compare_datasets(["manual:m", "active:a"], config=config(), db_dir=None, out_dir=tmp_path / "out")
+    assert "--exclude m,a, then pass --test m_test" in str(caught.value)  # the default database: no --db
 
 
 def test_controls_a_binary_session_asked_are_no_test_set(tmp_path: Path) -> None:

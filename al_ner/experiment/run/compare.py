@@ -275,13 +275,13 @@ def compare_datasets(arms: Sequence[str], *, config: ExperimentConfig, db_dir: s
     pairs = parse_pairs(",".join(arms))
     about = f"test set {test}"
     if not test:
-        test, pairs, about = control_test(pairs, get_db(db_dir), out_dir / DATA, config)
+        test, pairs, about = control_test(pairs, get_db(db_dir), out_dir / DATA, config, db_dir=db_dir)
     spec = ",".join(f"{name}:{value}" for name, value in pairs)
     return prepare(out_dir / RESULTS_DIR, arms=spec, test=test, config=config, db_dir=db_dir), about
 
 
-def control_test(pairs: list[tuple[str, str]], db: Database, out: Path,
-                 config: ExperimentConfig) -> tuple[str, list[tuple[str, str]], str]:
+def control_test(pairs: list[tuple[str, str]], db: Database, out: Path, config: ExperimentConfig, *,
+                 db_dir: str | None = None) -> tuple[str, list[tuple[str, str]], str]:
     """The arms' control answers as a test file and the arms without those sentences, as JSONL files."""
     answers = {name: read_answers(value, db, name=name) for name, value in pairs}
     controls = {_text_hash(t): t for a in answers.values() for t in full_span_controls(a)}
@@ -290,7 +290,7 @@ def control_test(pairs: list[tuple[str, str]], db: Database, out: Path,
             f"the arms' sessions hold {len(controls)} real full-span control answers, fewer than the "
             f"{MIN_CONTROLS} a test set needs (controls of binary sessions don't count: the browser drew "
             f"them as binary questions); annotate a test set in random order, excluding both arms: "
-            f"{test_set_command(pairs, db, config)}, then pass --test {pairs[0][1]}_test")
+            f"{test_set_command(pairs, db, config, db_dir)}, then pass --test {pairs[0][1]}_test")
     out.mkdir(parents=True, exist_ok=True)
     srsly.write_jsonl(out / "control_test.jsonl", controls.values())
     for name, _ in pairs:
@@ -305,13 +305,16 @@ def _text_hash(task: Task) -> int:
     return input_hash({TEXT: task[TEXT]})
 
 
-def test_set_command(pairs: Sequence[tuple[str, str]], db: Database, config: ExperimentConfig) -> str:
-    """The command that annotates a test set for these arms: random order, none of their sentences."""
+def test_set_command(pairs: Sequence[tuple[str, str]], db: Database, config: ExperimentConfig,
+                     db_dir: str | None = None) -> str:
+    """The command that annotates a test set for these arms: random order, none of their sentences,
+    saved in the database compare reads (`--db` when compare was given one)."""
     sources = Counter(record["source"] for _, value in pairs if _is_name(value)
                       for record in db.get_sessions(value) if record.get("source"))
     source = sources.most_common(1)[0][0] if sources else "SOURCE"
     return (f"al-ner ner.manual {pairs[0][1]}_test {config.base_model} {source} --label "
-            f"{','.join(config.labels)} --order random --exclude {','.join(value for _, value in pairs)}")
+            f"{','.join(config.labels)} --order random --exclude {','.join(value for _, value in pairs)}"
+            + (f" --db {db_dir}" if db_dir else ""))
 
 
 def _is_name(value: str) -> bool:
