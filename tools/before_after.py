@@ -50,7 +50,7 @@ def random_f1(data: dict[str, Any], label: str) -> dict[Any, float]:
 
 def cell(e: Estimate | None) -> str:
     if e is None:
-        return "(not run)"
+        return "(not in that run)"
     word = e.verdict
     word = f"**{word}**" if word in ("helps", "hurts") else word
     return f"{e.mean:+.3f} [{e.low:+.3f}, {e.high:+.3f}] {word}"
