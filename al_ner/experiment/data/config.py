@@ -17,6 +17,10 @@ RANDOM = "random"
 BINARY_RECIPES = ("ner.teach",)
 
 
+# recipe arguments by which the model chooses the questions (only with order "uncertain")
+MODEL_CHOICE = ("strategy", "strategy_settings", "subsequence")
+
+
 @dataclass(frozen=True)
 class Arm:
     """How one arm of the experiment annotates: which recipe with which arguments, whether in rounds.
@@ -37,9 +41,16 @@ class Arm:
         """The recipe arguments of round `round_no`: `first_round` overrides `args` in round 0.
 
         A cold start in rounds: e.g. first_round = {order = "random"} asks the first checkpoint's
-        questions at random, before the model has learnt anything from this data.
+        questions at random, before the model has learnt anything from this data; the arm's
+        choice by the model (strategy, its settings, subsequence) then waits for later rounds
+        unless `first_round` gives it again.
         """
-        return {**self.args, **self.first_round} if round_no == 0 else dict(self.args)
+        if round_no != 0:
+            return dict(self.args)
+        args = {**self.args, **self.first_round}
+        if args.get("order", "uncertain") != "uncertain":
+            args = {k: v for k, v in args.items() if k not in MODEL_CHOICE or k in self.first_round}
+        return args
 
     @property
     def mode(self) -> str:
