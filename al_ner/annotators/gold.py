@@ -77,7 +77,7 @@ class GoldAnnotator:
         self.refusals: list[str] = []  # why answers were refused, in order
         self.stats: dict[str, int] = {"questions": 0, "sentences": 0, "tokens": 0,
                                       "decisions": 0, "spans": 0, "unknown": 0, "flipped": 0,
-                                      "refused": 0}
+                                      "refused": 0, "not_in_gold": 0}
 
     def __call__(self, controller: Any) -> None:
         """Answer every question the controller hands out, one batch at a time."""
@@ -106,6 +106,7 @@ class GoldAnnotator:
         self._count(task)
         if gold is None:
             self.stats["unknown"] += 1
+            self.stats["not_in_gold"] += 1
             return {**task, ANSWER: IGNORE}
         if task.get(VIEW_ID) == VIEW_NER_MANUAL:
             return self._manual(task, gold)

@@ -85,6 +85,10 @@ def _summary(report: SessionReport) -> str:
     refused = report.annotator_stats.get("refused")
     if refused:
         line += f"; {refused} answers refused (they stay unanswered)"
+    missing, asked = report.annotator_stats.get("not_in_gold"), report.annotator_stats.get("questions")
+    if missing:
+        line += (f"; {missing} of {asked} questions aren't in the gold data (answered 'ignore'): give "
+                 "--gold the same texts as the source (a tokenized gold matches a tokenized source)")
     if report.empty:
         line += "\n" + _empty_line(report)
     for mark, text in describe_session(report.health):

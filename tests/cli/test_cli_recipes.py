@@ -248,3 +248,15 @@ def test_answered_before_is_not_empty(tmp_path, gold, capsys):
             "--gold", gold, "--db", tmp_path / "db")
     assert run(*args) == 0 and run(*args) == 0
     assert "empty" not in capsys.readouterr().out
+
+
+def test_the_summary_says_when_the_gold_does_not_hold_the_source_s_texts(tmp_path, gold, capsys):
+    # a .txt source ("Acme Corp hired John Smith.") against a tokenized gold ("... Smith .") was
+    # answered 'ignore' almost throughout, and the summary only counted ignores
+    source = tmp_path / "pool.txt"
+    source.write_text("Acme Corp hired John Smith.\nNothing happened today .\n")
+    assert run("ner.manual", "m", "blank:en", source, "--label", "ORG", "--annotator", "gold",
+               "--gold", gold, "--db", tmp_path / "db") == 0
+    out = capsys.readouterr().out
+    assert "1 of 2 questions aren't in the gold data (answered 'ignore')" in out
+    assert "--gold" in out.splitlines()[0] and len(out.splitlines()[0]) < 400
